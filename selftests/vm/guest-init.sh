@@ -1,0 +1,50 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# PID 1 of the test VM once the overlay root is up: prepare a minimal
+# system, install the freshly built module, run the requested command with
+# its output on the second serial port, record its status and power off.
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root LANG=C.UTF-8 TERM=dumb
+
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+mount -t tmpfs tmpfs /run
+mount -t tmpfs tmpfs /tmp
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
+mkdir -p /run/netns /run/lock
+hostname spirecovery-vm
+ip link set lo up
+
+for arg in $(cat /proc/cmdline); do
+	case $arg in
+	spirecovery.run=*) rundir=${arg#*=} ;;
+	esac
+done
+kver=$(uname -r)
+out=/dev/ttyS1
+stty -F "$out" raw -echo 2>/dev/null
+
+finish() {
+	echo "$1" >"$rundir/rc"
+	dmesg >"$rundir/dmesg"
+	sync
+	echo o >/proc/sysrq-trigger
+	sleep 10
+}
+
+# shellcheck source=/dev/null
+. "$rundir/env"
+ko="$SPIRECOVERY_BUILD/kmod/$kver/spirecovery.ko"
+if [ -f "$ko" ]; then
+	mkdir -p "/lib/modules/$kver/updates"
+	cp "$ko" "/lib/modules/$kver/updates/"
+	depmod -a "$kver"
+fi
+
+cd "$SPIRECOVERY_REPO" || finish 125
+bash "$rundir/cmd" >"$out" 2>&1 </dev/null
+finish $?
