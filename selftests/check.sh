@@ -1,0 +1,61 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# `make check`: build everything, run the host checks and, in one VM boot
+# per kernel, every selftest. Each step's output is kept in build/check/;
+# results are counted from TAP (`ok`/`not ok`) and GoogleTest lines, a
+# step that fails without saying what counts as one failure, and the run
+# ends with one line: N passed, N failed, N skipped.
+set -u
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+logs=$repo/build/check
+rm -rf "$logs"
+mkdir -p "$logs"
+passed=0 failed=0 skipped=0
+failures=()
+jobs=${JOBS:-2}
+
+# step NAME COMMAND...: run, show, count.
+step() {
+	local name=$1 log=$logs/$1.log rc p f s
+	shift
+	echo "=== $name"
+	"$@" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	s=$(grep -cE '^(ok|not ok) .*# SKIP' "$log")
+	p=$(($(grep -cE '^ok ' "$log") - s + $(grep -cE '^\[ +OK \] ' "$log")))
+	f=$(($(grep -cE '^not ok ' "$log") + $(grep -cE '^\[  FAILED  \] .*\([0-9]+ ms\)$' "$log")))
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+	elif [ "$rc" -eq 0 ] && [ $((p + f + s)) -eq 0 ]; then
+		p=1
+	fi
+	[ "$f" -gt 0 ] && failures+=("$name ($f, see build/check/$name.log)")
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	echo "=== $name: $p passed, $f failed, $s skipped"
+}
+
+step build make -j"$jobs" all selftests-bin
+step checkpatch make -C kmod checkpatch
+for kver in $(selftests/vm/kernels.sh); do
+	step "sparse-$kver" make -C kmod sparse KDIR="/lib/modules/$kver/build" \
+		BUILD="$repo/build/sparse/$kver"
+done
+step uapi-spec selftests/check-uapi-spec.py
+step format make -C ike format-check
+step tools-unit make -C tools test-asan
+step ike-unit make -C ike test-asan
+step daemon-unit make -C ike/daemon test-asan
+step ike-fuzz make -C ike fuzz-run
+step tools-fuzz make -C tools fuzz-run
+step daemon-fuzz make -C ike/daemon fuzz-run
+for kver in $(selftests/vm/kernels.sh); do
+	step "vm-$kver" selftests/vm/run-vm.sh -k "$kver" -n selftests -t 1500 -- selftests/run.sh
+done
+
+if [ ${#failures[@]} -gt 0 ]; then
+	echo "failed steps:"
+	printf '  %s\n' "${failures[@]}"
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
