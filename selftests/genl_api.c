@@ -1,0 +1,631 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Generic-netlink API of the spirecovery module: family registration,
+ * configuration defaults and validation (with extack), counters, the
+ * source table, permissions and the "events" group.
+ *
+ * Every test runs in its own fresh network namespace (the harness forks
+ * each test; the fixture unshares), so it starts from the documented
+ * defaults whatever other tests did.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <linux/capability.h>
+#include <linux/spirecovery.h>
+
+#include "kselftest_harness.h"
+
+#include "attrs.h"
+#include "nl.h"
+
+#define NOBODY 65534
+
+struct config {
+	uint8_t enabled;
+	uint32_t source_rate;
+	uint32_t source_burst;
+	uint32_t global_rate;
+	uint32_t global_burst;
+	uint8_t ipv6_prefix;
+};
+
+static const struct config defaults = {
+	.enabled = 0,
+	.source_rate = SPIRECOVERY_DEFAULT_SOURCE_RATE,
+	.source_burst = SPIRECOVERY_DEFAULT_SOURCE_BURST,
+	.global_rate = SPIRECOVERY_DEFAULT_GLOBAL_RATE,
+	.global_burst = SPIRECOVERY_DEFAULT_GLOBAL_BURST,
+	.ipv6_prefix = SPIRECOVERY_DEFAULT_IPV6_PREFIX,
+};
+
+/* A reply, kept whole so that tests can check every attribute's presence and size. */
+struct reply {
+	int messages;
+	char buf[NL_MSG_MAX];
+	int len;
+};
+
+static int keep_reply(const struct nlmsghdr *nlh, void *arg)
+{
+	struct reply *r = arg;
+	const struct nlattr *attrs = genl_attrs(nlh, &r->len);
+
+	r->messages++;
+	if (r->len > (int)sizeof(r->buf))
+		return -EMSGSIZE;
+	memcpy(r->buf, attrs, r->len);
+	return 0;
+}
+
+/* Send a request without attributes; the reply, if any, goes to @r. */
+static int request(struct nl_sock *sk, uint16_t family, uint8_t cmd, uint16_t flags,
+		   struct reply *r, struct nl_result *res)
+{
+	struct nl_msg m;
+
+	genl_msg_init(&m, family, cmd, flags);
+	if (r)
+		memset(r, 0, sizeof(*r));
+	return nl_request(sk, &m, r ? keep_reply : NULL, r, res);
+}
+
+/* Decode a get-config reply; every attribute must be there with its spec size. */
+static int parse_config(const struct reply *r, struct config *c)
+{
+	const struct nlattr *tb[SPIRECOVERY_A_CONFIG_MAX + 1];
+
+	if (r->messages != 1 || nl_parse((const struct nlattr *)r->buf, r->len, tb,
+					  SPIRECOVERY_A_CONFIG_MAX))
+		return -EBADMSG;
+	for (int type = 1; type <= SPIRECOVERY_A_CONFIG_MAX; type++)
+		if (!tb[type] ||
+		    nla_payload_len(tb[type]) != attr_kind_len(config_attrs.attrs[type].kind))
+			return -EBADMSG;
+	c->enabled = *(const uint8_t *)nla_payload(tb[SPIRECOVERY_A_CONFIG_ENABLED]);
+	memcpy(&c->source_rate, nla_payload(tb[SPIRECOVERY_A_CONFIG_SOURCE_RATE]), 4);
+	memcpy(&c->source_burst, nla_payload(tb[SPIRECOVERY_A_CONFIG_SOURCE_BURST]), 4);
+	memcpy(&c->global_rate, nla_payload(tb[SPIRECOVERY_A_CONFIG_GLOBAL_RATE]), 4);
+	memcpy(&c->global_burst, nla_payload(tb[SPIRECOVERY_A_CONFIG_GLOBAL_BURST]), 4);
+	c->ipv6_prefix = *(const uint8_t *)nla_payload(tb[SPIRECOVERY_A_CONFIG_IPV6_PREFIX]);
+	return 0;
+}
+
+static int get_config(struct nl_sock *sk, uint16_t family, struct config *c)
+{
+	struct nl_result res;
+	struct reply r;
+	int err = request(sk, family, SPIRECOVERY_CMD_GET_CONFIG, 0, &r, &res);
+
+	return err ?: parse_config(&r, c);
+}
+
+#define EXPECT_CONFIG(expected, seen) do {					\
+	EXPECT_EQ((expected).enabled, (seen).enabled);				\
+	EXPECT_EQ((expected).source_rate, (seen).source_rate);			\
+	EXPECT_EQ((expected).source_burst, (seen).source_burst);		\
+	EXPECT_EQ((expected).global_rate, (seen).global_rate);			\
+	EXPECT_EQ((expected).global_burst, (seen).global_burst);		\
+	EXPECT_EQ((expected).ipv6_prefix, (seen).ipv6_prefix);			\
+} while (0)
+
+/* Drop CAP_NET_ADMIN from every set of this process, staying uid 0. */
+static int drop_cap_net_admin(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	int i = CAP_TO_INDEX(CAP_NET_ADMIN);
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -errno;
+	data[i].effective &= ~CAP_TO_MASK(CAP_NET_ADMIN);
+	data[i].permitted &= ~CAP_TO_MASK(CAP_NET_ADMIN);
+	data[i].inheritable &= ~CAP_TO_MASK(CAP_NET_ADMIN);
+	return syscall(SYS_capset, &hdr, data) ? -errno : 0;
+}
+
+/* Become nobody; leaving uid 0 clears every capability. */
+static int become_nobody(void)
+{
+	if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
+	    setresuid(NOBODY, NOBODY, NOBODY))
+		return -errno;
+	return 0;
+}
+
+/* 0 when unprivileged users may create user namespaces, else why not. */
+static const char *userns_unavailable(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/unprivileged_userns_clone", "r");
+	int allowed = 1;
+
+	if (f) {
+		if (fscanf(f, "%d", &allowed) != 1)
+			allowed = 1;
+		fclose(f);
+	}
+	return allowed ? NULL : "kernel.unprivileged_userns_clone=0";
+}
+
+/*
+ * Whether the running kernel can restrict a multicast group to
+ * CAP_NET_ADMIN (GENL_MCAST_CAP_NET_ADMIN: 6.7+, 6.1.68+).  It is not in
+ * the uAPI, so look at the running kernel's own headers: 1, 0, or -1 when
+ * they are not installed.
+ */
+static int kernel_has_mcast_cap(void)
+{
+	char path[256], line[512];
+	struct utsname u;
+	int found = 0;
+	FILE *f;
+
+	if (uname(&u))
+		return -1;
+	snprintf(path, sizeof(path), "/lib/modules/%s/build/include/net/genetlink.h", u.release);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, "GENL_MCAST_CAP_NET_ADMIN") != NULL;
+	fclose(f);
+	return found;
+}
+
+/* Does @msg name the attribute, or give @max, the end of its valid range? */
+static bool names_attribute_or_range(const char *msg, const char *attr, unsigned long max)
+{
+	char underscored[64], number[24];
+	const char *p;
+	size_t n;
+
+	snprintf(underscored, sizeof(underscored), "%s", attr);
+	for (char *c = underscored; *c; c++)
+		if (*c == '-')
+			*c = '_';
+	if (strcasestr(msg, attr) || strcasestr(msg, underscored))
+		return true;
+	n = (size_t)snprintf(number, sizeof(number), "%lu", max);
+	for (p = strstr(msg, number); p; p = strstr(p + 1, number))
+		if ((p == msg || (p[-1] < '0' || p[-1] > '9')) && (p[n] < '0' || p[n] > '9'))
+			return true;
+	return false;
+}
+
+FIXTURE(genl) {
+	struct nl_sock sk;
+	struct genl_family_info info;
+};
+
+static void open_in_fresh_netns(struct __test_metadata *_metadata, struct nl_sock *sk,
+				struct genl_family_info *info)
+{
+	struct nl_result res;
+
+	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	ASSERT_EQ(0, nl_open(sk));
+	ASSERT_EQ(0, genl_resolve(sk, SPIRECOVERY_FAMILY_NAME, SPIRECOVERY_MCGRP_EVENTS,
+				  info, &res)) {
+		TH_LOG("family %s or its group %s not registered: %s (is the module loaded?)",
+		       SPIRECOVERY_FAMILY_NAME, SPIRECOVERY_MCGRP_EVENTS, strerror(-res.err));
+	}
+}
+
+FIXTURE_SETUP(genl)
+{
+	open_in_fresh_netns(_metadata, &self->sk, &self->info);
+}
+
+FIXTURE_TEARDOWN(genl)
+{
+	nl_close(&self->sk);
+}
+
+TEST_F(genl, family_resolves)
+{
+	static const struct {
+		uint32_t cmd;
+		uint32_t cap;
+	} expected[] = {
+		{ SPIRECOVERY_CMD_GET_CONFIG, GENL_CMD_CAP_DO },
+		{ SPIRECOVERY_CMD_SET_CONFIG, GENL_CMD_CAP_DO },
+		{ SPIRECOVERY_CMD_GET_STATS, GENL_CMD_CAP_DO },
+		{ SPIRECOVERY_CMD_GET_SOURCE, GENL_CMD_CAP_DUMP },
+		{ SPIRECOVERY_CMD_FLUSH_SOURCES, GENL_CMD_CAP_DO },
+	};
+
+	EXPECT_NE(0, self->info.id);
+	EXPECT_NE(0, self->info.group_id);
+	EXPECT_EQ(SPIRECOVERY_FAMILY_VERSION, self->info.version);
+	EXPECT_EQ(sizeof(expected) / sizeof(expected[0]), self->info.n_ops);
+	for (size_t i = 0; i < sizeof(expected) / sizeof(expected[0]); i++) {
+		const struct genl_op_info *op = NULL;
+
+		for (unsigned int j = 0; j < self->info.n_ops; j++)
+			if (self->info.ops[j].cmd == expected[i].cmd)
+				op = &self->info.ops[j];
+		ASSERT_NE(NULL, op) TH_LOG("command %u not registered", expected[i].cmd);
+		/* The spec's uns-admin-perm: container root manages its own netns. */
+		EXPECT_TRUE(op->flags & GENL_UNS_ADMIN_PERM) TH_LOG("cmd %u", op->cmd);
+		EXPECT_FALSE(op->flags & GENL_ADMIN_PERM) TH_LOG("cmd %u", op->cmd);
+		EXPECT_EQ(expected[i].cap,
+			  op->flags & (GENL_CMD_CAP_DO | GENL_CMD_CAP_DUMP)) TH_LOG("cmd %u", op->cmd);
+	}
+}
+
+TEST_F(genl, config_defaults)
+{
+	struct config c;
+
+	ASSERT_EQ(0, get_config(&self->sk, self->info.id, &c));
+	EXPECT_CONFIG(defaults, c);
+}
+
+TEST_F(genl, set_config_changes_only_given_values)
+{
+	struct config want = defaults, c;
+	struct nl_result res;
+	struct nl_msg m;
+
+	genl_msg_init(&m, self->info.id, SPIRECOVERY_CMD_SET_CONFIG, 0);
+	nl_put_u32(&m, SPIRECOVERY_A_CONFIG_SOURCE_RATE, 7);
+	ASSERT_EQ(0, nl_request(&self->sk, &m, NULL, NULL, &res));
+	want.source_rate = 7;
+	ASSERT_EQ(0, get_config(&self->sk, self->info.id, &c));
+	EXPECT_CONFIG(want, c);
+
+	genl_msg_init(&m, self->info.id, SPIRECOVERY_CMD_SET_CONFIG, 0);
+	nl_put_u8(&m, SPIRECOVERY_A_CONFIG_ENABLED, 1);
+	nl_put_u32(&m, SPIRECOVERY_A_CONFIG_GLOBAL_BURST, SPIRECOVERY_BURST_MAX);
+	nl_put_u8(&m, SPIRECOVERY_A_CONFIG_IPV6_PREFIX, 128);
+	ASSERT_EQ(0, nl_request(&self->sk, &m, NULL, NULL, &res));
+	want.enabled = 1;
+	want.global_burst = SPIRECOVERY_BURST_MAX;
+	want.ipv6_prefix = 128;
+	ASSERT_EQ(0, get_config(&self->sk, self->info.id, &c));
+	EXPECT_CONFIG(want, c);
+
+	/* An empty request is valid and changes nothing. */
+	genl_msg_init(&m, self->info.id, SPIRECOVERY_CMD_SET_CONFIG, 0);
+	ASSERT_EQ(0, nl_request(&self->sk, &m, NULL, NULL, &res));
+	ASSERT_EQ(0, get_config(&self->sk, self->info.id, &c));
+	EXPECT_CONFIG(want, c);
+
+	/* Boundary values are accepted. */
+	genl_msg_init(&m, self->info.id, SPIRECOVERY_CMD_SET_CONFIG, 0);
+	nl_put_u8(&m, SPIRECOVERY_A_CONFIG_ENABLED, 0);
+	nl_put_u32(&m, SPIRECOVERY_A_CONFIG_SOURCE_RATE, SPIRECOVERY_RATE_MAX);
+	nl_put_u32(&m, SPIRECOVERY_A_CONFIG_SOURCE_BURST, 1);
+	nl_put_u32(&m, SPIRECOVERY_A_CONFIG_GLOBAL_RATE, 1);
+	nl_put_u8(&m, SPIRECOVERY_A_CONFIG_IPV6_PREFIX, 1);
+	ASSERT_EQ(0, nl_request(&self->sk, &m, NULL, NULL, &res)) TH_LOG("%s", res.msg);
+	want = (struct config){ 0, SPIRECOVERY_RATE_MAX, 1, 1, SPIRECOVERY_BURST_MAX, 1 };
+	ASSERT_EQ(0, get_config(&self->sk, self->info.id, &c));
+	EXPECT_CONFIG(want, c);
+}
+
+TEST_F(genl, set_config_is_all_or_nothing)
+{
+	struct nl_result res;
+	struct config c;
+	struct nl_msg m;
+
+	/* A valid value next to an invalid one must not be applied. */
+	genl_msg_init(&m, self->info.id, SPIRECOVERY_CMD_SET_CONFIG, 0);
+	nl_put_u8(&m, SPIRECOVERY_A_CONFIG_ENABLED, 1);
+	nl_put_u32(&m, SPIRECOVERY_A_CONFIG_SOURCE_RATE, 9);
+	nl_put_u8(&m, SPIRECOVERY_A_CONFIG_IPV6_PREFIX, 0);
+	EXPECT_NE(0, nl_request(&self->sk, &m, NULL, NULL, &res));
+	ASSERT_EQ(0, get_config(&self->sk, self->info.id, &c));
+	EXPECT_CONFIG(defaults, c);
+}
+
+TEST_F(genl, unknown_attribute_rejected)
+{
+	struct nl_result res;
+	struct config c;
+	struct nl_msg m;
+
+	genl_msg_init(&m, self->info.id, SPIRECOVERY_CMD_SET_CONFIG, 0);
+	nl_put_u32(&m, SPIRECOVERY_A_CONFIG_SOURCE_RATE, 3);
+	nl_put_u32(&m, SPIRECOVERY_A_CONFIG_MAX + 1, 1);
+	EXPECT_EQ(-EINVAL, nl_request(&self->sk, &m, NULL, NULL, &res));
+	EXPECT_STRNE("", res.msg);
+
+	/* Type 0 is no attribute either. */
+	genl_msg_init(&m, self->info.id, SPIRECOVERY_CMD_SET_CONFIG, 0);
+	nl_put_u32(&m, SPIRECOVERY_A_CONFIG_SOURCE_RATE, 3);
+	nl_put_u32(&m, 0, 1);
+	EXPECT_EQ(-EINVAL, nl_request(&self->sk, &m, NULL, NULL, &res));
+
+	ASSERT_EQ(0, get_config(&self->sk, self->info.id, &c));
+	EXPECT_CONFIG(defaults, c);
+}
+
+TEST_F(genl, wrong_attribute_length_rejected)
+{
+	uint32_t four = 1;
+	uint16_t two = 1;
+	struct nl_result res;
+	struct config c;
+	struct nl_msg m;
+
+	/* u8 sent as u32: strict validation wants the exact size. */
+	genl_msg_init(&m, self->info.id, SPIRECOVERY_CMD_SET_CONFIG, 0);
+	nl_put(&m, SPIRECOVERY_A_CONFIG_ENABLED, &four, sizeof(four));
+	EXPECT_EQ(-EINVAL, nl_request(&self->sk, &m, NULL, NULL, &res));
+	EXPECT_STRNE("", res.msg);
+
+	/* u32 sent as u16: too short to read. */
+	genl_msg_init(&m, self->info.id, SPIRECOVERY_CMD_SET_CONFIG, 0);
+	nl_put(&m, SPIRECOVERY_A_CONFIG_SOURCE_BURST, &two, sizeof(two));
+	res.err = nl_request(&self->sk, &m, NULL, NULL, &res);
+	EXPECT_TRUE(res.err == -EINVAL || res.err == -ERANGE) TH_LOG("err %d", res.err);
+
+	ASSERT_EQ(0, get_config(&self->sk, self->info.id, &c));
+	EXPECT_CONFIG(defaults, c);
+}
+
+TEST_F(genl, notification_and_unknown_commands_rejected)
+{
+	struct nl_result res;
+
+	EXPECT_EQ(-EOPNOTSUPP, request(&self->sk, self->info.id, SPIRECOVERY_CMD_MISS_NTF, 0,
+				       NULL, &res));
+	EXPECT_EQ(-EOPNOTSUPP, request(&self->sk, self->info.id, SPIRECOVERY_CMD_MAX + 1, 0,
+				       NULL, &res));
+	/* get-source is dump-only. */
+	EXPECT_EQ(-EOPNOTSUPP, request(&self->sk, self->info.id, SPIRECOVERY_CMD_GET_SOURCE, 0,
+				       NULL, &res));
+}
+
+TEST_F(genl, get_stats_returns_every_counter)
+{
+	const struct nlattr *tb[SPIRECOVERY_A_STATS_MAX + 1];
+	struct nl_result res;
+	struct reply r;
+
+	ASSERT_EQ(0, request(&self->sk, self->info.id, SPIRECOVERY_CMD_GET_STATS, 0, &r, &res));
+	ASSERT_EQ(1, r.messages);
+	ASSERT_EQ(0, nl_parse((const struct nlattr *)r.buf, r.len, tb, SPIRECOVERY_A_STATS_MAX));
+	for (int type = SPIRECOVERY_A_STATS_PAD + 1; type <= SPIRECOVERY_A_STATS_MAX; type++) {
+		uint64_t value;
+
+		ASSERT_NE(NULL, tb[type]) TH_LOG("%s missing", stats_attrs.attrs[type].name);
+		ASSERT_EQ(sizeof(uint64_t), nla_payload_len(tb[type]));
+		memcpy(&value, nla_payload(tb[type]), sizeof(value));
+		/* A new namespace has seen nothing. */
+		EXPECT_EQ(0, value) TH_LOG("%s", stats_attrs.attrs[type].name);
+	}
+}
+
+TEST_F(genl, dump_sources_on_empty_table)
+{
+	struct nl_result res;
+	struct reply r;
+
+	ASSERT_EQ(0, request(&self->sk, self->info.id, SPIRECOVERY_CMD_GET_SOURCE, NLM_F_DUMP,
+			     &r, &res));
+	EXPECT_EQ(0, r.messages);
+}
+
+TEST_F(genl, flush_sources)
+{
+	struct nl_result res;
+	struct reply r;
+
+	ASSERT_EQ(0, request(&self->sk, self->info.id, SPIRECOVERY_CMD_FLUSH_SOURCES, 0,
+			     NULL, &res));
+	ASSERT_EQ(0, request(&self->sk, self->info.id, SPIRECOVERY_CMD_GET_SOURCE, NLM_F_DUMP,
+			     &r, &res));
+	EXPECT_EQ(0, r.messages);
+}
+
+TEST_F(genl, privileged_join_events)
+{
+	EXPECT_EQ(0, nl_join_group(&self->sk, self->info.group_id));
+}
+
+/* Every command of an unprivileged caller fails with EPERM; nothing changes. */
+static void expect_all_commands_denied(struct __test_metadata *_metadata, uint16_t family)
+{
+	static const uint8_t cmds[] = {
+		SPIRECOVERY_CMD_GET_CONFIG, SPIRECOVERY_CMD_SET_CONFIG,
+		SPIRECOVERY_CMD_GET_STATS, SPIRECOVERY_CMD_FLUSH_SOURCES,
+	};
+	struct nl_result res;
+	struct nl_sock sk;
+	struct nl_msg m;
+
+	ASSERT_EQ(0, nl_open(&sk));
+	for (size_t i = 0; i < sizeof(cmds); i++) {
+		EXPECT_EQ(-EPERM, request(&sk, family, cmds[i], 0, NULL, &res))
+			TH_LOG("cmd %u", cmds[i]);
+	}
+	genl_msg_init(&m, family, SPIRECOVERY_CMD_SET_CONFIG, 0);
+	nl_put_u8(&m, SPIRECOVERY_A_CONFIG_ENABLED, 1);
+	EXPECT_EQ(-EPERM, nl_request(&sk, &m, NULL, NULL, &res));
+	EXPECT_EQ(-EPERM, request(&sk, family, SPIRECOVERY_CMD_GET_SOURCE, NLM_F_DUMP, NULL, &res));
+	nl_close(&sk);
+}
+
+TEST_F(genl, eperm_for_nobody)
+{
+	struct config c;
+
+	ASSERT_EQ(0, become_nobody());
+	expect_all_commands_denied(_metadata, self->info.id);
+	/* A socket opened while privileged does not help: the caller is checked too. */
+	EXPECT_EQ(-EPERM, get_config(&self->sk, self->info.id, &c));
+}
+
+TEST_F(genl, eperm_without_cap_net_admin)
+{
+	struct config c;
+
+	ASSERT_EQ(0, drop_cap_net_admin());
+	expect_all_commands_denied(_metadata, self->info.id);
+	EXPECT_EQ(-EPERM, get_config(&self->sk, self->info.id, &c));
+}
+
+TEST_F(genl, events_join_needs_cap_net_admin)
+{
+	struct genl_family_info info;
+	struct nl_result res;
+	struct nl_sock sk;
+	int enforced = kernel_has_mcast_cap();
+
+	if (enforced < 0)
+		SKIP(return, "headers of the running kernel not installed");
+	ASSERT_EQ(0, become_nobody());
+	ASSERT_EQ(0, nl_open(&sk));
+	/* Resolving the family is open to everyone. */
+	ASSERT_EQ(0, genl_resolve(&sk, SPIRECOVERY_FAMILY_NAME, SPIRECOVERY_MCGRP_EVENTS,
+				  &info, &res));
+	/* Documented: kernels before 6.1.68/6.7 let anyone join. */
+	EXPECT_EQ(enforced ? -EPERM : 0, nl_join_group(&sk, info.group_id));
+	nl_close(&sk);
+}
+
+TEST_F(genl, userns_root_manages_own_netns)
+{
+	const char *why_not = userns_unavailable();
+	struct genl_family_info info;
+	struct config c, want = defaults;
+	struct nl_result res;
+	struct nl_sock sk;
+	struct nl_msg m;
+	struct reply r;
+
+	if (why_not)
+		SKIP(return, "%s", why_not);
+	/* Container root: a user namespace owned by nobody, and a netns inside it. */
+	ASSERT_EQ(0, become_nobody());
+	ASSERT_EQ(0, unshare(CLONE_NEWUSER | CLONE_NEWNET)) TH_LOG("%s", strerror(errno));
+	ASSERT_EQ(0, nl_open(&sk));
+	ASSERT_EQ(0, genl_resolve(&sk, SPIRECOVERY_FAMILY_NAME, SPIRECOVERY_MCGRP_EVENTS,
+				  &info, &res));
+
+	ASSERT_EQ(0, get_config(&sk, info.id, &c));
+	EXPECT_CONFIG(defaults, c);
+	genl_msg_init(&m, info.id, SPIRECOVERY_CMD_SET_CONFIG, 0);
+	nl_put_u8(&m, SPIRECOVERY_A_CONFIG_ENABLED, 1);
+	nl_put_u32(&m, SPIRECOVERY_A_CONFIG_SOURCE_BURST, 11);
+	EXPECT_EQ(0, nl_request(&sk, &m, NULL, NULL, &res)) TH_LOG("%s", res.msg);
+	want.enabled = 1;
+	want.source_burst = 11;
+	ASSERT_EQ(0, get_config(&sk, info.id, &c));
+	EXPECT_CONFIG(want, c);
+	EXPECT_EQ(0, request(&sk, info.id, SPIRECOVERY_CMD_GET_STATS, 0, &r, &res));
+	EXPECT_EQ(0, request(&sk, info.id, SPIRECOVERY_CMD_GET_SOURCE, NLM_F_DUMP, &r, &res));
+	EXPECT_EQ(0, request(&sk, info.id, SPIRECOVERY_CMD_FLUSH_SOURCES, 0, NULL, &res));
+	EXPECT_EQ(0, nl_join_group(&sk, info.group_id));
+	nl_close(&sk);
+}
+
+TEST_F(genl, userns_root_denied_in_foreign_netns)
+{
+	const char *why_not = userns_unavailable();
+	struct genl_family_info info;
+	struct nl_result res;
+	struct nl_sock sk;
+
+	if (why_not)
+		SKIP(return, "%s", why_not);
+	/* All capabilities, but in a user namespace that does not own this netns. */
+	ASSERT_EQ(0, become_nobody());
+	ASSERT_EQ(0, unshare(CLONE_NEWUSER)) TH_LOG("%s", strerror(errno));
+	expect_all_commands_denied(_metadata, self->info.id);
+	ASSERT_EQ(0, nl_open(&sk));
+	ASSERT_EQ(0, genl_resolve(&sk, SPIRECOVERY_FAMILY_NAME, SPIRECOVERY_MCGRP_EVENTS,
+				  &info, &res));
+	if (kernel_has_mcast_cap() == 1)
+		EXPECT_EQ(-EPERM, nl_join_group(&sk, info.group_id));
+	nl_close(&sk);
+}
+
+/* Each out-of-range value is rejected with a message naming it or its range. */
+FIXTURE(bad_value) {
+	struct nl_sock sk;
+	struct genl_family_info info;
+};
+
+FIXTURE_VARIANT(bad_value) {
+	uint16_t type;
+	bool is_u8;
+	uint32_t value;
+	unsigned long max;	/* end of the valid range, for the message check */
+};
+
+FIXTURE_VARIANT_ADD(bad_value, enabled_2) {
+	SPIRECOVERY_A_CONFIG_ENABLED, true, 2, 1 };
+FIXTURE_VARIANT_ADD(bad_value, source_rate_0) {
+	SPIRECOVERY_A_CONFIG_SOURCE_RATE, false, 0, SPIRECOVERY_RATE_MAX };
+FIXTURE_VARIANT_ADD(bad_value, source_rate_max_plus_1) {
+	SPIRECOVERY_A_CONFIG_SOURCE_RATE, false, SPIRECOVERY_RATE_MAX + 1, SPIRECOVERY_RATE_MAX };
+FIXTURE_VARIANT_ADD(bad_value, source_burst_0) {
+	SPIRECOVERY_A_CONFIG_SOURCE_BURST, false, 0, SPIRECOVERY_BURST_MAX };
+FIXTURE_VARIANT_ADD(bad_value, source_burst_max_plus_1) {
+	SPIRECOVERY_A_CONFIG_SOURCE_BURST, false, SPIRECOVERY_BURST_MAX + 1,
+	SPIRECOVERY_BURST_MAX };
+FIXTURE_VARIANT_ADD(bad_value, global_rate_0) {
+	SPIRECOVERY_A_CONFIG_GLOBAL_RATE, false, 0, SPIRECOVERY_RATE_MAX };
+FIXTURE_VARIANT_ADD(bad_value, global_rate_max_plus_1) {
+	SPIRECOVERY_A_CONFIG_GLOBAL_RATE, false, SPIRECOVERY_RATE_MAX + 1, SPIRECOVERY_RATE_MAX };
+FIXTURE_VARIANT_ADD(bad_value, global_burst_0) {
+	SPIRECOVERY_A_CONFIG_GLOBAL_BURST, false, 0, SPIRECOVERY_BURST_MAX };
+FIXTURE_VARIANT_ADD(bad_value, global_burst_max_plus_1) {
+	SPIRECOVERY_A_CONFIG_GLOBAL_BURST, false, SPIRECOVERY_BURST_MAX + 1,
+	SPIRECOVERY_BURST_MAX };
+FIXTURE_VARIANT_ADD(bad_value, ipv6_prefix_0) {
+	SPIRECOVERY_A_CONFIG_IPV6_PREFIX, true, 0, 128 };
+FIXTURE_VARIANT_ADD(bad_value, ipv6_prefix_129) {
+	SPIRECOVERY_A_CONFIG_IPV6_PREFIX, true, 129, 128 };
+
+FIXTURE_SETUP(bad_value)
+{
+	open_in_fresh_netns(_metadata, &self->sk, &self->info);
+}
+
+FIXTURE_TEARDOWN(bad_value)
+{
+	nl_close(&self->sk);
+}
+
+TEST_F(bad_value, rejected_with_extack)
+{
+	const char *name = config_attrs.attrs[variant->type].name;
+	struct nl_result res;
+	struct config c;
+	struct nl_msg m;
+	uint32_t offs;
+
+	genl_msg_init(&m, self->info.id, SPIRECOVERY_CMD_SET_CONFIG, 0);
+	offs = m.nlh.nlmsg_len;
+	if (variant->is_u8)
+		nl_put_u8(&m, variant->type, variant->value);
+	else
+		nl_put_u32(&m, variant->type, variant->value);
+	res.err = nl_request(&self->sk, &m, NULL, NULL, &res);
+	EXPECT_TRUE(res.err == -EINVAL || res.err == -ERANGE)
+		TH_LOG("%s=%u: err %d", name, variant->value, res.err);
+	EXPECT_STRNE("", res.msg) TH_LOG("%s=%u: no extack message", name, variant->value);
+	EXPECT_TRUE(names_attribute_or_range(res.msg, name, variant->max))
+		TH_LOG("%s=%u: message \"%s\" names neither %s nor the range end %lu",
+		       name, variant->value, res.msg, name, variant->max);
+	if (res.has_offs) {
+		EXPECT_EQ(offs, res.offs) TH_LOG("extack points at the wrong attribute");
+	}
+
+	ASSERT_EQ(0, get_config(&self->sk, self->info.id, &c));
+	EXPECT_CONFIG(defaults, c);
+}
+
+TEST_HARNESS_MAIN
