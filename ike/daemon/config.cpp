@@ -1,0 +1,499 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "ike/daemon/config.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <sys/stat.h>
+
+#include <boost/program_options/parsers.hpp>
+
+namespace po = boost::program_options;
+
+namespace spirecovery {
+
+namespace {
+
+constexpr std::string_view peer_prefix = "peer.";
+constexpr unsigned max_exchanges_limit = 256;
+// Accepted by strongSwan's default IKE proposals; the first DH group goes into KEi.
+constexpr std::string_view default_proposals =
+    "aes256gcm16-aes128gcm16-prfsha256-prfsha384-x25519-ecp256-modp2048,"
+    "aes256-aes128-sha256-sha384-x25519-ecp256-modp2048";
+
+std::string trim(std::string_view s)
+{
+    const auto first = s.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos)
+        return {};
+    const auto last = s.find_last_not_of(" \t\r\n");
+    return std::string(s.substr(first, last - first + 1));
+}
+
+std::vector<std::string> split_list(std::string_view s)
+{
+    std::vector<std::string> items;
+    std::string item;
+    for (char c : s) {
+        if (c == ',' || c == ' ' || c == '\t') {
+            if (!item.empty())
+                items.push_back(std::move(item));
+            item.clear();
+        } else {
+            item.push_back(c);
+        }
+    }
+    if (!item.empty())
+        items.push_back(std::move(item));
+    return items;
+}
+
+template <typename T> std::optional<T> parse_number(std::string_view s)
+{
+    T value{};
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+    if (ec != std::errc() || end != s.data() + s.size())
+        return std::nullopt;
+    return value;
+}
+
+std::optional<bool> parse_bool(std::string_view s)
+{
+    if (s == "yes" || s == "true" || s == "1" || s == "on")
+        return true;
+    if (s == "no" || s == "false" || s == "0" || s == "off")
+        return false;
+    return std::nullopt;
+}
+
+// strongSwan's PSK syntax: "0x" hex or the literal string.
+std::optional<ike::SecureBytes> decode_psk(std::string_view text)
+{
+    if (text.size() < 2 || text.substr(0, 2) != "0x")
+        return ike::SecureBytes(text.begin(), text.end());
+    text.remove_prefix(2);
+    if (text.empty() || text.size() % 2)
+        return std::nullopt;
+    ike::SecureBytes out;
+    for (size_t i = 0; i < text.size(); i += 2) {
+        auto byte = 0u;
+        auto [end, ec] = std::from_chars(text.data() + i, text.data() + i + 2, byte, 16);
+        if (ec != std::errc() || end != text.data() + i + 2)
+            return std::nullopt;
+        out.push_back(static_cast<uint8_t>(byte));
+    }
+    return out;
+}
+
+std::string secret_mode_error(const std::string &what, const std::string &path, mode_t mode)
+{
+    char octal[8];
+    std::snprintf(octal, sizeof(octal), "%04o", static_cast<unsigned>(mode & 07777));
+    return cat(what, " ", path, " is accessible by group or others (mode ", octal,
+               "); it holds a pre-shared key: run chmod 600 ", path);
+}
+
+// Reads a PSK file: the key is its first line.
+std::optional<ike::SecureBytes> read_psk_file(const std::string &path, const std::string &where,
+                                    std::vector<std::string> &errors)
+{
+    struct stat st {};
+    if (stat(path.c_str(), &st) != 0) {
+        errors.push_back(cat(where, ": psk-file ", path, ": ", std::strerror(errno)));
+        return std::nullopt;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        errors.push_back(cat(where, ": psk-file ", path, " is not a regular file"));
+        return std::nullopt;
+    }
+    if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+        errors.push_back(cat(where, ": ", secret_mode_error("psk-file", path, st.st_mode)));
+        return std::nullopt;
+    }
+    std::ifstream in(path);
+    std::string line;
+    if (!in || !std::getline(in, line)) {
+        errors.push_back(cat(where, ": psk-file ", path, " cannot be read or is empty"));
+        return std::nullopt;
+    }
+    auto bytes = decode_psk(trim(line));
+    std::fill(line.begin(), line.end(), '\0');
+    if (!bytes || bytes->empty()) {
+        errors.push_back(cat(where, ": psk-file ", path, " holds no valid key (text or 0x<hex>)"));
+        return std::nullopt;
+    }
+    return bytes;
+}
+
+struct PeerKeys {
+    std::map<std::string, std::string> values;
+};
+
+void build_peer(const std::string &name, const PeerKeys &keys, const DaemonConfig &global,
+                std::optional<mode_t> file_mode, const std::string &source,
+                std::vector<std::string> &errors, std::vector<PeerConfig> &peers)
+{
+    const std::string where = cat("[peer.", name, "]");
+    PeerConfig peer;
+    peer.name = name;
+    const auto get = [&](const std::string &key) -> std::optional<std::string> {
+        auto it = keys.values.find(key);
+        if (it == keys.values.end())
+            return std::nullopt;
+        return it->second;
+    };
+    const size_t errors_before = errors.size();
+
+    if (auto v = get("address")) {
+        if (auto a = ike::IpAddress::parse(*v))
+            peer.address = *a;
+        else
+            errors.push_back(cat(where, ": address '", *v, "' is not an IPv4 or IPv6 address"));
+    } else {
+        errors.push_back(cat(where, ": address is missing"));
+    }
+    if (auto v = get("enabled")) {
+        if (auto b = parse_bool(*v))
+            peer.enabled = *b;
+        else
+            errors.push_back(cat(where, ": enabled must be yes or no, not '", *v, "'"));
+    }
+    for (auto [key, id] : {std::pair{"local-id", &peer.local_id}, {"remote-id", &peer.remote_id}}) {
+        if (auto v = get(key)) {
+            auto parsed = ike::Identity::parse(*v);
+            if (parsed)
+                *id = std::move(parsed.value());
+            else
+                errors.push_back(cat(where, ": ", key, " '", *v, "': ", parsed.error().message));
+        }
+    }
+    for (const auto &text : split_list(get("proposals").value_or(std::string(default_proposals)))) {
+        auto parsed = ike::IkeProposal::parse(text);
+        if (parsed)
+            peer.proposals.push_back(std::move(parsed.value()));
+        else
+            errors.push_back(cat(where, ": proposal '", text, "': ", parsed.error().message));
+    }
+    if (auto v = get("port")) {
+        auto port = parse_number<uint16_t>(*v);
+        if (port && *port)
+            peer.port = *port;
+        else
+            errors.push_back(cat(where, ": port must be 1-65535, not '", *v, "'"));
+    }
+
+    const auto psk = get("psk");
+    const auto psk_file = get("psk-file");
+    if (psk && psk_file) {
+        errors.push_back(cat(where, ": set psk or psk-file, not both"));
+    } else if (psk) {
+        if (file_mode && (*file_mode & (S_IRWXG | S_IRWXO)))
+            errors.push_back(cat(where, ": psk is set inline but ",
+                                 secret_mode_error("the configuration file", source, *file_mode),
+                                 " (or move the key to a psk-file)"));
+        else if (auto bytes = decode_psk(*psk); bytes && !bytes->empty())
+            peer.psk = std::move(*bytes);
+        else
+            errors.push_back(cat(where, ": psk is not a valid key (text or 0x<hex>)"));
+    } else if (psk_file) {
+        if (auto secret = read_psk_file(*psk_file, where, errors))
+            peer.psk = std::move(*secret);
+    }
+
+    if (auto v = get("exec-command"))
+        peer.exec_command = split_list(*v);
+
+    if (auto v = get("backends")) {
+        for (const auto &item : split_list(*v)) {
+            auto kind = parse_backend_kind(item);
+            if (!kind)
+                errors.push_back(cat(where, ": unknown backend '", item,
+                                     "' (known: native, vici, exec)"));
+            else if (std::find(peer.backends.begin(), peer.backends.end(), *kind) !=
+                     peer.backends.end())
+                errors.push_back(cat(where, ": backend '", item, "' is listed twice"));
+            else
+                peer.backends.push_back(*kind);
+        }
+        if (peer.backends.empty() && errors.size() == errors_before)
+            errors.push_back(cat(where, ": backends is empty"));
+    } else {
+        // The strongSwan daemon's own credentials beat a second copy of them: vici first.
+        if (!global.vici_socket.empty())
+            peer.backends.push_back(BackendKind::vici);
+        if (psk || psk_file)
+            peer.backends.push_back(BackendKind::native);
+        if (!peer.exec_command.empty())
+            peer.backends.push_back(BackendKind::exec);
+        if (peer.backends.empty())
+            errors.push_back(cat(where, ": no backend possible: set psk or psk-file (native), "
+                                        "vici-socket (vici) or exec-command (exec)"));
+    }
+
+    for (auto kind : peer.backends) {
+        switch (kind) {
+        case BackendKind::native:
+            if (!peer.local_id)
+                errors.push_back(cat(where, ": the native backend needs local-id"));
+            if (!peer.remote_id)
+                errors.push_back(cat(where, ": the native backend needs remote-id"));
+            if (!psk && !psk_file)
+                errors.push_back(cat(where, ": the native backend needs psk or psk-file"));
+            break;
+        case BackendKind::vici:
+            if (global.vici_socket.empty())
+                errors.push_back(cat(where, ": the vici backend needs the global vici-socket"));
+            break;
+        case BackendKind::exec:
+            if (peer.exec_command.empty())
+                errors.push_back(cat(where, ": the exec backend needs exec-command"));
+            else if (peer.exec_command.front().front() != '/')
+                errors.push_back(cat(where, ": exec-command must start with an absolute path, not '",
+                                     peer.exec_command.front(), "'"));
+            break;
+        }
+    }
+
+    for (const auto &[key, value] : keys.values) {
+        static const std::set<std::string> known{
+            "address", "enabled", "local-id", "remote-id", "psk",        "psk-file",
+            "proposals", "port",  "backends", "exec-command"};
+        if (!known.count(key))
+            errors.push_back(cat(where, ": unknown key '", key, "'"));
+    }
+
+    if (errors.size() == errors_before)
+        peers.push_back(std::move(peer));
+}
+
+template <typename T>
+std::optional<T> take(const po::variables_map &vm, const std::string &name)
+{
+    auto it = vm.find(name);
+    if (it == vm.end() || it->second.empty())
+        return std::nullopt;
+    return it->second.as<T>();
+}
+
+void apply_globals(const po::variables_map &vm, DaemonConfig &cfg, std::vector<std::string> &errors)
+{
+    if (auto v = take<unsigned>(vm, "hold-down"))
+        cfg.hold_down = std::chrono::seconds(*v);
+    if (auto v = take<unsigned>(vm, "max-exchanges")) {
+        if (*v < 1 || *v > max_exchanges_limit)
+            errors.push_back(cat("max-exchanges must be 1-", max_exchanges_limit, ", not ", *v));
+        else
+            cfg.max_exchanges = *v;
+    }
+    if (auto v = take<std::string>(vm, "log-level")) {
+        if (auto level = parse_log_level(*v))
+            cfg.log_level = *level;
+        else
+            errors.push_back(cat("log-level must be error, warning, notice, info or debug, not '",
+                                 *v, "'"));
+    }
+    if (auto v = take<bool>(vm, "log-stderr"))
+        cfg.log_stderr = *v;
+    if (auto v = take<bool>(vm, "syslog"))
+        cfg.log_syslog = *v;
+    if (auto v = take<std::string>(vm, "vici-socket"))
+        cfg.vici_socket = *v;
+    if (auto v = take<unsigned>(vm, "vici-timeout")) {
+        if (*v == 0)
+            errors.push_back("vici-timeout must be at least 1 second");
+        else
+            cfg.vici_timeout = std::chrono::seconds(*v);
+    }
+    if (auto v = take<unsigned>(vm, "exec-timeout")) {
+        if (*v == 0)
+            errors.push_back("exec-timeout must be at least 1 second");
+        else
+            cfg.exec_timeout = std::chrono::seconds(*v);
+    }
+    if (auto v = take<unsigned>(vm, "recovery-wait")) {
+        if (*v > 3600)
+            errors.push_back(cat("recovery-wait must be 0-3600 s, not ", *v));
+        else
+            cfg.recovery_wait = std::chrono::seconds(*v);
+    }
+    if (auto v = take<unsigned>(vm, "retransmit-timeout")) {
+        if (*v < 10 || *v > 60000)
+            errors.push_back(cat("retransmit-timeout must be 10-60000 ms, not ", *v));
+        else
+            cfg.retransmit.initial_timeout = std::chrono::milliseconds(*v);
+    }
+    if (auto v = take<unsigned>(vm, "retransmit-base")) {
+        if (*v < 1 || *v > 10)
+            errors.push_back(cat("retransmit-base must be 1-10, not ", *v));
+        else
+            cfg.retransmit.backoff_factor = *v;
+    }
+    if (auto v = take<unsigned>(vm, "retransmit-tries")) {
+        if (*v < 1 || *v > 20)
+            errors.push_back(cat("retransmit-tries must be 1-20, not ", *v));
+        else
+            cfg.retransmit.max_transmissions = *v;
+    }
+    if (auto v = take<unsigned>(vm, "exchange-timeout")) {
+        if (*v < 1 || *v > 3600)
+            errors.push_back(cat("exchange-timeout must be 1-3600 s, not ", *v));
+        else
+            cfg.retransmit.overall_timeout = std::chrono::seconds(*v);
+    }
+    if (auto v = take<std::string>(vm, "state-file"))
+        cfg.state_file = *v;
+}
+
+} // namespace
+
+std::optional<BackendKind> parse_backend_kind(std::string_view text)
+{
+    if (text == "native")
+        return BackendKind::native;
+    if (text == "vici")
+        return BackendKind::vici;
+    if (text == "exec")
+        return BackendKind::exec;
+    return std::nullopt;
+}
+
+std::string_view to_string(BackendKind kind)
+{
+    switch (kind) {
+    case BackendKind::native:
+        return "native";
+    case BackendKind::vici:
+        return "vici";
+    case BackendKind::exec:
+        return "exec";
+    }
+    return "?";
+}
+
+const PeerConfig *DaemonConfig::find_peer(const ike::IpAddress &address) const
+{
+    for (const auto &peer : peers)
+        if (peer.address == address)
+            return &peer;
+    return nullptr;
+}
+
+po::options_description global_options()
+{
+    po::options_description desc("Daemon options (also valid in the configuration file)");
+    // No default_value(): an absent value must not mask the file's, so defaults live in
+    // DaemonConfig and are named in the help text.
+    desc.add_options()
+        ("hold-down", po::value<unsigned>(), "seconds between two recoveries of one peer (30)")
+        ("max-exchanges", po::value<unsigned>(), "recoveries running at once, at most (4)")
+        ("log-level", po::value<std::string>(), "error, warning, notice, info or debug (info)")
+        ("log-stderr", po::value<bool>(), "also log to stderr (no)")
+        ("syslog", po::value<bool>(), "log to syslog/journald (yes)")
+        ("vici-socket", po::value<std::string>(),
+         "strongSwan vici socket, e.g. /var/run/charon.vici (none)")
+        ("vici-timeout", po::value<unsigned>(), "seconds a vici initiate may take (15)")
+        ("exec-timeout", po::value<unsigned>(), "seconds an exec-command may run (30)")
+        ("recovery-wait", po::value<unsigned>(),
+         "seconds to wait for the peer's new inbound SA after a recovery, 0: none (30)")
+        ("retransmit-timeout", po::value<unsigned>(),
+         "native: milliseconds before the first IKE retransmission (500)")
+        ("retransmit-base", po::value<unsigned>(), "native: backoff factor per retransmission (2)")
+        ("retransmit-tries", po::value<unsigned>(),
+         "native: transmissions of one request, the first included (5)")
+        ("exchange-timeout", po::value<unsigned>(), "native: seconds for the whole exchange (60)")
+        ("state-file", po::value<std::string>(),
+         "per-peer status, read by --status (/run/spirecoveryd/status)");
+    return desc;
+}
+
+ConfigResult parse_config(std::istream &in, const std::string &source,
+                          std::optional<mode_t> file_mode, const po::variables_map &overrides)
+{
+    ConfigResult result;
+    auto &errors = result.errors;
+    const auto desc = global_options();
+
+    po::parsed_options parsed(&desc);
+    try {
+        parsed = po::parse_config_file(in, desc, true);
+    } catch (const po::error &e) {
+        errors.push_back(cat(source, ": ", e.what()));
+        return result;
+    }
+
+    // Command-line values first: store() keeps the value it saw first.
+    po::variables_map vm = overrides;
+    std::map<std::string, PeerKeys> peer_keys;
+    std::vector<std::string> peer_order;
+    std::set<std::string> seen_globals;
+    po::parsed_options registered(&desc);
+    for (const auto &opt : parsed.options) {
+        if (!opt.unregistered) {
+            if (!seen_globals.insert(opt.string_key).second)
+                errors.push_back(cat(source, ": ", opt.string_key, " is set twice"));
+            registered.options.push_back(opt);
+            continue;
+        }
+        const std::string &key = opt.string_key;
+        const auto dot = key.find('.', peer_prefix.size());
+        if (key.rfind(peer_prefix, 0) != 0 || dot == std::string::npos ||
+            dot == peer_prefix.size()) {
+            errors.push_back(cat(source, ": unknown option '", key, "'"));
+            continue;
+        }
+        const std::string name = key.substr(peer_prefix.size(), dot - peer_prefix.size());
+        const std::string field = key.substr(dot + 1);
+        auto [it, fresh] = peer_keys.try_emplace(name);
+        if (fresh)
+            peer_order.push_back(name);
+        const std::string value = opt.value.empty() ? std::string() : trim(opt.value.front());
+        if (!it->second.values.emplace(field, value).second)
+            errors.push_back(cat(source, ": [peer.", name, "] ", field, " is set twice"));
+    }
+    try {
+        po::store(registered, vm);
+    } catch (const po::error &e) {
+        errors.push_back(cat(source, ": ", e.what()));
+        return result;
+    }
+
+    DaemonConfig cfg;
+    apply_globals(vm, cfg, errors);
+    for (const auto &name : peer_order)
+        build_peer(name, peer_keys[name], cfg, file_mode, source, errors, cfg.peers);
+
+    for (auto it = cfg.peers.begin(); it != cfg.peers.end(); ++it) {
+        auto first = std::find_if(cfg.peers.begin(), it,
+                                  [&](const PeerConfig &p) { return p.address == it->address; });
+        if (first != it)
+            errors.push_back(cat("[peer.", it->name, "]: address ", it->address.to_string(),
+                                 " is already used by [peer.", first->name, "]"));
+    }
+    if (cfg.peers.empty() && errors.empty())
+        errors.push_back(cat(source, ": no [peer.NAME] section: nothing to recover"));
+
+    if (errors.empty())
+        result.config = std::move(cfg);
+    return result;
+}
+
+ConfigResult load_config(const std::string &path, const po::variables_map &overrides)
+{
+    std::ifstream in(path);
+    struct stat st {};
+    if (!in || stat(path.c_str(), &st) != 0) {
+        ConfigResult result;
+        result.errors.push_back(cat("cannot open configuration file ", path, ": ",
+                                    std::strerror(errno)));
+        return result;
+    }
+    return parse_config(in, path, st.st_mode, overrides);
+}
+
+} // namespace spirecovery

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string_view>
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+#include <boost/program_options/options_description.hpp>
+#include <boost/program_options/variables_map.hpp>
+
+#include "ike/daemon/log.hpp"
+#include "ike/lib/address.h"
+#include "ike/lib/bytes.h"
+#include "ike/lib/identity.h"
+#include "ike/lib/proposal.h"
+#include "ike/lib/recovery_exchange.h"
+
+namespace spirecovery {
+
+enum class BackendKind { native, vici, exec };
+
+std::optional<BackendKind> parse_backend_kind(std::string_view text);
+std::string_view to_string(BackendKind kind);
+
+struct PeerConfig {
+    std::string name;         // the NAME of its [peer.NAME] section
+    ike::IpAddress address;   // events whose source is this address concern this peer
+    bool enabled = true;
+    std::vector<BackendKind> backends; // tried in order; the next one when one is unavailable
+
+    // native backend
+    std::optional<ike::Identity> local_id;  // our IDi, as the peer knows us
+    std::optional<ike::Identity> remote_id; // the IDr we expect from the peer
+    ike::SecureBytes psk;
+    std::vector<ike::IkeProposal> proposals; // in order of preference
+    uint16_t port = 500;      // the peer's IKE port when the ESP was not UDP-encapsulated
+
+    // exec backend: argv template, placeholders {peer} {spi} {proto} {local}
+    std::vector<std::string> exec_command;
+};
+
+struct DaemonConfig {
+    std::chrono::seconds hold_down{30};
+    unsigned max_exchanges = 4;
+    LogLevel log_level = LogLevel::info;
+    bool log_stderr = false;
+    bool log_syslog = true;
+    std::string vici_socket;                 // empty: no vici
+    std::chrono::seconds vici_timeout{15};
+    std::chrono::seconds exec_timeout{30};
+    // After a backend succeeded: how long to wait for an inbound SA from the peer, which
+    // proves the tunnel is back and gives the time to recover. 0: do not wait.
+    std::chrono::seconds recovery_wait{30};
+    ike::RetransmitPolicy retransmit;
+    std::string state_file = "/run/spirecoveryd/status";
+    std::vector<PeerConfig> peers;
+
+    const PeerConfig *find_peer(const ike::IpAddress &address) const;
+};
+
+struct ConfigResult {
+    std::optional<DaemonConfig> config; // set when errors is empty
+    std::vector<std::string> errors;    // each a full sentence naming the culprit
+};
+
+// Options valid both in the file (outside any section) and on the command line.
+boost::program_options::options_description global_options();
+
+// Parses an INI-style configuration. `source` names it in messages; `file_mode` is the mode
+// of the file it came from (nullopt when not from a file) to refuse inline secrets readable
+// by others. Command-line values in `overrides` take precedence over the file.
+ConfigResult parse_config(std::istream &in, const std::string &source,
+                          std::optional<mode_t> file_mode,
+                          const boost::program_options::variables_map &overrides);
+
+// Opens `path` and calls parse_config().
+ConfigResult load_config(const std::string &path,
+                         const boost::program_options::variables_map &overrides);
+
+} // namespace spirecovery

@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "ike/daemon/daemon.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+
+#include "ike/daemon/exec_backend.hpp"
+#include "ike/daemon/native_backend.hpp"
+#include "ike/daemon/vici_backend.hpp"
+
+namespace spirecovery {
+
+namespace {
+
+// How often the daemon retries to reach a module that is not loaded yet.
+constexpr std::chrono::seconds module_retry{2};
+// How often a finished recovery looks for the peer's new inbound SA.
+constexpr std::chrono::milliseconds sa_poll{100};
+
+std::string peer_prefix(const PeerConfig &peer)
+{
+    return cat("peer ", peer.name, " (", peer.address.to_string(), "): ");
+}
+
+// The source address the kernel would use towards `peer`: connect() on a UDP socket does
+// the route lookup without sending anything.
+std::optional<ike::IpAddress> route_source(const ike::IpAddress &peer)
+{
+    const bool v4 = peer.family() == ike::IpAddress::Family::ipv4;
+    UniqueFd fd(::socket(v4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    if (!fd)
+        return std::nullopt;
+    sockaddr_storage ss{};
+    socklen_t len;
+    const auto bytes = peer.bytes();
+    if (v4) {
+        auto *sin = reinterpret_cast<sockaddr_in *>(&ss);
+        sin->sin_family = AF_INET;
+        sin->sin_port = htons(500);
+        std::memcpy(&sin->sin_addr, bytes.data(), 4);
+        len = sizeof(*sin);
+    } else {
+        auto *sin6 = reinterpret_cast<sockaddr_in6 *>(&ss);
+        sin6->sin6_family = AF_INET6;
+        sin6->sin6_port = htons(500);
+        std::memcpy(&sin6->sin6_addr, bytes.data(), 16);
+        len = sizeof(*sin6);
+    }
+    if (::connect(fd.get(), reinterpret_cast<sockaddr *>(&ss), len) != 0)
+        return std::nullopt;
+    len = sizeof(ss);
+    if (::getsockname(fd.get(), reinterpret_cast<sockaddr *>(&ss), &len) != 0)
+        return std::nullopt;
+    if (v4) {
+        std::array<uint8_t, 4> b;
+        std::memcpy(b.data(), &reinterpret_cast<sockaddr_in *>(&ss)->sin_addr, 4);
+        return ike::IpAddress::v4(b);
+    }
+    std::array<uint8_t, 16> b;
+    std::memcpy(b.data(), &reinterpret_cast<sockaddr_in6 *>(&ss)->sin6_addr, 16);
+    return ike::IpAddress::v6(b);
+}
+
+} // namespace
+
+Daemon::Daemon(const DaemonConfig &config, Logger &log)
+    : config_(config), log_(log), policy_(config, clock_), status_(config, config.state_file, log)
+{
+    inventories_.push_back(&kernel_sad_);
+    if (!config_.vici_socket.empty()) {
+        ike_sas_ = std::make_unique<ViciIkeSas>(config_.vici_socket);
+        inventories_.push_back(ike_sas_.get());
+        backends_[BackendKind::vici] =
+            std::make_unique<ViciBackend>(config_.vici_socket, config_.vici_timeout);
+    }
+    backends_[BackendKind::native] = std::make_unique<NativeBackend>(config_.retransmit);
+    backends_[BackendKind::exec] = std::make_unique<ExecBackend>(config_.exec_timeout);
+
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    signal_fd_.reset(signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
+    job_done_fd_.reset(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+    if (!signal_fd_ || !job_done_fd_)
+        throw std::runtime_error(cat("signalfd/eventfd: ", std::strerror(errno)));
+    status_.write();
+}
+
+Daemon::~Daemon()
+{
+    for (auto &job : jobs_)
+        job.thread.request_stop();
+    jobs_.clear(); // joins
+}
+
+bool Daemon::connect_module()
+{
+    try {
+        link_.emplace();
+        const ModuleStats stats = link_->stats();
+        events_sent_baseline_ = stats.events_sent;
+        events_received_ = 0;
+        last_drained_ = clock_.now();
+        log_.notice("listening for invalid-SPI events of the spirecovery module");
+        if (!link_->recovery_enabled())
+            log_.warning("recovery is disabled in this network namespace: no event will come "
+                         "until it is enabled (spirecoveryctl enable)");
+        link_warning_logged_ = false;
+        return true;
+    } catch (const std::runtime_error &e) {
+        link_.reset();
+        if (!link_warning_logged_)
+            log_.warning(cat(e.what(), "; retrying every ", module_retry.count(), " s"));
+        link_warning_logged_ = true;
+        return false;
+    }
+}
+
+int Daemon::run()
+{
+    std::string names;
+    for (const auto &peer : config_.peers) {
+        std::string backends;
+        for (auto kind : peer.backends)
+            backends += (backends.empty() ? "" : ",") + std::string(to_string(kind));
+        names += cat(names.empty() ? "" : "; ", peer.name, " ", peer.address.to_string(), " [",
+                     peer.enabled ? backends : "disabled", "]");
+    }
+    log_.notice(cat("spirecoveryd starting: ", config_.peers.size(), " peer(s): ", names,
+                    "; hold-down ", config_.hold_down.count(), " s, max-exchanges ",
+                    config_.max_exchanges));
+
+    auto next_module_try = clock_.now();
+    for (;;) {
+        if (!link_ && clock_.now() >= next_module_try && !connect_module())
+            next_module_try = clock_.now() + module_retry;
+
+        pollfd fds[3] = {{signal_fd_.get(), POLLIN, 0},
+                         {job_done_fd_.get(), POLLIN, 0},
+                         {link_ ? link_->event_fd() : -1, POLLIN, 0}};
+        const int timeout = link_ ? -1 : static_cast<int>(
+            std::chrono::duration_cast<std::chrono::milliseconds>(module_retry).count());
+        if (::poll(fds, 3, timeout) < 0) {
+            if (errno == EINTR)
+                continue;
+            log_.error(cat("poll: ", std::strerror(errno)));
+            return 1;
+        }
+        if (fds[0].revents & POLLIN) {
+            signalfd_siginfo info{};
+            [[maybe_unused]] auto n = ::read(signal_fd_.get(), &info, sizeof(info));
+            log_.notice(cat("received signal ", info.ssi_signo, ", stopping ", jobs_.size(),
+                            " running recoveries"));
+            return 0;
+        }
+        if (fds[1].revents & POLLIN) {
+            uint64_t count;
+            [[maybe_unused]] auto n = ::read(job_done_fd_.get(), &count, sizeof(count));
+            reap_jobs();
+        }
+        if (link_ && (fds[2].revents & (POLLIN | POLLERR)))
+            read_events();
+    }
+}
+
+void Daemon::read_events()
+{
+    ModuleLink::ReadStatus status;
+    try {
+        status = link_->read_events([&](ike::Result<MissEvent> event) {
+            events_received_++;
+            if (!event) {
+                log_.warning(cat("ignored an undecodable event: ", event.error().message));
+                return;
+            }
+            handle_event(event.value());
+        });
+    } catch (const std::runtime_error &e) {
+        log_.error(cat(e.what(), "; reconnecting"));
+        link_.reset();
+        return;
+    }
+    if (status == ModuleLink::ReadStatus::overrun)
+        resynchronise();
+    else
+        last_drained_ = clock_.now();
+}
+
+void Daemon::handle_event(const MissEvent &event)
+{
+    const PeerConfig *peer = config_.find_peer(event.source);
+    const std::string prefix = peer ? peer_prefix(*peer) : cat(event.source.to_string(), ": ");
+    log_.info(cat(prefix, "invalid SPI: ", event.to_string()));
+    if (peer)
+        status_.event(*peer, event.to_string());
+
+    const Decision decision = policy_.decide(event.source, inventories_, log_);
+    log_.log(decision.act ? LogLevel::notice : LogLevel::info, prefix + decision.reason);
+    if (!peer)
+        return;
+    status_.decision(*peer, decision.reason);
+    if (decision.act)
+        start_recovery(*peer, event);
+}
+
+void Daemon::resynchronise()
+{
+    // The kernel dropped notifications because our socket was full: count them from the
+    // module's counter, then look for configured peers among the sources seen meanwhile.
+    try {
+        const ModuleStats stats = link_->stats();
+        const uint64_t sent = stats.events_sent - events_sent_baseline_;
+        const uint64_t lost = sent > events_received_ ? sent - events_received_ : 0;
+        log_.warning(cat("event socket overflow (ENOBUFS): ", lost,
+                         " event(s) lost; resynchronising from the module's source table"));
+        events_sent_baseline_ = stats.events_sent;
+        events_received_ = 0;
+
+        const auto since_drained = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       clock_.now() - last_drained_) +
+                                   std::chrono::seconds(1);
+        for (const SourceEntry &source : link_->sources()) {
+            if (source.last_seen_msecs > static_cast<uint64_t>(since_drained.count()))
+                continue;
+            for (const auto &peer : config_.peers) {
+                if (!source.covers(peer.address))
+                    continue;
+                MissEvent event;
+                event.proto = IPPROTO_ESP;
+                event.source = peer.address;
+                auto local = route_source(peer.address);
+                if (!local) {
+                    log_.warning(cat(peer_prefix(peer), "no route to the peer; not resynchronised"));
+                    continue;
+                }
+                event.destination = *local;
+                event.timestamp_ns = realtime_now_ns() - source.last_seen_msecs * 1000000;
+                log_.info(cat(peer_prefix(peer), "missed events (", source.misses,
+                              " misses in the source table); SPI unknown"));
+                status_.event(peer, "resynchronised after lost events (SPI unknown)");
+                const Decision decision = policy_.decide(peer.address, inventories_, log_);
+                log_.log(decision.act ? LogLevel::notice : LogLevel::info,
+                         peer_prefix(peer) + decision.reason);
+                status_.decision(peer, decision.reason);
+                if (decision.act)
+                    start_recovery(peer, event);
+            }
+        }
+        last_drained_ = clock_.now();
+    } catch (const std::runtime_error &e) {
+        log_.error(cat("resynchronisation failed: ", e.what()));
+    }
+}
+
+void Daemon::start_recovery(const PeerConfig &peer, const MissEvent &event)
+{
+    Job &job = jobs_.emplace_back();
+    job.peer = &peer;
+    job.thread = std::jthread([this, &peer, event, &job](std::stop_token stop) {
+        recover(peer, event, stop);
+        job.done = true;
+        const uint64_t one = 1;
+        [[maybe_unused]] auto n = ::write(job_done_fd_.get(), &one, sizeof(one));
+    });
+}
+
+bool Daemon::recover_now(const PeerConfig &peer, uint32_t spi)
+{
+    MissEvent event;
+    event.proto = IPPROTO_ESP;
+    event.spi = spi;
+    event.source = peer.address;
+    event.timestamp_ns = realtime_now_ns();
+    auto local = route_source(peer.address);
+    if (!local) {
+        log_.error(cat(peer_prefix(peer), "no route to the peer"));
+        return false;
+    }
+    event.destination = *local;
+    log_.info(cat(peer_prefix(peer), "recovery requested on the command line: ", event.to_string()));
+    status_.event(peer, "requested on the command line");
+    const Decision decision = policy_.decide(peer.address, inventories_, log_);
+    log_.log(decision.act ? LogLevel::notice : LogLevel::info, peer_prefix(peer) + decision.reason);
+    status_.decision(peer, decision.reason);
+    if (!decision.act)
+        return false;
+    const bool ok = recover(peer, event, std::stop_token{});
+    policy_.finished(peer);
+    return ok;
+}
+
+bool Daemon::recover(const PeerConfig &peer, const MissEvent &event, std::stop_token stop)
+{
+    PeerLog log(log_, peer_prefix(peer));
+    const RecoveryRequest request{peer, event};
+    for (size_t i = 0; i < peer.backends.size(); i++) {
+        const BackendKind kind = peer.backends[i];
+        const std::string name(to_string(kind));
+        auto it = backends_.find(kind);
+        if (it == backends_.end()) {
+            log.warning(cat("backend ", name, " is not configured in this daemon"));
+            continue;
+        }
+        log.info(cat("recovery: backend ", name));
+        status_.result(peer, name, "running");
+        const BackendOutcome outcome = it->second->recover(request, log, stop);
+        switch (outcome.verdict) {
+        case BackendOutcome::Verdict::unavailable: {
+            const bool last = i + 1 == peer.backends.size();
+            log.warning(cat("backend ", name, " unavailable: ", outcome.detail,
+                            last ? "; no backend left"
+                                 : cat("; falling back to ", to_string(peer.backends[i + 1]))));
+            status_.result(peer, name, "unavailable: " + outcome.detail);
+            continue;
+        }
+        case BackendOutcome::Verdict::failed:
+            log.error(cat("recovery failed (", name, "): ", outcome.detail));
+            status_.result(peer, name, "failed: " + outcome.detail);
+            return false;
+        case BackendOutcome::Verdict::succeeded:
+            log.notice(cat("recovery done (", name, "): ", outcome.detail));
+            status_.result(peer, name, "done: " + outcome.detail);
+            wait_for_inbound_sa(peer, event, name, log, stop);
+            return true;
+        }
+    }
+    log.error("recovery impossible: no backend was available");
+    return false;
+}
+
+bool Daemon::wait_for_inbound_sa(const PeerConfig &peer, const MissEvent &event,
+                                 const std::string &backend, PeerLog &log, std::stop_token stop)
+{
+    if (config_.recovery_wait.count() == 0)
+        return false;
+    const auto give_up = clock_.now() + config_.recovery_wait;
+    const uint64_t since = event.timestamp_ns ? event.timestamp_ns : realtime_now_ns();
+    KernelSad sad;
+    while (!stop.stop_requested() && clock_.now() < give_up) {
+        auto presence = sad.find(peer.address);
+        if (presence && presence->inbound) {
+            const uint64_t now = realtime_now_ns();
+            const uint64_t ms = now > since ? (now - since) / 1000000 : 0;
+            log.notice(cat("recovered: ", presence->description, " installed ", ms,
+                           " ms after the dropped packet"));
+            status_.result(peer, backend, "recovered: " + presence->description, ms);
+            return true;
+        }
+        std::this_thread::sleep_for(sa_poll);
+    }
+    if (stop.stop_requested())
+        return false;
+    log.warning(cat("the peer dropped its stale SAs but no inbound SA from it appeared within ",
+                    config_.recovery_wait.count(),
+                    " s (a peer without trap policies does not re-key by itself)"));
+    status_.result(peer, backend,
+                   cat("stale SAs removed, no new SA within ", config_.recovery_wait.count(), " s"));
+    return false;
+}
+
+void Daemon::reap_jobs()
+{
+    for (auto it = jobs_.begin(); it != jobs_.end();) {
+        if (!it->done) {
+            ++it;
+            continue;
+        }
+        policy_.finished(*it->peer);
+        it = jobs_.erase(it); // joins the finished thread
+    }
+}
+
+} // namespace spirecovery

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+
+#include <linux/xfrm.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <netlink/errno.h>
+#include <netlink/msg.h>
+
+#include "ike/daemon/log.hpp"
+#include "ike/daemon/netlink.hpp"
+#include "ike/daemon/sa_inventory.hpp"
+
+namespace spirecovery {
+
+namespace {
+
+struct DumpState {
+    const ike::IpAddress *peer;
+    SaPresence presence;
+};
+
+bool same_address(const ike::IpAddress &peer, int family, const xfrm_address_t &addr)
+{
+    const int peer_family = peer.family() == ike::IpAddress::Family::ipv4 ? AF_INET : AF_INET6;
+    if (family != peer_family)
+        return false;
+    const auto bytes = peer.bytes();
+    return std::memcmp(&addr, bytes.data(), bytes.size()) == 0;
+}
+
+ike::IpAddress to_address(int family, const xfrm_address_t &addr)
+{
+    if (family == AF_INET) {
+        std::array<uint8_t, 4> b;
+        std::memcpy(b.data(), &addr.a4, 4);
+        return ike::IpAddress::v4(b);
+    }
+    std::array<uint8_t, 16> b;
+    std::memcpy(b.data(), &addr.a6, 16);
+    return ike::IpAddress::v6(b);
+}
+
+int on_state(nl_msg *msg, void *arg)
+{
+    auto *state = static_cast<DumpState *>(arg);
+    const nlmsghdr *hdr = nlmsg_hdr(msg);
+    if (hdr->nlmsg_type != XFRM_MSG_NEWSA || state->presence.inbound ||
+        nlmsg_datalen(hdr) < static_cast<int>(sizeof(xfrm_usersa_info)))
+        return NL_SKIP;
+    xfrm_usersa_info info;
+    std::memcpy(&info, nlmsg_data(hdr), sizeof(info));
+    const bool from_peer = same_address(*state->peer, info.family, info.saddr);
+    const bool to_peer = same_address(*state->peer, info.family, info.id.daddr);
+    if ((!from_peer && !to_peer) || (state->presence.found && !from_peer))
+        return NL_OK;
+    char spi[16];
+    std::snprintf(spi, sizeof(spi), "0x%08x", ntohl(info.id.spi));
+    state->presence.found = true;
+    state->presence.inbound = from_peer;
+    state->presence.description =
+        cat(info.id.proto == IPPROTO_AH ? "AH" : "ESP", " SA SPI ", spi, " ",
+            to_address(info.family, info.saddr).to_string(), " -> ",
+            to_address(info.family, info.id.daddr).to_string(),
+            from_peer ? " (inbound)" : " (outbound)", info.id.spi ? "" : " larval");
+    return NL_OK;
+}
+
+} // namespace
+
+ike::Result<SaPresence> KernelSad::find(const ike::IpAddress &peer)
+{
+    try {
+        auto sock = connect_netlink(NETLINK_XFRM, "XFRM");
+        NlMessage msg(nlmsg_alloc_simple(XFRM_MSG_GETSA, NLM_F_DUMP));
+        if (!msg)
+            return ike::Error{"cannot allocate an XFRM request"};
+        DumpState state{&peer, {}};
+        if (int err = netlink_transact(sock.get(), msg.get(), on_state, &state); err < 0)
+            return ike::Error{cat("XFRM_MSG_GETSA dump: ", nl_geterror(err))};
+        return state.presence;
+    } catch (const std::runtime_error &e) {
+        return ike::Error{e.what()};
+    }
+}
+
+} // namespace spirecovery

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "ike/lib/address.h"
+#include "ike/lib/result.h"
+
+namespace spirecovery {
+
+// One SPIRECOVERY_CMD_MISS_NTF: an ESP/AH packet the kernel dropped for lack of an SA.
+struct MissEvent {
+    uint8_t proto = 0;      // IPPROTO_ESP or IPPROTO_AH
+    ike::IpAddress source;  // the sender, our peer if it is configured
+    ike::IpAddress destination; // our address the packet was sent to
+    uint32_t spi = 0;
+    uint32_t seq = 0;
+    bool udp_encapsulated = false; // ESP in UDP (RFC 3948)
+    uint16_t source_port = 0;      // only when udp_encapsulated
+    uint16_t destination_port = 0; // only when udp_encapsulated
+    uint32_t ifindex = 0;
+    uint32_t mark = 0;
+    uint32_t suppressed = 0;       // misses from this source not reported since its last event
+    uint64_t timestamp_ns = 0;     // CLOCK_REALTIME of the drop
+
+    std::string protocol_name() const;
+    // "ESP SPI 0x0000c0de seq 17 from 192.0.2.1 to 192.0.2.2 (UDP 4500->4500), 3 suppressed"
+    std::string to_string() const;
+};
+
+// Decodes the attributes of a miss notification (the payload after the genetlink header).
+// Lengths are checked before values are read; a missing or contradictory attribute is an error.
+ike::Result<MissEvent> decode_miss_event(std::span<const uint8_t> attributes);
+
+} // namespace spirecovery

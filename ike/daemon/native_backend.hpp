@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#pragma once
+
+#include "ike/daemon/backend.hpp"
+
+namespace spirecovery {
+
+// Runs ike/lib's recovery exchange (IKE_SA_INIT, IKE_AUTH with INITIAL_CONTACT, INVALID_SPI,
+// Delete) over a UDP socket of its own. The peer drops its stale SAs; an on-demand peer then
+// re-keys with our IKE daemon on its next packet.
+class NativeBackend final : public RecoveryBackend {
+  public:
+    explicit NativeBackend(ike::RetransmitPolicy retransmit) : retransmit_(retransmit) {}
+    BackendKind kind() const override { return BackendKind::native; }
+    BackendOutcome recover(const RecoveryRequest &request, PeerLog &log,
+                           std::stop_token stop) override;
+
+  private:
+    ike::RetransmitPolicy retransmit_;
+};
+
+} // namespace spirecovery

@@ -1,0 +1,316 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The recovery scenario, shared by selftests/recovery*.sh and demo.sh: two network
+# namespaces A and B joined by a veth pair, an unmodified strongSwan charon in each, an
+# IKEv2 PSK tunnel between them, and spirecoveryd on B. Source it; it needs root, and
+# ESP in the kernel (run it in the VM: selftests/vm/run-vm.sh).
+#
+#   rec_setup FAMILY ENCAP A_START   4|6, yes|no (force UDP encapsulation), trap|start
+#   rec_ping COUNT                   pings A -> B through the tunnel, prints replies received
+#   rec_reboot_b                     SIGKILL B's charon, flush B's SAD/SPD, start it again
+#   rec_daemon_start CONF_SNIPPET    spirecoveryd in B with the peer A and extra peer keys
+#   rec_cleanup                      everything above undone (also on EXIT)
+
+REC_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+REC_BUILD=${SPIRECOVERY_BUILD:-$REC_ROOT/build}
+REC_DAEMON=$REC_BUILD/ike/spirecoveryd
+REC_NS_A=rec-a
+REC_NS_B=rec-b
+REC_PSK=0x5be3c8f1a4d2b9e07f6a1c3d8e2b4f6091a7c5e3d1b8f2a4
+REC_DIR=
+REC_DAEMON_PID=
+REC_TAP_N=0
+REC_TAP_FAILED=0
+
+# --- TAP -------------------------------------------------------------------
+
+# tap_check DESCRIPTION COMMAND...: one TAP line from the command's status.
+tap_check() {
+	local desc=$1
+	shift
+	REC_TAP_N=$((REC_TAP_N + 1))
+	if "$@"; then
+		echo "ok $REC_TAP_N $desc"
+	else
+		echo "not ok $REC_TAP_N $desc"
+		REC_TAP_FAILED=1
+	fi
+}
+
+tap_skip() {
+	REC_TAP_N=$((REC_TAP_N + 1))
+	echo "ok $REC_TAP_N $1 # SKIP $2"
+}
+
+note() { echo "# $*"; }
+
+tap_done() {
+	echo "1..$REC_TAP_N"
+	return $REC_TAP_FAILED
+}
+
+# --- helpers ---------------------------------------------------------------
+
+now_ms() { date +%s%3N; }
+
+# wait_until TIMEOUT_S COMMAND...: poll every 100 ms.
+wait_until() {
+	local deadline=$(($(now_ms) + $1 * 1000))
+	shift
+	until "$@"; do
+		[ "$(now_ms)" -ge "$deadline" ] && return 1
+		sleep 0.1
+	done
+}
+
+in_a() { ip netns exec "$REC_NS_A" "$@"; }
+in_b() { ip netns exec "$REC_NS_B" "$@"; }
+
+swan() { # swan A|B --command [options]: swanctl wants the command first
+	local node=$1 cmd=$2
+	shift 2
+	swanctl "$cmd" --uri "unix://$REC_DIR/$node/run/charon.vici" "$@" 2>/dev/null
+}
+
+# SPIs of the ESP states in a namespace, sorted, one per line.
+spis() { ip -n "$1" xfrm state 2>/dev/null | awk '$3 == "spi" { print $4 }' | sort; }
+
+no_states() { [ -z "$(spis "$1")" ]; }
+
+xfrm_in_no_states() {
+	ip netns exec "$1" awk '$1 == "XfrmInNoStates" { print $2 }' /proc/net/xfrm_stat
+}
+
+# Modules that would otherwise load on first use: under TCG that costs seconds inside
+# the first CHILD_SA installation.
+rec_preload() {
+	local m
+	for m in esp4 esp6 xfrm_user xfrm4_tunnel xfrm6_tunnel tunnel4 tunnel6 aes gcm ghash \
+		seqiv authenc hmac sha256 cbc echainiv veth; do
+		modprobe -q "$m" 2>/dev/null
+	done
+	return 0
+}
+
+# spirecovery on/off in B, through the CLI when it is built, else the selftest tool.
+rec_module_enable() {
+	local value=$1 ctl=$REC_BUILD/tools/spirecoveryctl req=$REC_BUILD/selftests/genl_request
+	if [ -x "$ctl" ]; then
+		in_b "$ctl" "$([ "$value" = 1 ] && echo enable || echo disable)"
+	elif [ -x "$req" ]; then
+		in_b "$req" set-config "enabled=$value" >/dev/null
+	else
+		echo "neither $ctl nor $req is built" >&2
+		return 1
+	fi
+}
+
+# --- strongSwan ------------------------------------------------------------
+
+rec_write_charon_conf() { # NODE
+	local dir=$REC_DIR/$1
+	mkdir -p "$dir/run" "$dir/swanctl"
+	cat >"$dir/strongswan.conf" <<-EOC
+	charon {
+		load_modular = yes
+		plugins {
+			include /etc/strongswan.d/charon/*.conf
+		}
+		filelog {
+			log {
+				path = /run/charon.log
+				time_format = %H:%M:%S
+				default = 1
+				ike = 2
+				flush_line = yes
+			}
+		}
+		syslog {
+			daemon {
+				default = -1
+			}
+		}
+		install_routes = no
+	}
+	EOC
+}
+
+# rec_write_swanctl NODE LOCAL REMOTE LOCAL_ID REMOTE_ID START_ACTION
+rec_write_swanctl() {
+	cat >"$REC_DIR/$1/swanctl/swanctl.conf" <<-EOC
+	connections {
+		tunnel {
+			version = 2
+			local_addrs = $2
+			remote_addrs = $3
+			proposals = aes256gcm16-prfsha256-x25519
+			encap = $REC_ENCAP
+			local {
+				auth = psk
+				id = $4
+			}
+			remote {
+				auth = psk
+				id = $5
+			}
+			children {
+				net {
+					esp_proposals = aes256gcm16
+					start_action = $6
+					mode = tunnel
+				}
+			}
+		}
+	}
+	secrets {
+		ike-ab {
+			id-a = a.example
+			id-b = b.example
+			secret = $REC_PSK
+		}
+	}
+	EOC
+}
+
+rec_charon_start() { # NODE
+	local node=$1 dir=$REC_DIR/$1 ns
+	[ "$node" = A ] && ns=$REC_NS_A || ns=$REC_NS_B
+	rm -f "$dir/run/charon.pid" "$dir/run/charon.vici" "$dir/run/charon.ctl"
+	# ip netns exec gives each charon its own mount namespace: its /run and /etc/swanctl
+	# are the node's directories.
+	ip netns exec "$ns" sh -c "mount --bind '$dir/run' /run &&
+		mount --bind '$dir/swanctl' /etc/swanctl &&
+		mount --bind '$dir/strongswan.conf' /etc/strongswan.conf &&
+		exec /usr/lib/ipsec/charon" >>"$dir/charon.out" 2>&1 &
+	wait_until 20 test -S "$dir/run/charon.vici" || return 1
+	wait_until 10 swan "$node" --version >/dev/null || return 1
+	swan "$node" --load-all --file "$dir/swanctl/swanctl.conf" >/dev/null
+}
+
+rec_charon_pid() { cat "$REC_DIR/$1/run/charon.pid" 2>/dev/null; }
+
+rec_charon_kill() { # NODE: as a crash: no DELETE reaches the peer
+	local pid
+	pid=$(rec_charon_pid "$1")
+	[ -n "$pid" ] || return 0
+	kill -KILL "$pid" 2>/dev/null
+	wait_until 10 sh -c "! kill -0 $pid 2>/dev/null"
+}
+
+# B "reboots": its IKE daemon dies, the kernel forgets every SA and policy, the daemon
+# starts again with its configuration (trap policies installed, no SA).
+rec_reboot_b() {
+	rec_charon_kill B || return 1
+	ip -n "$REC_NS_B" xfrm state flush
+	ip -n "$REC_NS_B" xfrm policy flush
+	rec_charon_start B
+}
+
+# --- topology --------------------------------------------------------------
+
+# rec_setup FAMILY ENCAP A_START_ACTION
+rec_setup() {
+	REC_FAMILY=$1 REC_ENCAP=$2 REC_A_START=$3
+	REC_DIR=$(mktemp -d /tmp/spirecovery-rec.XXXXXX)
+	trap rec_cleanup EXIT
+	rec_preload
+	ip netns add "$REC_NS_A" || return 1
+	ip netns add "$REC_NS_B" || return 1
+	ip -n "$REC_NS_A" link set lo up
+	ip -n "$REC_NS_B" link set lo up
+	ip link add rec-a type veth peer name rec-b || return 1
+	ip link set rec-a netns "$REC_NS_A"
+	ip link set rec-b netns "$REC_NS_B"
+	if [ "$REC_FAMILY" = 6 ]; then
+		REC_A=2001:db8::a REC_B=2001:db8::b
+		ip -n "$REC_NS_A" addr add "$REC_A/64" dev rec-a nodad
+		ip -n "$REC_NS_B" addr add "$REC_B/64" dev rec-b nodad
+	else
+		REC_A=192.0.2.1 REC_B=192.0.2.2
+		ip -n "$REC_NS_A" addr add "$REC_A/24" dev rec-a
+		ip -n "$REC_NS_B" addr add "$REC_B/24" dev rec-b
+	fi
+	ip -n "$REC_NS_A" link set rec-a up
+	ip -n "$REC_NS_B" link set rec-b up
+
+	rec_write_charon_conf A
+	rec_write_charon_conf B
+	rec_write_swanctl A "$REC_A" "$REC_B" a.example b.example "$REC_A_START"
+	# B, the appliance, always comes back with trap policies.
+	rec_write_swanctl B "$REC_B" "$REC_A" b.example a.example trap
+	rec_charon_start A && rec_charon_start B
+}
+
+# rec_ping COUNT [INTERVAL]: ICMP A -> B, prints the number of replies.
+rec_ping() {
+	in_a ping -n -q -c "$1" -i "${2:-0.2}" -W 1 "$REC_B" 2>/dev/null |
+		awk '/packets transmitted/ { print $4 }'
+}
+
+rec_ping_ok() { [ "$(rec_ping 1)" = 1 ]; }
+
+# Until the first reply comes back, for at most TIMEOUT_S; prints the ms it took.
+rec_ping_until_reply() {
+	local start deadline
+	start=$(now_ms)
+	deadline=$((start + $1 * 1000))
+	while [ "$(now_ms)" -lt "$deadline" ]; do
+		if in_a ping -n -q -c 1 -W 1 "$REC_B" >/dev/null 2>&1; then
+			echo $(($(now_ms) - start))
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
+# --- spirecoveryd ------------------------------------------------------------
+
+# rec_daemon_config EXTRA_GLOBAL EXTRA_PEER: writes $REC_DIR/spirecoveryd.conf
+rec_daemon_config() {
+	umask 077
+	echo "$REC_PSK" >"$REC_DIR/ab.psk"
+	cat >"$REC_DIR/spirecoveryd.conf" <<-EOC
+	# written by selftests/recovery/lib.sh
+	log-level = debug
+	state-file = $REC_DIR/spirecoveryd.status
+	hold-down = 10
+	$1
+
+	[peer.a]
+	address = $REC_A
+	local-id = b.example
+	remote-id = a.example
+	psk-file = $REC_DIR/ab.psk
+	proposals = aes256gcm16-prfsha256-x25519
+	$2
+	EOC
+	umask 022
+}
+
+rec_daemon_start() {
+	in_b "$REC_DAEMON" --config "$REC_DIR/spirecoveryd.conf" --log-stderr yes --syslog no \
+		>>"$REC_DIR/spirecoveryd.log" 2>&1 &
+	REC_DAEMON_PID=$!
+	wait_until 10 grep -q "listening for invalid-SPI events" "$REC_DIR/spirecoveryd.log"
+}
+
+rec_daemon_stop() {
+	[ -n "$REC_DAEMON_PID" ] || return 0
+	kill -TERM "$REC_DAEMON_PID" 2>/dev/null
+	wait "$REC_DAEMON_PID" 2>/dev/null
+	REC_DAEMON_PID=
+}
+
+rec_daemon_log_has() { grep -qE "$1" "$REC_DIR/spirecoveryd.log"; }
+
+rec_cleanup() {
+	rec_daemon_stop
+	[ -n "$REC_DIR" ] && { rec_charon_kill A; rec_charon_kill B; }
+	ip netns del "$REC_NS_A" 2>/dev/null
+	ip netns del "$REC_NS_B" 2>/dev/null
+	if [ -n "$REC_DIR" ] && [ -z "${REC_KEEP:-}" ]; then
+		rm -rf "$REC_DIR"
+	fi
+	REC_DIR=
+}
