@@ -1,0 +1,105 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# ESP throughput with the module loaded and enabled vs not loaded.
+#
+#   ns a (10.79.0.1) ---- veth ---- ns b (10.79.0.2)
+#   all traffic between them in ESP transport mode, rfc4106(gcm(aes)), fixed keys
+#
+# iperf3 (TCP, a -> b) runs in BENCH_ROUNDS rounds; each round measures both
+# states back to back (without first in odd rounds, with first in even ones)
+# so that the machine's changing load hits both alike. The module is enabled
+# in b, the receiver; a and b both run its hook once it is loaded. The
+# target is on the median of the per-round ratios with/without; the ratio of
+# the means is shown too.
+set -u
+. "$(dirname "$0")/lib.sh"
+bench_begin esp_throughput
+
+rounds=${BENCH_ROUNDS:-7}
+seconds=${BENCH_ROUND_SECONDS:-5}
+a=bt-a-$$ b=bt-b-$$
+addr_a=10.79.0.1 addr_b=10.79.0.2
+key_ab=0x$(printf '%040x' 0xab) key_ba=0x$(printf '%040x' 0xba)
+
+modprobe -a esp4 xfrm_user || cannot_measure "cannot load esp4"
+module_unload
+veth_pair "$a" "$addr_a" "$b" "$addr_b"
+for ns in "$a" "$b"; do
+	ip -n "$ns" xfrm state add src $addr_a dst $addr_b proto esp spi 0x1000 reqid 1 \
+		mode transport aead 'rfc4106(gcm(aes))' "$key_ab" 128 &&
+		ip -n "$ns" xfrm state add src $addr_b dst $addr_a proto esp spi 0x1001 reqid 1 \
+			mode transport aead 'rfc4106(gcm(aes))' "$key_ba" 128 ||
+		cannot_measure "cannot add the ESP SAs"
+done
+ip -n "$a" xfrm policy add src $addr_a dst $addr_b dir out tmpl proto esp reqid 1 mode transport
+ip -n "$a" xfrm policy add src $addr_b dst $addr_a dir in tmpl proto esp reqid 1 mode transport
+ip -n "$b" xfrm policy add src $addr_b dst $addr_a dir out tmpl proto esp reqid 1 mode transport
+ip -n "$b" xfrm policy add src $addr_a dst $addr_b dir in tmpl proto esp reqid 1 mode transport
+
+ip netns exec "$b" iperf3 -s -B $addr_b >/dev/null 2>&1 &
+server=$!
+on_exit kill $server
+sleep 1
+
+# packets_into_b: packets b decrypted on its inbound SA.
+packets_into_b() {
+	ip -n "$b" -s xfrm state get src $addr_a dst $addr_b proto esp spi 0x1000 |
+		awk '/lifetime current:/ { getline; sub(/\(packets\)/, "", $2); print $2; exit }'
+}
+
+# one_round: iperf3 for $seconds (after 1 s of TCP ramp-up); prints Mbit/s.
+one_round() {
+	ip netns exec "$a" iperf3 -c $addr_b -t "$seconds" -O 1 -f m 2>&1 |
+		awk '/receiver$/ { for (i = 1; i < NF; i++) if ($(i + 1) == "Mbits/sec") print $i }'
+}
+
+measure_without() {
+	module_unload
+	v=$(one_round)
+	[ -n "$v" ] || cannot_measure "iperf3 gave no result (round $r without the module)"
+	without+=("$v")
+	echo "# round $r without the module: $v Mbit/s"
+}
+measure_with() {
+	module_load_enabled "$b"
+	v=$(one_round)
+	[ -n "$v" ] || cannot_measure "iperf3 gave no result (round $r with the module)"
+	with+=("$v")
+	echo "# round $r with the module: $v Mbit/s"
+}
+
+esp_before=$(packets_into_b)
+without=() with=() ratios=()
+for ((r = 1; r <= rounds; r++)); do
+	if ! module_available; then
+		measure_without
+		continue
+	fi
+	# Which state goes first alternates too, so that a steady drift does
+	# not favour either.
+	if ((r % 2)); then
+		measure_without
+		measure_with
+	else
+		measure_with
+		measure_without
+	fi
+	ratios+=("$(calc "${with[-1]} / ${without[-1]}")")
+done
+module_unload
+esp_after=$(packets_into_b)
+[ -n "$esp_before" ] && [ -n "$esp_after" ] && [ "$esp_after" -gt "$esp_before" ] ||
+	cannot_measure "the traffic did not go through the ESP SA (packets ${esp_before:-?} -> ${esp_after:-?})"
+[ "$(xfrm_stat "$b" XfrmInNoStates)" -eq 0 ] ||
+	cannot_measure "b saw ESP packets without an SA: the setup is wrong"
+
+mean_without=$(mean "${without[@]}") median_without=$(median "${without[@]}")
+row throughput_without_mean "$mean_without" Mbit/s "" "${without[*]}"
+row throughput_without_median "$median_without" Mbit/s
+row esp_packets_into_b $((esp_after - esp_before)) packets
+module_available || cannot_measure "spirecovery.ko is not installed for $(uname -r) (make modules)"
+mean_with=$(mean "${with[@]}") median_with=$(median "${with[@]}")
+row throughput_with_mean "$mean_with" Mbit/s "" "${with[*]}"
+row throughput_with_median "$median_with" Mbit/s
+row throughput_ratio_of_means "$(calc "$mean_with / $mean_without")" with/without
+row throughput_ratio "$(median "${ratios[@]}")" with/without ">= 0.99" "${ratios[*]}"
