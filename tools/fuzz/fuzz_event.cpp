@@ -1,0 +1,23 @@
+// Event notifications come from the kernel: decode anything, render whatever decodes.
+#include <sstream>
+
+#include "tools/fuzz/netlink_input.h"
+#include "tools/src/decode.h"
+#include "tools/src/render.h"
+
+using namespace spirecovery::ctl;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    const auto message = fuzz::netlink_message(data, size, 0x20, SPIRECOVERY_CMD_MISS_NTF);
+    Event event;
+    try {
+        event = decode_event(message);
+    } catch (const DecodeError&) {
+        return 0;
+    }
+    for (const OutputFormat format : {OutputFormat{}, OutputFormat{true, false}}) {
+        std::ostringstream out;
+        render_event(*make_printer(out, format), event, true);
+    }
+    return 0;
+}

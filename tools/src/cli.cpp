@@ -1,0 +1,359 @@
+#include "tools/src/cli.h"
+
+#include <algorithm>
+#include <climits>
+#include <limits>
+#include <sstream>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "tools/src/errors.h"
+#include "tools/src/number.h"
+#include "tools/src/spec.h"
+
+namespace po = boost::program_options;
+
+namespace spirecovery::ctl {
+
+namespace {
+
+struct Option {
+    std::string_view name; // long name, and key in the variables map
+    char letter;
+    std::string_view help;
+};
+
+constexpr Option help_option{"help", 'h', "print this help"};
+constexpr Option json_option{"json", 'j', "print JSON"};
+constexpr Option pretty_option{"pretty", 'p', "print indented JSON (implies --json)"};
+constexpr Option derived_option{"derived", 's', "add per-family totals and shares of all misses"};
+constexpr Option timestamp_option{"timestamp", 't', "prefix each event with its time (UTC)"};
+
+constexpr Option version_option{"version", 'V', "print the version"};
+
+constexpr Option global_flags[] = {json_option, pretty_option, version_option, help_option};
+constexpr Option write_options[] = {help_option};
+constexpr Option read_options[] = {json_option, pretty_option, help_option};
+constexpr Option stats_options[] = {json_option, pretty_option, derived_option, help_option};
+constexpr Option monitor_options[] = {json_option, pretty_option, timestamp_option, help_option};
+
+struct CommandSpec {
+    Command command;
+    std::string_view name;
+    std::string_view synopsis; // arguments after the name
+    std::string_view summary;
+    std::string_view description;
+    std::span<const Option> options;
+};
+
+constexpr CommandSpec commands[] = {
+    {Command::enable, "enable", "", "report invalid-SPI drops in this network namespace",
+     "Starts reporting ESP and AH packets dropped for lack of an SA in the network namespace\n"
+     "(the caller's, or the one given with --netns).\n",
+     write_options},
+    {Command::disable, "disable", "", "stop reporting in this network namespace",
+     "Stops reporting; the counters keep counting misses as \"disabled\".\n", write_options},
+    {Command::set, "set", "KEY N [KEY N]...", "change rate limits; the others stay",
+     "Changes the given values in one request; the kernel checks them all before applying any.\n"
+     "Keys:\n"
+     "  source-rate N    events per second per source (1..1000000)\n"
+     "  source-burst N   events a source may send at once (1..1000000)\n"
+     "  global-rate N    events per second in this network namespace (1..1000000)\n"
+     "  global-burst N   events this network namespace may send at once (1..1000000)\n"
+     "  ipv6-prefix N    IPv6 sources sharing this prefix share one limit (1..128)\n"
+     "N is a decimal number. The kernel decides what is allowed; these are its limits.\n",
+     write_options},
+    {Command::show, "show", "", "configuration and a summary",
+     "Prints the configuration, the main counters and the number of tracked sources.\n",
+     read_options},
+    {Command::stats, "stats", "[-s]", "all counters",
+     "Prints every counter of this network namespace, counted since the module was loaded.\n",
+     stats_options},
+    {Command::sources, "sources", "", "the per-source rate-limit table",
+     "Prints one line per tracked source: address/prefix, tokens left, misses not reported\n"
+     "since its last event, all its misses, time since its last miss.\n",
+     read_options},
+    {Command::flush, "flush", "", "empty the source table",
+     "Forgets every tracked source of this network namespace; each starts with a full burst.\n",
+     write_options},
+    {Command::monitor, "monitor", "[-t]", "print events until interrupted",
+     "Prints one line per event until SIGINT or SIGTERM. With --json, one YNL-shaped JSON\n"
+     "object per line. Events lost to a full receive queue are counted and reported.\n",
+     monitor_options},
+};
+
+const CommandSpec& spec_of(Command command) {
+    return *std::find_if(std::begin(commands), std::end(commands),
+                         [&](const CommandSpec& c) { return c.command == command; });
+}
+
+const CommandSpec* find_command(std::string_view name) {
+    const auto it = std::find_if(std::begin(commands), std::end(commands),
+                                 [&](const CommandSpec& c) { return c.name == name; });
+    return it == std::end(commands) ? nullptr : &*it;
+}
+
+// Width of the option lists in help texts.
+constexpr unsigned help_width = 100;
+
+// Long option abbreviations ("--js") are not accepted: a script must not break when an option
+// is added.
+constexpr int parser_style =
+    po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+
+po::options_description describe(std::span<const Option> options) {
+    po::options_description desc("Options", help_width, help_width / 2);
+    for (const Option& option : options) {
+        const std::string names = std::string(option.name) + "," + option.letter;
+        desc.add_options()(names.c_str(), po::bool_switch(), std::string(option.help).c_str());
+    }
+    return desc;
+}
+
+po::options_description global_options() {
+    po::options_description desc = describe(global_flags);
+    desc.add_options()("netns,n", po::value<std::string>()->value_name("NAME"),
+                       "run in network namespace NAME (/run/netns/NAME), as ip -n does");
+    return desc;
+}
+
+po::option positional(const std::string& token) {
+    po::option opt;
+    opt.value.push_back(token);
+    opt.original_tokens.push_back(token);
+    return opt;
+}
+
+std::vector<std::string> positionals(const po::variables_map& vm) {
+    return vm.count("args") ? vm["args"].as<std::vector<std::string>>()
+                            : std::vector<std::string>{};
+}
+
+bool flag(const po::variables_map& vm, std::string_view name) {
+    const auto it = vm.find(std::string(name));
+    return it != vm.end() && it->second.as<bool>();
+}
+
+// Global options end at the command: everything from the first word on is the command's.
+po::variables_map parse_global(std::span<const std::string> args) {
+    po::options_description desc = global_options();
+    desc.add_options()("args", po::value<std::vector<std::string>>());
+    po::positional_options_description pos;
+    pos.add("args", -1);
+
+    const auto rest_after_command = [](std::vector<std::string>& tokens) {
+        std::vector<po::option> result;
+        if (tokens.empty() || (tokens[0].size() > 1 && tokens[0][0] == '-'))
+            return result;
+        for (const std::string& token : tokens)
+            result.push_back(positional(token));
+        tokens.clear();
+        return result;
+    };
+
+    po::variables_map vm;
+    po::store(po::command_line_parser(std::vector<std::string>(args.begin(), args.end()))
+                  .options(desc)
+                  .positional(pos)
+                  .style(parser_style)
+                  .extra_style_parser(rest_after_command)
+                  .run(),
+              vm);
+    return vm;
+}
+
+// A command's own options; any other word, even one starting with '-' (a negative number, an
+// option of another command), is an argument for the command to judge.
+po::variables_map parse_command(const CommandSpec& spec, std::span<const std::string> args) {
+    po::options_description desc = describe(spec.options);
+    desc.add_options()("args", po::value<std::vector<std::string>>());
+    po::positional_options_description pos;
+    pos.add("args", -1);
+
+    const auto is_option = [&](const std::string& token) {
+        if (token.size() > 2 && token.starts_with("--"))
+            return std::any_of(spec.options.begin(), spec.options.end(),
+                               [&](const Option& o) { return token.substr(2) == o.name; });
+        if (token.size() < 2 || token[0] != '-')
+            return false;
+        return std::all_of(token.begin() + 1, token.end(), [&](char letter) {
+            return std::any_of(spec.options.begin(), spec.options.end(),
+                               [&](const Option& o) { return o.letter == letter; });
+        });
+    };
+    const auto arguments = [&](std::vector<std::string>& tokens) {
+        std::vector<po::option> result;
+        if (!tokens.empty() && !is_option(tokens[0])) {
+            result.push_back(positional(tokens[0]));
+            tokens.erase(tokens.begin());
+        }
+        return result;
+    };
+
+    po::variables_map vm;
+    po::store(po::command_line_parser(std::vector<std::string>(args.begin(), args.end()))
+                  .options(desc)
+                  .positional(pos)
+                  .style(parser_style)
+                  .extra_style_parser(arguments)
+                  .run(),
+              vm);
+    return vm;
+}
+
+std::string range_text(const spec::Range& range) {
+    return "(allowed: " + std::to_string(range.min) + ".." + std::to_string(range.max) + ")";
+}
+
+// `set`'s KEY N pairs. Values must fit the attribute's type; whether they are allowed is the
+// kernel's decision (its error names the limit), so a newer module may allow more.
+ConfigChange parse_set_arguments(const std::vector<std::string>& args) {
+    ConfigChange change;
+    for (std::size_t i = 0; i < args.size(); i += 2) {
+        const std::string& key = args[i];
+        int type = SPIRECOVERY_A_CONFIG_ENABLED + 1;
+        while (type <= SPIRECOVERY_A_CONFIG_MAX && spec::config_attrs[type].name != key)
+            ++type;
+        if (type > SPIRECOVERY_A_CONFIG_MAX)
+            throw UsageError("set: unknown key \"" + key +
+                                 "\" (keys: source-rate, source-burst, global-rate, "
+                                 "global-burst, ipv6-prefix)",
+                             "set");
+        const spec::Range& range = spec::config_ranges[type];
+        if (i + 1 == args.size())
+            throw UsageError("set: " + key + " needs a value " + range_text(range), "set");
+        const std::string& text = args[i + 1];
+        const std::uint64_t type_max = spec::config_attrs[type].size == 1
+                                           ? std::numeric_limits<std::uint8_t>::max()
+                                           : std::numeric_limits<std::uint32_t>::max();
+        const auto value = parse_decimal(text, type_max);
+        if (!value) {
+            const bool digits = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+                return c >= '0' && c <= '9';
+            });
+            throw UsageError("set: " + key + " " + text +
+                                 (digits ? " is out of range " : " is not a decimal number ") +
+                                 range_text(range),
+                             "set");
+        }
+        if (!change.emplace(type, static_cast<std::uint32_t>(*value)).second)
+            throw UsageError("set: " + key + " is given twice", "set");
+    }
+    if (change.empty())
+        throw UsageError("set: nothing to change (give at least one KEY N)", "set");
+    return change;
+}
+
+void check_netns_name(const std::string& name) {
+    if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos ||
+        name.size() > NAME_MAX)
+        throw UsageError("invalid network namespace name \"" + name + "\"");
+}
+
+} // namespace
+
+std::string_view command_name(Command command) {
+    return spec_of(command).name;
+}
+
+Invocation parse_command_line(std::span<const std::string> args) {
+    Invocation inv;
+    try {
+        const po::variables_map global = parse_global(args);
+        inv.output.pretty = flag(global, "pretty");
+        inv.output.json = flag(global, "json") || inv.output.pretty;
+        if (global.count("netns")) {
+            inv.netns = global["netns"].as<std::string>();
+            check_netns_name(*inv.netns);
+        }
+        if (flag(global, "help")) {
+            inv.action = Invocation::Action::help;
+            return inv;
+        }
+        if (flag(global, "version")) {
+            inv.action = Invocation::Action::version;
+            return inv;
+        }
+
+        const std::vector<std::string> words = positionals(global);
+        if (words.empty())
+            throw UsageError::with_usage("no command given");
+        if (words[0] == "help") {
+            inv.action = Invocation::Action::help;
+            if (words.size() > 1) {
+                const CommandSpec* spec = find_command(words[1]);
+                if (!spec || words.size() > 2)
+                    throw UsageError("help: unknown command \"" + words[1] + "\"");
+                inv.command = spec->command;
+            }
+            return inv;
+        }
+        const CommandSpec* spec = find_command(words[0]);
+        if (!spec)
+            throw UsageError::with_usage("unknown command \"" + words[0] + "\"");
+        inv.command = spec->command;
+
+        const po::variables_map local = parse_command(*spec, std::span(words).subspan(1));
+        const std::vector<std::string> rest = positionals(local);
+        if (flag(local, "help") || (!rest.empty() && rest[0] == "help")) {
+            inv.action = Invocation::Action::help;
+            return inv;
+        }
+        inv.output.pretty = inv.output.pretty || flag(local, "pretty");
+        inv.output.json = inv.output.json || inv.output.pretty || flag(local, "json");
+        inv.derived = flag(local, "derived");
+        inv.timestamps = flag(local, "timestamp");
+
+        switch (spec->command) {
+        case Command::enable:
+        case Command::disable:
+            inv.change[SPIRECOVERY_A_CONFIG_ENABLED] = spec->command == Command::enable;
+            break;
+        case Command::set:
+            inv.change = parse_set_arguments(rest);
+            break;
+        default:
+            break;
+        }
+        if (spec->command != Command::set && !rest.empty())
+            throw UsageError(std::string(spec->name) + ": unknown argument \"" + rest[0] + "\"",
+                             spec->name);
+    } catch (const po::error& e) {
+        throw UsageError(e.what(), inv.command ? command_name(*inv.command) : "");
+    }
+    return inv;
+}
+
+std::string usage() {
+    std::ostringstream out;
+    out << "Usage: spirecoveryctl [OPTIONS] COMMAND [ARGS]\n"
+           "       spirecoveryctl COMMAND help\n"
+           "\n"
+           "Commands:\n";
+    for (const CommandSpec& c : commands) {
+        std::string head = std::string(c.name);
+        if (!c.synopsis.empty())
+            head += " " + std::string(c.synopsis);
+        head.resize(std::max<std::size_t>(head.size() + 2, 24), ' ');
+        out << "  " << head << c.summary << "\n";
+    }
+    out << "  help [COMMAND]          this help, or a command's\n"
+           "\n"
+        << global_options()
+        << "\n"
+           "Exit status: 0 success, 1 usage error, 2 failure. See spirecoveryctl(8).\n";
+    return out.str();
+}
+
+std::string command_usage(Command command) {
+    const CommandSpec& c = spec_of(command);
+    std::ostringstream out;
+    out << "Usage: spirecoveryctl [-n NAME] " << c.name;
+    if (!c.synopsis.empty())
+        out << " " << c.synopsis;
+    out << "\n" << c.description << "\n" << describe(c.options);
+    return out.str();
+}
+
+} // namespace spirecovery::ctl

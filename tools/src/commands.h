@@ -1,0 +1,11 @@
+// Running a parsed command line against the kernel.
+#pragma once
+
+#include "tools/src/cli.h"
+
+namespace spirecovery::ctl {
+
+// Runs inv.command (Invocation::Action::run) and returns the exit status; throws Failure.
+int run_command(const Invocation& inv);
+
+} // namespace spirecovery::ctl

@@ -1,0 +1,28 @@
+// Netlink messages from the kernel -> model values. Each decoder takes one whole message (netlink
+// header, generic-netlink header, attributes), checks all of it, then builds the value; anything
+// out of shape throws DecodeError naming what is wrong. Attributes the spec does not know yet
+// are skipped, so a newer module still works with this tool.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <stdexcept>
+
+#include "tools/src/model.h"
+
+namespace spirecovery::ctl {
+
+class DecodeError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+using MessageBytes = std::span<const std::uint8_t>;
+
+Config decode_config(MessageBytes message);
+Stats decode_stats(MessageBytes message);
+Source decode_source(MessageBytes message);
+// Also checks that the message is a SPIRECOVERY_CMD_MISS_NTF.
+Event decode_event(MessageBytes message);
+
+} // namespace spirecovery::ctl

@@ -1,0 +1,60 @@
+#include "tools/src/errors.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include <netlink/errno.h>
+
+namespace spirecovery::ctl {
+
+namespace {
+
+const char permission_message[] =
+    "not permitted: this needs CAP_NET_ADMIN in the network namespace (run as root)";
+
+} // namespace
+
+std::string module_not_loaded_message() {
+    return "the spirecovery kernel module is not loaded (run: modprobe spirecovery)";
+}
+
+std::string kernel_error_message(std::string_view operation, const KernelAck& ack,
+                                 std::optional<std::string_view> attribute) {
+    if (ack.error == EPERM || ack.error == EACCES)
+        return permission_message;
+
+    std::string text = ack.message.empty() && ack.error != EINVAL && ack.error != ERANGE
+                           ? std::string(operation) + " failed: "
+                           : "the kernel rejected " + std::string(operation) + ": ";
+    if (attribute)
+        text += std::string(*attribute) + ": ";
+    text += ack.message.empty() ? std::strerror(ack.error) : ack.message;
+    if (ack.min && ack.max)
+        text += " (allowed " + std::to_string(*ack.min) + ".." + std::to_string(*ack.max) + ")";
+    return text;
+}
+
+std::string netlink_error_message(std::string_view action, int nl_error) {
+    if (nl_error == -NLE_PERM)
+        return permission_message;
+    return std::string(action) + ": " + nl_geterror(nl_error);
+}
+
+std::string netns_error_message(std::string_view name, int error) {
+    const std::string quoted = "\"" + std::string(name) + "\"";
+    switch (error) {
+    case ENOENT:
+        return "network namespace " + quoted + " not found (there is no /run/netns/" +
+               std::string(name) + "; list them with: ip netns list)";
+    case EPERM:
+    case EACCES:
+        return "not permitted to enter network namespace " + quoted +
+               ": this needs CAP_SYS_ADMIN (run as root)";
+    case EINVAL:
+        return "/run/netns/" + std::string(name) + " is not a network namespace";
+    default:
+        return "cannot enter network namespace " + quoted + ": " + std::strerror(error);
+    }
+}
+
+} // namespace spirecovery::ctl

@@ -1,0 +1,88 @@
+#include "tools/src/monitor.h"
+
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+#include <poll.h>
+#include <signal.h>
+#include <string>
+#include <sys/signalfd.h>
+
+#include "tools/src/errors.h"
+#include "tools/src/loss_tracker.h"
+#include "tools/src/render.h"
+#include "tools/src/unique_fd.h"
+
+namespace spirecovery::ctl {
+
+namespace {
+
+// SIGINT and SIGTERM as a readable descriptor, so the poll loop ends cleanly between events.
+UniqueFd stop_signals() {
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGINT);
+    sigaddset(&mask, SIGTERM);
+    if (sigprocmask(SIG_BLOCK, &mask, nullptr) < 0)
+        throw Failure(std::string("cannot block SIGINT and SIGTERM: ") + std::strerror(errno));
+    UniqueFd fd(signalfd(-1, &mask, SFD_CLOEXEC));
+    if (!fd)
+        throw Failure(std::string("cannot create a signalfd: ") + std::strerror(errno));
+    return fd;
+}
+
+void check_written(const std::ostream& out) {
+    if (!out)
+        throw Failure("cannot write to standard output");
+}
+
+} // namespace
+
+int run_monitor(Client& client, OutputFormat format, bool timestamps) {
+    // Join first, read the counter second: every event sent after the read either reaches us
+    // or is counted as lost.
+    EventSocket events;
+    LossTracker losses(client.get_stats()[SPIRECOVERY_A_STATS_EVENTS_SENT]);
+    const UniqueFd signals = stop_signals();
+
+    const auto out = make_printer(std::cout, format);
+    const auto notices = make_printer(std::cerr, {});
+    Printer& loss_out = format.json ? *out : *notices;
+
+    const EventSocket::Handlers handlers{
+        .event =
+            [&](const Event& event) {
+                losses.received();
+                render_event(*out, event, timestamps);
+                check_written(std::cout);
+            },
+        .malformed =
+            [&](const DecodeError& e) {
+                losses.received();
+                std::cerr << "spirecoveryctl: skipped a malformed event: " << e.what() << "\n";
+            },
+    };
+
+    pollfd fds[] = {{events.fd(), POLLIN, 0}, {signals.get(), POLLIN, 0}};
+    for (;;) {
+        if (poll(fds, std::size(fds), -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            throw Failure(std::string("poll: ") + std::strerror(errno));
+        }
+        if (fds[1].revents)
+            return exit_ok;
+        if (!fds[0].revents)
+            continue;
+        if (events.receive(handlers) != EventSocket::Status::overrun)
+            continue;
+        // Print what did get queued, then count what did not.
+        while (events.receive(handlers) != EventSocket::Status::empty) {
+        }
+        render_overrun(loss_out,
+                       losses.newly_lost(client.get_stats()[SPIRECOVERY_A_STATS_EVENTS_SENT]));
+        check_written(std::cout);
+    }
+}
+
+} // namespace spirecovery::ctl

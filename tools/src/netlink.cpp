@@ -1,0 +1,268 @@
+#include "tools/src/netlink.h"
+
+#include <cerrno>
+#include <cstring>
+#include <linux/netlink.h>
+#include <linux/spirecovery.h>
+#include <optional>
+#include <string>
+#include <sys/socket.h>
+
+#include <netlink/attr.h>
+#include <netlink/errno.h>
+#include <netlink/genl/ctrl.h>
+
+#include "tools/src/errors.h"
+#include "tools/src/extack.h"
+#include "tools/src/spec.h"
+
+namespace spirecovery::ctl {
+
+namespace {
+
+MessageBytes bytes_of(const nlmsghdr* nlh) {
+    return {reinterpret_cast<const std::uint8_t*>(nlh), nlh->nlmsg_len};
+}
+
+SocketPtr connect_generic_netlink() {
+    SocketPtr socket(nl_socket_alloc());
+    if (!socket)
+        throw Failure("out of memory");
+    if (const int err = genl_connect(socket.get()); err < 0)
+        throw Failure(netlink_error_message("cannot open a generic netlink socket", err));
+    return socket;
+}
+
+int resolve_family(nl_sock* socket) {
+    const int family = genl_ctrl_resolve(socket, SPIRECOVERY_FAMILY_NAME);
+    if (family == -NLE_OBJ_NOTFOUND)
+        throw Failure(module_not_loaded_message());
+    if (family < 0)
+        throw Failure(
+            netlink_error_message("cannot look up the spirecovery netlink family", family));
+    return family;
+}
+
+// State of one request while its answer comes in.
+struct Transaction {
+    int family;
+    const std::function<void(MessageBytes)>* on_reply;
+    bool done = false;
+    std::optional<KernelAck> refusal;
+    std::exception_ptr reply_error;
+};
+
+int on_reply(nl_msg* msg, void* arg) {
+    auto& t = *static_cast<Transaction*>(arg);
+    const nlmsghdr* nlh = nlmsg_hdr(msg);
+    if (nlh->nlmsg_type != t.family)
+        return NL_SKIP;
+    try {
+        (*t.on_reply)(bytes_of(nlh));
+    } catch (...) {
+        t.reply_error = std::current_exception();
+        return NL_STOP;
+    }
+    return NL_OK;
+}
+
+int on_ack(nl_msg*, void* arg) {
+    static_cast<Transaction*>(arg)->done = true;
+    return NL_STOP;
+}
+
+// The end of a dump carries the dump's own error, if it failed half way.
+int on_dump_done(nl_msg* msg, void* arg) {
+    auto& t = *static_cast<Transaction*>(arg);
+    const nlmsghdr* nlh = nlmsg_hdr(msg);
+    int error = 0;
+    if (nlmsg_datalen(nlh) >= static_cast<int>(sizeof error))
+        std::memcpy(&error, nlmsg_data(nlh), sizeof error);
+    if (error < 0) {
+        t.refusal.emplace();
+        t.refusal->error = -error;
+    }
+    t.done = true;
+    return NL_STOP;
+}
+
+int on_error(sockaddr_nl*, nlmsgerr* err, void* arg) {
+    auto& t = *static_cast<Transaction*>(arg);
+    // libnl hands over the payload of the NLMSG_ERROR message, which starts right after its
+    // netlink header; the extended ACK needs the whole message (libnl 3.7 does not parse it).
+    const auto* nlh = reinterpret_cast<const nlmsghdr*>(reinterpret_cast<const std::uint8_t*>(err) -
+                                                        NLMSG_HDRLEN);
+    try {
+        t.refusal = decode_ack(bytes_of(nlh));
+    } catch (const DecodeError&) {
+        t.refusal.emplace();
+        t.refusal->error = -err->error;
+    }
+    return NL_STOP;
+}
+
+// Set on every socket: the kernel then explains a refusal (NETLINK_EXT_ACK) and does not echo
+// the whole request back (NETLINK_CAP_ACK). libnl 3.7 has no call for either; kernels without
+// them just send less, so failures are ignored.
+void request_extended_acks(nl_sock* socket) {
+    const int one = 1;
+    const int fd = nl_socket_get_fd(socket);
+    setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof one);
+    setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof one);
+}
+
+} // namespace
+
+Client::Client() : socket_(connect_generic_netlink()), family_(resolve_family(socket_.get())) {
+    request_extended_acks(socket_.get());
+}
+
+void Client::request(std::uint8_t cmd, int flags, const ConfigChange& attributes,
+                     const ReplyHandler& handle_reply) {
+    const std::string operation(spec::operation_name(cmd));
+    MessagePtr msg(nlmsg_alloc());
+    if (!msg || !genlmsg_put(msg.get(), NL_AUTO_PORT, NL_AUTO_SEQ, family_, 0, flags, cmd,
+                             SPIRECOVERY_FAMILY_VERSION))
+        throw Failure("out of memory");
+    for (const auto& [type, value] : attributes) {
+        const int err = spec::config_attrs[type].size == 1
+                            ? nla_put_u8(msg.get(), type, static_cast<std::uint8_t>(value))
+                            : nla_put_u32(msg.get(), type, value);
+        if (err < 0)
+            throw Failure(netlink_error_message("cannot build " + operation, err));
+    }
+
+    Transaction t{family_, &handle_reply, false, std::nullopt, nullptr};
+    CallbacksPtr callbacks(nl_cb_alloc(NL_CB_DEFAULT));
+    if (!callbacks)
+        throw Failure("out of memory");
+    nl_cb_set(callbacks.get(), NL_CB_VALID, NL_CB_CUSTOM, on_reply, &t);
+    nl_cb_set(callbacks.get(), NL_CB_ACK, NL_CB_CUSTOM, on_ack, &t);
+    nl_cb_set(callbacks.get(), NL_CB_FINISH, NL_CB_CUSTOM, on_dump_done, &t);
+    nl_cb_err(callbacks.get(), NL_CB_CUSTOM, on_error, &t);
+
+    if (const int err = nl_send_auto(socket_.get(), msg.get()); err < 0)
+        throw Failure(netlink_error_message("cannot send " + operation, err));
+    while (!t.done) {
+        const int err = nl_recvmsgs(socket_.get(), callbacks.get());
+        if (t.reply_error) {
+            try {
+                std::rethrow_exception(t.reply_error);
+            } catch (const DecodeError& e) {
+                throw Failure("the kernel sent a malformed " + operation + " reply: " + e.what());
+            }
+        }
+        if (t.refusal) {
+            std::optional<std::string_view> attribute;
+            if (t.refusal->offset) {
+                const auto type = attribute_at(bytes_of(nlmsg_hdr(msg.get())), *t.refusal->offset);
+                if (type && *type > 0 && *type <= SPIRECOVERY_A_CONFIG_MAX &&
+                    cmd == SPIRECOVERY_CMD_SET_CONFIG)
+                    attribute = spec::config_attrs[*type].name;
+            }
+            throw Failure(kernel_error_message(operation, *t.refusal, attribute));
+        }
+        if (err < 0)
+            throw Failure(netlink_error_message("no answer to " + operation, err));
+    }
+}
+
+Config Client::get_config() {
+    Config config;
+    request(SPIRECOVERY_CMD_GET_CONFIG, 0, {},
+            [&](MessageBytes reply) { config = decode_config(reply); });
+    return config;
+}
+
+void Client::set_config(const ConfigChange& change) {
+    request(SPIRECOVERY_CMD_SET_CONFIG, 0, change, [](MessageBytes) {});
+}
+
+Stats Client::get_stats() {
+    Stats stats;
+    request(SPIRECOVERY_CMD_GET_STATS, 0, {},
+            [&](MessageBytes reply) { stats = decode_stats(reply); });
+    return stats;
+}
+
+std::vector<Source> Client::get_sources() {
+    std::vector<Source> sources;
+    request(SPIRECOVERY_CMD_GET_SOURCE, NLM_F_DUMP, {},
+            [&](MessageBytes reply) { sources.push_back(decode_source(reply)); });
+    return sources;
+}
+
+void Client::flush_sources() {
+    request(SPIRECOVERY_CMD_FLUSH_SOURCES, 0, {}, [](MessageBytes) {});
+}
+
+namespace {
+
+struct Reception {
+    int family;
+    const EventSocket::Handlers* handlers;
+    std::exception_ptr handler_error;
+};
+
+int on_notification(nl_msg* msg, void* arg) {
+    auto& r = *static_cast<Reception*>(arg);
+    const nlmsghdr* nlh = nlmsg_hdr(msg);
+    if (nlh->nlmsg_type != r.family)
+        return NL_SKIP;
+    try {
+        Event event;
+        try {
+            event = decode_event(bytes_of(nlh));
+        } catch (const DecodeError& e) {
+            r.handlers->malformed(e);
+            return NL_OK;
+        }
+        r.handlers->event(event);
+    } catch (...) {
+        r.handler_error = std::current_exception();
+        return NL_STOP;
+    }
+    return NL_OK;
+}
+
+} // namespace
+
+EventSocket::EventSocket()
+    : socket_(connect_generic_netlink()), callbacks_(nl_cb_alloc(NL_CB_DEFAULT)),
+      family_(resolve_family(socket_.get())) {
+    if (!callbacks_)
+        throw Failure("out of memory");
+    const int group =
+        genl_ctrl_resolve_grp(socket_.get(), SPIRECOVERY_FAMILY_NAME, SPIRECOVERY_MCGRP_EVENTS);
+    if (group < 0)
+        throw Failure(netlink_error_message("cannot find the spirecovery events group", group));
+    // Notifications carry no sequence numbers to check.
+    nl_socket_disable_seq_check(socket_.get());
+    if (const int err = nl_socket_add_membership(socket_.get(), group); err < 0)
+        throw Failure(netlink_error_message("cannot join the spirecovery events group", err));
+    if (const int err = nl_socket_set_nonblocking(socket_.get()); err < 0)
+        throw Failure(netlink_error_message("cannot make the event socket non-blocking", err));
+}
+
+int EventSocket::fd() const {
+    return nl_socket_get_fd(socket_.get());
+}
+
+EventSocket::Status EventSocket::receive(const Handlers& handlers) {
+    Reception r{family_, &handlers, nullptr};
+    nl_cb_set(callbacks_.get(), NL_CB_VALID, NL_CB_CUSTOM, on_notification, &r);
+    errno = 0;
+    const int n = nl_recvmsgs_report(socket_.get(), callbacks_.get());
+    if (r.handler_error)
+        std::rethrow_exception(r.handler_error);
+    if (n > 0)
+        return Status::read;
+    if (n == 0 || n == -NLE_AGAIN)
+        return Status::empty;
+    // libnl reports the socket's ENOBUFS as NLE_NOMEM; errno tells it from a failed allocation.
+    if (n == -NLE_NOMEM && errno == ENOBUFS)
+        return Status::overrun;
+    throw Failure(netlink_error_message("cannot receive events", n));
+}
+
+} // namespace spirecovery::ctl

@@ -1,0 +1,12 @@
+// Running in a named network namespace, as `ip -n NAME` does.
+#pragma once
+
+#include <string>
+
+namespace spirecovery::ctl {
+
+// Moves this (single-threaded) process into /run/netns/NAME. Call it before opening any socket:
+// a socket stays in the namespace it was created in. Throws Failure.
+void enter_netns(const std::string& name);
+
+} // namespace spirecovery::ctl

@@ -1,0 +1,271 @@
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include <gtest/gtest.h>
+
+#include "tools/src/decode.h"
+#include "tools/tests/message_builder.h"
+
+namespace spirecovery::ctl {
+namespace {
+
+using test::MessageBuilder;
+
+std::uint32_t be32(const char* dotted) {
+    in_addr addr;
+    EXPECT_EQ(inet_pton(AF_INET, dotted, &addr), 1);
+    return addr.s_addr;
+}
+
+std::vector<std::uint8_t> v6(const char* text) {
+    std::vector<std::uint8_t> bytes(16);
+    EXPECT_EQ(inet_pton(AF_INET6, text, bytes.data()), 1);
+    return bytes;
+}
+
+IpAddress ip(int family, const char* text) {
+    IpAddress addr;
+    addr.family = family;
+    EXPECT_EQ(inet_pton(family, text, addr.bytes.data()), 1);
+    return addr;
+}
+
+MessageBuilder config_reply() {
+    MessageBuilder m(SPIRECOVERY_CMD_GET_CONFIG);
+    m.u8(SPIRECOVERY_A_CONFIG_ENABLED, 1)
+        .u32(SPIRECOVERY_A_CONFIG_SOURCE_RATE, 2)
+        .u32(SPIRECOVERY_A_CONFIG_SOURCE_BURST, 7)
+        .u32(SPIRECOVERY_A_CONFIG_GLOBAL_RATE, 300)
+        .u32(SPIRECOVERY_A_CONFIG_GLOBAL_BURST, 400)
+        .u8(SPIRECOVERY_A_CONFIG_IPV6_PREFIX, 56);
+    return m;
+}
+
+MessageBuilder ipv4_event() {
+    MessageBuilder m(SPIRECOVERY_CMD_MISS_NTF);
+    m.u8(SPIRECOVERY_A_EVENT_FAMILY, AF_INET)
+        .u8(SPIRECOVERY_A_EVENT_PROTO, 50)
+        .u32(SPIRECOVERY_A_EVENT_SADDR4, be32("10.0.0.1"))
+        .u32(SPIRECOVERY_A_EVENT_DADDR4, be32("10.0.0.2"))
+        .u32(SPIRECOVERY_A_EVENT_SPI, 0xc0ffee01)
+        .u32(SPIRECOVERY_A_EVENT_SEQ, 9)
+        .u8(SPIRECOVERY_A_EVENT_ENCAP, SPIRECOVERY_ENCAP_NONE)
+        .u32(SPIRECOVERY_A_EVENT_IFINDEX, 4)
+        .u32(SPIRECOVERY_A_EVENT_MARK, 0)
+        .u32(SPIRECOVERY_A_EVENT_SUPPRESSED, 3)
+        .u64(SPIRECOVERY_A_EVENT_TIMESTAMP, 1700000000123456789ULL);
+    return m;
+}
+
+TEST(DecodeConfig, ReadsEveryValue) {
+    const Config expected{1, 2, 7, 300, 400, 56};
+    EXPECT_EQ(decode_config(config_reply().build()), expected);
+}
+
+TEST(DecodeConfig, SkipsAttributesNewerThanTheTool) {
+    auto m = config_reply();
+    m.u32(SPIRECOVERY_A_CONFIG_MAX + 1, 5);
+    EXPECT_EQ(decode_config(m.build()).global_burst, 400u);
+}
+
+TEST(DecodeConfig, NamesAMissingAttribute) {
+    MessageBuilder m(SPIRECOVERY_CMD_GET_CONFIG);
+    m.u8(SPIRECOVERY_A_CONFIG_ENABLED, 0);
+    try {
+        decode_config(m.build());
+        FAIL() << "decoded a reply without source-rate";
+    } catch (const DecodeError& e) {
+        EXPECT_STREQ(e.what(), "attribute \"source-rate\" is missing");
+    }
+}
+
+TEST(DecodeConfig, RejectsAWrongSize) {
+    MessageBuilder m(SPIRECOVERY_CMD_GET_CONFIG);
+    m.u16(SPIRECOVERY_A_CONFIG_SOURCE_RATE, 1);
+    try {
+        decode_config(m.build());
+        FAIL() << "decoded a 2-byte u32";
+    } catch (const DecodeError& e) {
+        EXPECT_STREQ(e.what(), "attribute \"source-rate\" has 2 bytes, expected 4");
+    }
+}
+
+TEST(DecodeConfig, RejectsADuplicate) {
+    auto m = config_reply();
+    m.u8(SPIRECOVERY_A_CONFIG_ENABLED, 0);
+    EXPECT_THROW(decode_config(m.build()), DecodeError);
+}
+
+TEST(DecodeConfig, RejectsTruncatedAndShortMessages) {
+    auto bytes = config_reply().build();
+    EXPECT_THROW(decode_config(std::span(bytes).first(bytes.size() - 4)), DecodeError);
+    EXPECT_THROW(decode_config(std::span(bytes).first(10)), DecodeError);
+    EXPECT_THROW(decode_config({}), DecodeError);
+}
+
+TEST(DecodeConfig, RejectsBytesAfterTheLastAttribute) {
+    auto bytes = config_reply().build();
+    // Grow the message by 2 bytes that cannot be an attribute.
+    bytes.insert(bytes.end(), {0, 0});
+    nlmsghdr nlh;
+    std::memcpy(&nlh, bytes.data(), sizeof nlh);
+    nlh.nlmsg_len += 2;
+    std::memcpy(bytes.data(), &nlh, sizeof nlh);
+    try {
+        decode_config(bytes);
+        FAIL() << "accepted trailing bytes";
+    } catch (const DecodeError& e) {
+        EXPECT_STREQ(e.what(), "attributes end in 2 bytes that are not an attribute");
+    }
+}
+
+TEST(DecodeStats, ReadsEveryCounterAndSkipsPadding) {
+    MessageBuilder m(SPIRECOVERY_CMD_GET_STATS);
+    m.flag(SPIRECOVERY_A_STATS_PAD);
+    for (int type = SPIRECOVERY_A_STATS_PAD + 1; type <= SPIRECOVERY_A_STATS_MAX; ++type)
+        m.u64(type, 1000 + type);
+    const Stats stats = decode_stats(m.build());
+    EXPECT_EQ(stats[SPIRECOVERY_A_STATS_MISS_IPV4_ESP], 1000u + SPIRECOVERY_A_STATS_MISS_IPV4_ESP);
+    EXPECT_EQ(stats[SPIRECOVERY_A_STATS_DISABLED], 1000u + SPIRECOVERY_A_STATS_DISABLED);
+    EXPECT_EQ(stats[SPIRECOVERY_A_STATS_PAD], 0u);
+}
+
+TEST(DecodeStats, RequiresEveryCounter) {
+    MessageBuilder m(SPIRECOVERY_CMD_GET_STATS);
+    for (int type = SPIRECOVERY_A_STATS_PAD + 1; type < SPIRECOVERY_A_STATS_MAX; ++type)
+        m.u64(type, 1);
+    try {
+        decode_stats(m.build());
+        FAIL() << "decoded stats without \"disabled\"";
+    } catch (const DecodeError& e) {
+        EXPECT_STREQ(e.what(), "attribute \"disabled\" is missing");
+    }
+}
+
+MessageBuilder source_entry(int family) {
+    MessageBuilder m(SPIRECOVERY_CMD_GET_SOURCE, NLM_F_MULTI);
+    m.u8(SPIRECOVERY_A_SOURCE_FAMILY, family);
+    if (family == AF_INET)
+        m.u32(SPIRECOVERY_A_SOURCE_ADDR4, be32("192.0.2.7"))
+            .u8(SPIRECOVERY_A_SOURCE_PREFIX_LEN, 32);
+    else
+        m.bytes(SPIRECOVERY_A_SOURCE_ADDR6, v6("2001:db8:1::"))
+            .u8(SPIRECOVERY_A_SOURCE_PREFIX_LEN, 48);
+    m.u32(SPIRECOVERY_A_SOURCE_TOKENS, 4)
+        .u32(SPIRECOVERY_A_SOURCE_SUPPRESSED, 6)
+        .u64(SPIRECOVERY_A_SOURCE_MISSES, 11)
+        .u64(SPIRECOVERY_A_SOURCE_LAST_SEEN_MSECS, 1500);
+    return m;
+}
+
+TEST(DecodeSource, ReadsAnIpv4Entry) {
+    const Source expected{ip(AF_INET, "192.0.2.7"), 32, 4, 6, 11, 1500};
+    EXPECT_EQ(decode_source(source_entry(AF_INET).build()), expected);
+}
+
+TEST(DecodeSource, ReadsAnIpv6Entry) {
+    const Source expected{ip(AF_INET6, "2001:db8:1::"), 48, 4, 6, 11, 1500};
+    EXPECT_EQ(decode_source(source_entry(AF_INET6).build()), expected);
+}
+
+TEST(DecodeSource, RejectsAnAddressOfTheOtherFamily) {
+    auto m = source_entry(AF_INET);
+    m.bytes(SPIRECOVERY_A_SOURCE_ADDR6, v6("::1"));
+    try {
+        decode_source(m.build());
+        FAIL() << "accepted an IPv6 address in an IPv4 entry";
+    } catch (const DecodeError& e) {
+        EXPECT_STREQ(e.what(), "attribute \"addr6\" is present in an IPv4 entry");
+    }
+}
+
+TEST(DecodeSource, RejectsAnUnknownFamilyAndALongPrefix) {
+    MessageBuilder unknown(SPIRECOVERY_CMD_GET_SOURCE);
+    unknown.u8(SPIRECOVERY_A_SOURCE_FAMILY, 7);
+    EXPECT_THROW(decode_source(unknown.build()), DecodeError);
+
+    MessageBuilder long_prefix(SPIRECOVERY_CMD_GET_SOURCE);
+    long_prefix.u8(SPIRECOVERY_A_SOURCE_FAMILY, AF_INET)
+        .u32(SPIRECOVERY_A_SOURCE_ADDR4, be32("192.0.2.7"))
+        .u8(SPIRECOVERY_A_SOURCE_PREFIX_LEN, 33);
+    try {
+        decode_source(long_prefix.build());
+        FAIL() << "accepted a /33";
+    } catch (const DecodeError& e) {
+        EXPECT_STREQ(e.what(), "prefix length 33 exceeds 32");
+    }
+}
+
+TEST(DecodeEvent, ReadsAnIpv4Event) {
+    Event expected;
+    expected.saddr = ip(AF_INET, "10.0.0.1");
+    expected.daddr = ip(AF_INET, "10.0.0.2");
+    expected.proto = 50;
+    expected.spi = 0xc0ffee01;
+    expected.seq = 9;
+    expected.encap = SPIRECOVERY_ENCAP_NONE;
+    expected.ifindex = 4;
+    expected.mark = 0;
+    expected.suppressed = 3;
+    expected.timestamp_ns = 1700000000123456789ULL;
+    EXPECT_EQ(decode_event(ipv4_event().build()), expected);
+}
+
+TEST(DecodeEvent, ReadsAnEncapsulatedIpv6EventWithOnlyTheRequiredAttributes) {
+    MessageBuilder m(SPIRECOVERY_CMD_MISS_NTF);
+    m.u8(SPIRECOVERY_A_EVENT_FAMILY, AF_INET6)
+        .u8(SPIRECOVERY_A_EVENT_PROTO, 50)
+        .bytes(SPIRECOVERY_A_EVENT_SADDR6, v6("2001:db8::1"))
+        .bytes(SPIRECOVERY_A_EVENT_DADDR6, v6("2001:db8::2"))
+        .u32(SPIRECOVERY_A_EVENT_SPI, 1)
+        .u8(SPIRECOVERY_A_EVENT_ENCAP, SPIRECOVERY_ENCAP_ESPINUDP)
+        .u16(SPIRECOVERY_A_EVENT_SPORT, 4500)
+        .u16(SPIRECOVERY_A_EVENT_DPORT, 4501);
+    const Event event = decode_event(m.build());
+    EXPECT_EQ(event.saddr, ip(AF_INET6, "2001:db8::1"));
+    EXPECT_EQ(event.daddr, ip(AF_INET6, "2001:db8::2"));
+    EXPECT_EQ(event.sport, 4500);
+    EXPECT_EQ(event.dport, 4501);
+    EXPECT_FALSE(event.seq);
+    EXPECT_FALSE(event.timestamp_ns);
+}
+
+TEST(DecodeEvent, RejectsAnotherCommand) {
+    auto bytes = ipv4_event().build();
+    bytes[NLMSG_HDRLEN] = SPIRECOVERY_CMD_GET_CONFIG; // genlmsghdr.cmd
+    try {
+        decode_event(bytes);
+        FAIL() << "decoded a get-config message as an event";
+    } catch (const DecodeError& e) {
+        EXPECT_STREQ(e.what(), "command 1 is not miss-ntf");
+    }
+}
+
+TEST(DecodeEvent, RequiresTheAddressesOfItsFamily) {
+    MessageBuilder m(SPIRECOVERY_CMD_MISS_NTF);
+    m.u8(SPIRECOVERY_A_EVENT_FAMILY, AF_INET6)
+        .u8(SPIRECOVERY_A_EVENT_PROTO, 50)
+        .u32(SPIRECOVERY_A_EVENT_SADDR4, be32("10.0.0.1"))
+        .u32(SPIRECOVERY_A_EVENT_SPI, 1);
+    try {
+        decode_event(m.build());
+        FAIL() << "decoded an IPv6 event with IPv4 addresses";
+    } catch (const DecodeError& e) {
+        EXPECT_STREQ(e.what(), "attribute \"saddr4\" is present in an IPv6 event");
+    }
+}
+
+TEST(DecodeEvent, RejectsAShortAddress) {
+    MessageBuilder m(SPIRECOVERY_CMD_MISS_NTF);
+    m.u8(SPIRECOVERY_A_EVENT_FAMILY, AF_INET6)
+        .bytes(SPIRECOVERY_A_EVENT_SADDR6, std::vector<std::uint8_t>(15));
+    try {
+        decode_event(m.build());
+        FAIL() << "decoded a 15-byte IPv6 address";
+    } catch (const DecodeError& e) {
+        EXPECT_STREQ(e.what(), "attribute \"saddr6\" has 15 bytes, expected 16");
+    }
+}
+
+} // namespace
+} // namespace spirecovery::ctl
