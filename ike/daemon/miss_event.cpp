@@ -101,6 +101,8 @@ std::string MissEvent::to_string() const
 ike::Result<MissEvent> decode_miss_event(std::span<const uint8_t> attributes)
 {
     // nla_parse() wants a mutable, 4-byte aligned stream.
+    if (attributes.empty())
+        return ike::Error{"no attributes"};
     std::vector<uint32_t> aligned((attributes.size() + 3) / 4);
     std::memcpy(aligned.data(), attributes.data(), attributes.size());
     std::array<nlattr *, SPIRECOVERY_A_EVENT_MAX + 1> tb{};

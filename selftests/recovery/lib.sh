@@ -9,7 +9,9 @@
 #   rec_ping COUNT                   pings A -> B through the tunnel, prints replies received
 #   rec_reboot_b                     SIGKILL B's charon, flush B's SAD/SPD, start it again
 #   rec_daemon_start CONF_SNIPPET    spirecoveryd in B with the peer A and extra peer keys
-#   rec_cleanup                      everything above undone (also on EXIT)
+#   rec_cleanup                      everything above undone (also on EXIT); the logs of
+#                                    charon and spirecoveryd are kept in
+#                                    build/recovery/$REC_LOG_NAME/
 
 REC_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 REC_BUILD=${SPIRECOVERY_BUILD:-$REC_ROOT/build}
@@ -178,10 +180,11 @@ rec_charon_start() { # NODE
 	rm -f "$dir/run/charon.pid" "$dir/run/charon.vici" "$dir/run/charon.ctl"
 	# ip netns exec gives each charon its own mount namespace: its /run and /etc/swanctl
 	# are the node's directories.
-	ip netns exec "$ns" sh -c "mount --bind '$dir/run' /run &&
+	# A subshell, not a job of ours: its SIGKILL is the point, not news for bash.
+	(ip netns exec "$ns" sh -c "mount --bind '$dir/run' /run &&
 		mount --bind '$dir/swanctl' /etc/swanctl &&
 		mount --bind '$dir/strongswan.conf' /etc/strongswan.conf &&
-		exec /usr/lib/ipsec/charon" >>"$dir/charon.out" 2>&1 &
+		exec /usr/lib/ipsec/charon" >>"$dir/charon.out" 2>&1 &)
 	wait_until 20 test -S "$dir/run/charon.vici" || return 1
 	wait_until 10 swan "$node" --version >/dev/null || return 1
 	swan "$node" --load-all --file "$dir/swanctl/swanctl.conf" >/dev/null
@@ -292,25 +295,39 @@ rec_daemon_start() {
 	in_b "$REC_DAEMON" --config "$REC_DIR/spirecoveryd.conf" --log-stderr yes --syslog no \
 		>>"$REC_DIR/spirecoveryd.log" 2>&1 &
 	REC_DAEMON_PID=$!
+	disown "$REC_DAEMON_PID"
 	wait_until 10 grep -q "listening for invalid-SPI events" "$REC_DIR/spirecoveryd.log"
 }
 
 rec_daemon_stop() {
 	[ -n "$REC_DAEMON_PID" ] || return 0
 	kill -TERM "$REC_DAEMON_PID" 2>/dev/null
-	wait "$REC_DAEMON_PID" 2>/dev/null
+	wait_until 10 sh -c "! kill -0 $REC_DAEMON_PID 2>/dev/null"
 	REC_DAEMON_PID=
 }
 
 rec_daemon_log_has() { grep -qE "$1" "$REC_DIR/spirecoveryd.log"; }
 
+rec_save_logs() {
+	local out=$REC_BUILD/recovery/${REC_LOG_NAME:-scenario}
+	rm -rf "$out"
+	mkdir -p "$out" || return 0
+	cp "$REC_DIR/A/run/charon.log" "$out/charon-a.log" 2>/dev/null
+	cp "$REC_DIR/B/run/charon.log" "$out/charon-b.log" 2>/dev/null
+	cp "$REC_DIR/spirecoveryd.log" "$REC_DIR/spirecoveryd.conf" "$REC_DIR/spirecoveryd.status" \
+		"$out/" 2>/dev/null
+	return 0
+}
+
 rec_cleanup() {
 	rec_daemon_stop
-	[ -n "$REC_DIR" ] && { rec_charon_kill A; rec_charon_kill B; }
+	if [ -n "$REC_DIR" ]; then
+		rec_charon_kill A
+		rec_charon_kill B
+		rec_save_logs
+	fi
 	ip netns del "$REC_NS_A" 2>/dev/null
 	ip netns del "$REC_NS_B" 2>/dev/null
-	if [ -n "$REC_DIR" ] && [ -z "${REC_KEEP:-}" ]; then
-		rm -rf "$REC_DIR"
-	fi
+	[ -n "$REC_DIR" ] && rm -rf "$REC_DIR"
 	REC_DIR=
 }

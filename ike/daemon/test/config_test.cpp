@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <sys/stat.h>
+
+#include <boost/program_options/parsers.hpp>
+#include <gtest/gtest.h>
+
+#include "ike/daemon/config.hpp"
+
+using namespace spirecovery;
+namespace po = boost::program_options;
+
+namespace {
+
+ConfigResult parse(const std::string &text, std::optional<mode_t> mode = 0600,
+                   const po::variables_map &overrides = {})
+{
+    std::istringstream in(text);
+    return parse_config(in, "test.conf", mode, overrides);
+}
+
+std::string joined(const std::vector<std::string> &errors)
+{
+    std::string out;
+    for (const auto &e : errors)
+        out += e + "\n";
+    return out;
+}
+
+bool has_error(const ConfigResult &r, const std::string &needle)
+{
+    return joined(r.errors).find(needle) != std::string::npos;
+}
+
+const char *minimal_peer = R"(
+[peer.a]
+address = 192.0.2.1
+local-id = b.example
+remote-id = a.example
+psk = 0x00112233445566778899aabbccddeeff
+)";
+
+// A temporary file that is removed again.
+class TempFile {
+  public:
+    TempFile(const std::string &content, mode_t mode)
+        : path_(std::filesystem::temp_directory_path() /
+                ("spirecoveryd-test-" + std::to_string(getpid()) + "-" +
+                 std::to_string(counter_++)))
+    {
+        std::ofstream(path_) << content;
+        chmod(path_.c_str(), mode);
+    }
+    ~TempFile() { std::filesystem::remove(path_); }
+    std::string path() const { return path_.string(); }
+
+  private:
+    static inline int counter_ = 0;
+    std::filesystem::path path_;
+};
+
+} // namespace
+
+TEST(Config, MinimalPeerGetsDefaults)
+{
+    auto r = parse(minimal_peer);
+    ASSERT_TRUE(r.config) << joined(r.errors);
+    const DaemonConfig &c = *r.config;
+    EXPECT_EQ(c.hold_down, std::chrono::seconds(30));
+    EXPECT_EQ(c.max_exchanges, 4u);
+    EXPECT_TRUE(c.vici_socket.empty());
+    ASSERT_EQ(c.peers.size(), 1u);
+    const PeerConfig &p = c.peers[0];
+    EXPECT_EQ(p.name, "a");
+    EXPECT_EQ(p.address.to_string(), "192.0.2.1");
+    EXPECT_TRUE(p.enabled);
+    EXPECT_EQ(p.port, 500);
+    EXPECT_EQ(p.backends, std::vector<BackendKind>{BackendKind::native});
+    EXPECT_EQ(p.psk.size(), 16u);
+    EXPECT_EQ(p.psk[0], 0x00);
+    EXPECT_EQ(p.psk[15], 0xff);
+    ASSERT_TRUE(p.local_id);
+    EXPECT_EQ(p.local_id->to_string(), "b.example");
+    EXPECT_EQ(p.proposals.size(), 2u); // the built-in default list
+    EXPECT_EQ(c.find_peer(*ike::IpAddress::parse("192.0.2.1")), &p);
+    EXPECT_EQ(c.find_peer(*ike::IpAddress::parse("192.0.2.2")), nullptr);
+}
+
+TEST(Config, GlobalsAndEveryPeerKey)
+{
+    auto r = parse(R"(
+hold-down = 5
+max-exchanges = 2
+log-level = debug
+vici-socket = /run/charon.vici
+vici-timeout = 7
+exec-timeout = 9
+recovery-wait = 0
+retransmit-timeout = 250
+retransmit-base = 3
+retransmit-tries = 4
+exchange-timeout = 20
+state-file = /tmp/x
+
+[peer.v6]
+address = 2001:db8::a
+enabled = no
+local-id = @b.example
+remote-id = 2001:db8::a
+psk = literal secret
+proposals = aes128-sha256-ecp256, aes256gcm16-prfsha384-x25519
+port = 4500
+backends = exec, vici native
+exec-command = /usr/sbin/ipsec whack --initiate --name {peer}
+)");
+    ASSERT_TRUE(r.config) << joined(r.errors);
+    const DaemonConfig &c = *r.config;
+    EXPECT_EQ(c.hold_down, std::chrono::seconds(5));
+    EXPECT_EQ(c.max_exchanges, 2u);
+    EXPECT_EQ(c.log_level, LogLevel::debug);
+    EXPECT_EQ(c.vici_socket, "/run/charon.vici");
+    EXPECT_EQ(c.vici_timeout, std::chrono::seconds(7));
+    EXPECT_EQ(c.exec_timeout, std::chrono::seconds(9));
+    EXPECT_EQ(c.recovery_wait, std::chrono::seconds(0));
+    EXPECT_EQ(c.retransmit.initial_timeout, std::chrono::milliseconds(250));
+    EXPECT_EQ(c.retransmit.backoff_factor, 3u);
+    EXPECT_EQ(c.retransmit.max_transmissions, 4u);
+    EXPECT_EQ(c.retransmit.overall_timeout, std::chrono::seconds(20));
+    EXPECT_EQ(c.state_file, "/tmp/x");
+    const PeerConfig &p = c.peers.at(0);
+    EXPECT_FALSE(p.enabled);
+    EXPECT_EQ(p.port, 4500);
+    EXPECT_EQ(p.proposals.size(), 2u);
+    EXPECT_EQ(std::string(p.psk.begin(), p.psk.end()), "literal secret");
+    EXPECT_EQ(p.backends,
+              (std::vector<BackendKind>{BackendKind::exec, BackendKind::vici, BackendKind::native}));
+    EXPECT_EQ(p.exec_command, (std::vector<std::string>{"/usr/sbin/ipsec", "whack", "--initiate",
+                                                        "--name", "{peer}"}));
+}
+
+TEST(Config, ViciSocketMakesViciTheDefaultFirstBackend)
+{
+    auto r = parse(std::string("vici-socket = /run/charon.vici\n") + minimal_peer);
+    ASSERT_TRUE(r.config) << joined(r.errors);
+    EXPECT_EQ(r.config->peers[0].backends,
+              (std::vector<BackendKind>{BackendKind::vici, BackendKind::native}));
+}
+
+TEST(Config, CommandLineOverridesTheFile)
+{
+    po::variables_map overrides;
+    po::store(po::command_line_parser(std::vector<std::string>{"--hold-down", "3"})
+                  .options(global_options())
+                  .run(),
+              overrides);
+    auto r = parse(std::string("hold-down = 60\n") + minimal_peer, 0600, overrides);
+    ASSERT_TRUE(r.config) << joined(r.errors);
+    EXPECT_EQ(r.config->hold_down, std::chrono::seconds(3));
+}
+
+TEST(Config, ErrorsNameTheCulprit)
+{
+    struct Case {
+        std::string text;
+        std::string error;
+    };
+    const std::vector<Case> cases = {
+        {"bogus = 1\n", "unknown option 'bogus'"},
+        {"[other.x]\nkey = 1\n", "unknown option 'other.x.key'"},
+        {"[peer.a]\naddress = 192.0.2.300\npsk = x\nlocal-id = a\nremote-id = b\n",
+         "address '192.0.2.300' is not an IPv4 or IPv6 address"},
+        {"[peer.a]\npsk = x\nlocal-id = a\nremote-id = b\n", "[peer.a]: address is missing"},
+        {"[peer.a]\naddress = 192.0.2.1\nlocal-id = a\nremote-id = b\n", "no backend possible"},
+        {"[peer.a]\naddress = 192.0.2.1\nbackends = native\npsk = x\n",
+         "the native backend needs local-id"},
+        {"[peer.a]\naddress = 192.0.2.1\nbackends = vici\n", "needs the global vici-socket"},
+        {"[peer.a]\naddress = 192.0.2.1\nbackends = exec\n", "the exec backend needs exec-command"},
+        {"[peer.a]\naddress = 192.0.2.1\nbackends = exec\nexec-command = ipsec up\n",
+         "must start with an absolute path"},
+        {"[peer.a]\naddress = 192.0.2.1\nbackends = ikev1\n", "unknown backend 'ikev1'"},
+        {"[peer.a]\naddress = 192.0.2.1\nbackends = exec exec\nexec-command = /bin/true\n",
+         "listed twice"},
+        {"[peer.a]\naddress = 192.0.2.1\nport = 0\n", "port must be 1-65535"},
+        {"[peer.a]\naddress = 192.0.2.1\nenabled = maybe\n", "enabled must be yes or no"},
+        {"[peer.a]\naddress = 192.0.2.1\npsk = x\npsk-file = /x\n", "not both"},
+        {"[peer.a]\naddress = 192.0.2.1\npsk = 0xabc\nlocal-id = a\nremote-id = b\n",
+         "psk is not a valid key"},
+        {"[peer.a]\naddress = 192.0.2.1\npsk = x\nlocal-id = a\nremote-id = b\n"
+         "proposals = aes256-md5\n",
+         "proposal 'aes256-md5'"},
+        {"[peer.a]\naddress = 192.0.2.1\nadress = 192.0.2.1\n", "unknown key 'adress'"},
+        {"[peer.a]\naddress = 192.0.2.1\naddress = 192.0.2.2\n", "address is set twice"},
+        {"max-exchanges = 0\n", "max-exchanges must be 1-256"},
+        {"log-level = loud\n", "log-level must be error"},
+        {"retransmit-timeout = 5\n", "retransmit-timeout must be 10-60000 ms"},
+        {"hold-down = soon\n", "hold-down"},
+        {"", "no [peer.NAME] section"},
+        {std::string(minimal_peer) + "[peer.b]\naddress = 192.0.2.1\npsk = x\nlocal-id = a\n"
+                                     "remote-id = b\n",
+         "address 192.0.2.1 is already used by [peer.a]"},
+    };
+    for (const auto &c : cases) {
+        auto r = parse(c.text);
+        EXPECT_FALSE(r.config) << c.text;
+        EXPECT_TRUE(has_error(r, c.error)) << "expected '" << c.error << "' in:\n"
+                                           << joined(r.errors);
+    }
+}
+
+TEST(Config, CollectsEveryError)
+{
+    auto r = parse("bogus = 1\nlog-level = loud\n[peer.a]\naddress = nowhere\n");
+    EXPECT_GE(r.errors.size(), 3u) << joined(r.errors);
+}
+
+TEST(Config, PskFileMustBePrivate)
+{
+    TempFile open_key("0x00112233\n", 0644);
+    const std::string peer = "[peer.a]\naddress = 192.0.2.1\nlocal-id = a\nremote-id = b\n"
+                             "psk-file = ";
+    auto r = parse(peer + open_key.path() + "\n");
+    ASSERT_FALSE(r.config);
+    EXPECT_TRUE(has_error(r, "run chmod 600 " + open_key.path())) << joined(r.errors);
+    EXPECT_TRUE(has_error(r, "mode 0644")) << joined(r.errors);
+
+    TempFile private_key("0x00112233\n", 0600);
+    r = parse(peer + private_key.path() + "\n");
+    ASSERT_TRUE(r.config) << joined(r.errors);
+    EXPECT_EQ(r.config->peers[0].psk, (ike::SecureBytes{0x00, 0x11, 0x22, 0x33}));
+
+    r = parse(peer + "/nonexistent/key\n");
+    EXPECT_TRUE(has_error(r, "/nonexistent/key: No such file")) << joined(r.errors);
+}
+
+TEST(Config, InlinePskNeedsAPrivateConfigFile)
+{
+    auto r = parse(minimal_peer, 0644);
+    ASSERT_FALSE(r.config);
+    EXPECT_TRUE(has_error(r, "run chmod 600 test.conf")) << joined(r.errors);
+    EXPECT_TRUE(parse(minimal_peer, 0600).config);
+    EXPECT_TRUE(parse(minimal_peer, std::nullopt).config); // not from a file
+}
+
+TEST(Config, LoadConfigReadsTheFileAndItsMode)
+{
+    TempFile file(minimal_peer, 0640);
+    auto r = load_config(file.path(), {});
+    ASSERT_FALSE(r.config);
+    EXPECT_TRUE(has_error(r, "chmod 600")) << joined(r.errors);
+    chmod(file.path().c_str(), 0600);
+    r = load_config(file.path(), {});
+    EXPECT_TRUE(r.config) << joined(r.errors);
+    r = load_config("/nonexistent/spirecoveryd.conf", {});
+    EXPECT_TRUE(has_error(r, "cannot open configuration file /nonexistent/spirecoveryd.conf"));
+}
