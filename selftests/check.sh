@@ -42,7 +42,9 @@ for kver in $(selftests/vm/kernels.sh); do
 		BUILD="$repo/build/sparse/$kver"
 done
 step uapi-spec selftests/check-uapi-spec.py
-step format make -C ike format-check
+for dir in tools ike ike/daemon; do
+	step "format-${dir//\//-}" make -C "$dir" format-check
+done
 step tools-unit make -C tools test-asan
 step ike-unit make -C ike test-asan
 step daemon-unit make -C ike/daemon test-asan
