@@ -11,7 +11,7 @@
 namespace spirecovery {
 
 struct RecoveryRequest {
-    const PeerConfig &peer;
+    const PeerConfig& peer;
     MissEvent event; // source is the peer; spi 0 when resynchronising after lost events
 };
 
@@ -28,11 +28,11 @@ struct BackendOutcome {
 // One way to make a peer drop the SAs it holds for our previous incarnation. Instances are
 // shared by all recoveries: recover() may run concurrently for different peers.
 class RecoveryBackend {
-  public:
+public:
     virtual ~RecoveryBackend() = default;
     virtual BackendKind kind() const = 0;
     // Blocks until done, the backend's own timeout, or `stop` (daemon shutdown).
-    virtual BackendOutcome recover(const RecoveryRequest &request, PeerLog &log,
+    virtual BackendOutcome recover(const RecoveryRequest& request, PeerLog& log,
                                    std::stop_token stop) = 0;
 };
 

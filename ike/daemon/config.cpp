@@ -9,7 +9,6 @@
 #include <map>
 #include <set>
 #include <sstream>
-
 #include <sys/stat.h>
 
 #include <boost/program_options/parsers.hpp>
@@ -27,8 +26,7 @@ constexpr std::string_view default_proposals =
     "aes256gcm16-aes128gcm16-prfsha256-prfsha384-x25519-ecp256-modp2048,"
     "aes256-aes128-sha256-sha384-x25519-ecp256-modp2048";
 
-std::string trim(std::string_view s)
-{
+std::string trim(std::string_view s) {
     const auto first = s.find_first_not_of(" \t\r\n");
     if (first == std::string_view::npos)
         return {};
@@ -36,8 +34,7 @@ std::string trim(std::string_view s)
     return std::string(s.substr(first, last - first + 1));
 }
 
-std::vector<std::string> split_list(std::string_view s)
-{
+std::vector<std::string> split_list(std::string_view s) {
     std::vector<std::string> items;
     std::string item;
     for (char c : s) {
@@ -54,8 +51,8 @@ std::vector<std::string> split_list(std::string_view s)
     return items;
 }
 
-template <typename T> std::optional<T> parse_number(std::string_view s)
-{
+template <typename T>
+std::optional<T> parse_number(std::string_view s) {
     T value{};
     auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
     if (ec != std::errc() || end != s.data() + s.size())
@@ -63,8 +60,7 @@ template <typename T> std::optional<T> parse_number(std::string_view s)
     return value;
 }
 
-std::optional<bool> parse_bool(std::string_view s)
-{
+std::optional<bool> parse_bool(std::string_view s) {
     if (s == "yes" || s == "true" || s == "1" || s == "on")
         return true;
     if (s == "no" || s == "false" || s == "0" || s == "off")
@@ -73,8 +69,7 @@ std::optional<bool> parse_bool(std::string_view s)
 }
 
 // strongSwan's PSK syntax: "0x" hex or the literal string.
-std::optional<ike::SecureBytes> decode_psk(std::string_view text)
-{
+std::optional<ike::SecureBytes> decode_psk(std::string_view text) {
     if (text.size() < 2 || text.substr(0, 2) != "0x")
         return ike::SecureBytes(text.begin(), text.end());
     text.remove_prefix(2);
@@ -91,8 +86,7 @@ std::optional<ike::SecureBytes> decode_psk(std::string_view text)
     return out;
 }
 
-std::string secret_mode_error(const std::string &what, const std::string &path, mode_t mode)
-{
+std::string secret_mode_error(const std::string& what, const std::string& path, mode_t mode) {
     char octal[8];
     std::snprintf(octal, sizeof(octal), "%04o", static_cast<unsigned>(mode & 07777));
     return cat(what, " ", path, " is accessible by group or others (mode ", octal,
@@ -100,9 +94,8 @@ std::string secret_mode_error(const std::string &what, const std::string &path, 
 }
 
 // Reads a PSK file: the key is its first line.
-std::optional<ike::SecureBytes> read_psk_file(const std::string &path, const std::string &where,
-                                    std::vector<std::string> &errors)
-{
+std::optional<ike::SecureBytes> read_psk_file(const std::string& path, const std::string& where,
+                                              std::vector<std::string>& errors) {
     struct stat st {};
     if (stat(path.c_str(), &st) != 0) {
         errors.push_back(cat(where, ": psk-file ", path, ": ", std::strerror(errno)));
@@ -135,14 +128,13 @@ struct PeerKeys {
     std::map<std::string, std::string> values;
 };
 
-void build_peer(const std::string &name, const PeerKeys &keys, const DaemonConfig &global,
-                std::optional<mode_t> file_mode, const std::string &source,
-                std::vector<std::string> &errors, std::vector<PeerConfig> &peers)
-{
+void build_peer(const std::string& name, const PeerKeys& keys, const DaemonConfig& global,
+                std::optional<mode_t> file_mode, const std::string& source,
+                std::vector<std::string>& errors, std::vector<PeerConfig>& peers) {
     const std::string where = cat("[peer.", name, "]");
     PeerConfig peer;
     peer.name = name;
-    const auto get = [&](const std::string &key) -> std::optional<std::string> {
+    const auto get = [&](const std::string& key) -> std::optional<std::string> {
         auto it = keys.values.find(key);
         if (it == keys.values.end())
             return std::nullopt;
@@ -173,7 +165,7 @@ void build_peer(const std::string &name, const PeerKeys &keys, const DaemonConfi
                 errors.push_back(cat(where, ": ", key, " '", *v, "': ", parsed.error().message));
         }
     }
-    for (const auto &text : split_list(get("proposals").value_or(std::string(default_proposals)))) {
+    for (const auto& text : split_list(get("proposals").value_or(std::string(default_proposals)))) {
         auto parsed = ike::IkeProposal::parse(text);
         if (parsed)
             peer.proposals.push_back(std::move(parsed.value()));
@@ -210,11 +202,11 @@ void build_peer(const std::string &name, const PeerKeys &keys, const DaemonConfi
         peer.exec_command = split_list(*v);
 
     if (auto v = get("backends")) {
-        for (const auto &item : split_list(*v)) {
+        for (const auto& item : split_list(*v)) {
             auto kind = parse_backend_kind(item);
             if (!kind)
-                errors.push_back(cat(where, ": unknown backend '", item,
-                                     "' (known: native, vici, exec)"));
+                errors.push_back(
+                    cat(where, ": unknown backend '", item, "' (known: native, vici, exec)"));
             else if (std::find(peer.backends.begin(), peer.backends.end(), *kind) !=
                      peer.backends.end())
                 errors.push_back(cat(where, ": backend '", item, "' is listed twice"));
@@ -254,16 +246,17 @@ void build_peer(const std::string &name, const PeerKeys &keys, const DaemonConfi
             if (peer.exec_command.empty())
                 errors.push_back(cat(where, ": the exec backend needs exec-command"));
             else if (peer.exec_command.front().front() != '/')
-                errors.push_back(cat(where, ": exec-command must start with an absolute path, not '",
+                errors.push_back(cat(where,
+                                     ": exec-command must start with an absolute path, not '",
                                      peer.exec_command.front(), "'"));
             break;
         }
     }
 
-    for (const auto &[key, value] : keys.values) {
+    for (const auto& [key, value] : keys.values) {
         static const std::set<std::string> known{
-            "address", "enabled", "local-id", "remote-id", "psk",        "psk-file",
-            "proposals", "port",  "backends", "exec-command"};
+            "address",  "enabled",   "local-id", "remote-id", "psk",
+            "psk-file", "proposals", "port",     "backends",  "exec-command"};
         if (!known.count(key))
             errors.push_back(cat(where, ": unknown key '", key, "'"));
     }
@@ -273,16 +266,15 @@ void build_peer(const std::string &name, const PeerKeys &keys, const DaemonConfi
 }
 
 template <typename T>
-std::optional<T> take(const po::variables_map &vm, const std::string &name)
-{
+std::optional<T> take(const po::variables_map& vm, const std::string& name) {
     auto it = vm.find(name);
     if (it == vm.end() || it->second.empty())
         return std::nullopt;
     return it->second.as<T>();
 }
 
-void apply_globals(const po::variables_map &vm, DaemonConfig &cfg, std::vector<std::string> &errors)
-{
+void apply_globals(const po::variables_map& vm, DaemonConfig& cfg,
+                   std::vector<std::string>& errors) {
     if (auto v = take<unsigned>(vm, "hold-down"))
         cfg.hold_down = std::chrono::seconds(*v);
     if (auto v = take<unsigned>(vm, "max-exchanges")) {
@@ -295,8 +287,8 @@ void apply_globals(const po::variables_map &vm, DaemonConfig &cfg, std::vector<s
         if (auto level = parse_log_level(*v))
             cfg.log_level = *level;
         else
-            errors.push_back(cat("log-level must be error, warning, notice, info or debug, not '",
-                                 *v, "'"));
+            errors.push_back(
+                cat("log-level must be error, warning, notice, info or debug, not '", *v, "'"));
     }
     if (auto v = take<bool>(vm, "log-stderr"))
         cfg.log_stderr = *v;
@@ -352,8 +344,7 @@ void apply_globals(const po::variables_map &vm, DaemonConfig &cfg, std::vector<s
 
 } // namespace
 
-std::optional<BackendKind> parse_backend_kind(std::string_view text)
-{
+std::optional<BackendKind> parse_backend_kind(std::string_view text) {
     if (text == "native")
         return BackendKind::native;
     if (text == "vici")
@@ -363,8 +354,7 @@ std::optional<BackendKind> parse_backend_kind(std::string_view text)
     return std::nullopt;
 }
 
-std::string_view to_string(BackendKind kind)
-{
+std::string_view to_string(BackendKind kind) {
     switch (kind) {
     case BackendKind::native:
         return "native";
@@ -376,53 +366,50 @@ std::string_view to_string(BackendKind kind)
     return "?";
 }
 
-const PeerConfig *DaemonConfig::find_peer(const ike::IpAddress &address) const
-{
-    for (const auto &peer : peers)
+const PeerConfig* DaemonConfig::find_peer(const ike::IpAddress& address) const {
+    for (const auto& peer : peers)
         if (peer.address == address)
             return &peer;
     return nullptr;
 }
 
-po::options_description global_options()
-{
+po::options_description global_options() {
     po::options_description desc("Daemon options (also valid in the configuration file)");
     // No default_value(): an absent value must not mask the file's, so defaults live in
     // DaemonConfig and are named in the help text.
-    desc.add_options()
-        ("hold-down", po::value<unsigned>(), "seconds between two recoveries of one peer (30)")
-        ("max-exchanges", po::value<unsigned>(), "recoveries running at once, at most (4)")
-        ("log-level", po::value<std::string>(), "error, warning, notice, info or debug (info)")
-        ("log-stderr", po::value<bool>(), "also log to stderr (no)")
-        ("syslog", po::value<bool>(), "log to syslog/journald (yes)")
-        ("vici-socket", po::value<std::string>(),
-         "strongSwan vici socket, e.g. /var/run/charon.vici (none)")
-        ("vici-timeout", po::value<unsigned>(), "seconds a vici initiate may take (15)")
-        ("exec-timeout", po::value<unsigned>(), "seconds an exec-command may run (30)")
-        ("recovery-wait", po::value<unsigned>(),
-         "seconds to wait for the peer's new inbound SA after a recovery, 0: none (30)")
-        ("retransmit-timeout", po::value<unsigned>(),
-         "native: milliseconds before the first IKE retransmission (500)")
-        ("retransmit-base", po::value<unsigned>(), "native: backoff factor per retransmission (2)")
-        ("retransmit-tries", po::value<unsigned>(),
-         "native: transmissions of one request, the first included (5)")
-        ("exchange-timeout", po::value<unsigned>(), "native: seconds for the whole exchange (60)")
-        ("state-file", po::value<std::string>(),
-         "per-peer status, read by --status (/run/spirecoveryd/status)");
+    desc.add_options()("hold-down", po::value<unsigned>(),
+                       "seconds between two recoveries of one peer (30)")(
+        "max-exchanges", po::value<unsigned>(), "recoveries running at once, at most (4)")(
+        "log-level", po::value<std::string>(), "error, warning, notice, info or debug (info)")(
+        "log-stderr", po::value<bool>(), "also log to stderr (no)")("syslog", po::value<bool>(),
+                                                                    "log to syslog/journald (yes)")(
+        "vici-socket", po::value<std::string>(),
+        "strongSwan vici socket, e.g. /var/run/charon.vici (none)")(
+        "vici-timeout", po::value<unsigned>(), "seconds a vici initiate may take (15)")(
+        "exec-timeout", po::value<unsigned>(), "seconds an exec-command may run (30)")(
+        "recovery-wait", po::value<unsigned>(),
+        "seconds to wait for the peer's new inbound SA after a recovery, 0: none (30)")(
+        "retransmit-timeout", po::value<unsigned>(),
+        "native: milliseconds before the first IKE retransmission (500)")(
+        "retransmit-base", po::value<unsigned>(), "native: backoff factor per retransmission (2)")(
+        "retransmit-tries", po::value<unsigned>(),
+        "native: transmissions of one request, the first included (5)")(
+        "exchange-timeout", po::value<unsigned>(), "native: seconds for the whole exchange (60)")(
+        "state-file", po::value<std::string>(),
+        "per-peer status, read by --status (/run/spirecoveryd/status)");
     return desc;
 }
 
-ConfigResult parse_config(std::istream &in, const std::string &source,
-                          std::optional<mode_t> file_mode, const po::variables_map &overrides)
-{
+ConfigResult parse_config(std::istream& in, const std::string& source,
+                          std::optional<mode_t> file_mode, const po::variables_map& overrides) {
     ConfigResult result;
-    auto &errors = result.errors;
+    auto& errors = result.errors;
     const auto desc = global_options();
 
     po::parsed_options parsed(&desc);
     try {
         parsed = po::parse_config_file(in, desc, true);
-    } catch (const po::error &e) {
+    } catch (const po::error& e) {
         errors.push_back(cat(source, ": ", e.what()));
         return result;
     }
@@ -433,14 +420,14 @@ ConfigResult parse_config(std::istream &in, const std::string &source,
     std::vector<std::string> peer_order;
     std::set<std::string> seen_globals;
     po::parsed_options registered(&desc);
-    for (const auto &opt : parsed.options) {
+    for (const auto& opt : parsed.options) {
         if (!opt.unregistered) {
             if (!seen_globals.insert(opt.string_key).second)
                 errors.push_back(cat(source, ": ", opt.string_key, " is set twice"));
             registered.options.push_back(opt);
             continue;
         }
-        const std::string &key = opt.string_key;
+        const std::string& key = opt.string_key;
         const auto dot = key.find('.', peer_prefix.size());
         if (key.rfind(peer_prefix, 0) != 0 || dot == std::string::npos ||
             dot == peer_prefix.size()) {
@@ -458,19 +445,19 @@ ConfigResult parse_config(std::istream &in, const std::string &source,
     }
     try {
         po::store(registered, vm);
-    } catch (const po::error &e) {
+    } catch (const po::error& e) {
         errors.push_back(cat(source, ": ", e.what()));
         return result;
     }
 
     DaemonConfig cfg;
     apply_globals(vm, cfg, errors);
-    for (const auto &name : peer_order)
+    for (const auto& name : peer_order)
         build_peer(name, peer_keys[name], cfg, file_mode, source, errors, cfg.peers);
 
     for (auto it = cfg.peers.begin(); it != cfg.peers.end(); ++it) {
         auto first = std::find_if(cfg.peers.begin(), it,
-                                  [&](const PeerConfig &p) { return p.address == it->address; });
+                                  [&](const PeerConfig& p) { return p.address == it->address; });
         if (first != it)
             errors.push_back(cat("[peer.", it->name, "]: address ", it->address.to_string(),
                                  " is already used by [peer.", first->name, "]"));
@@ -483,14 +470,13 @@ ConfigResult parse_config(std::istream &in, const std::string &source,
     return result;
 }
 
-ConfigResult load_config(const std::string &path, const po::variables_map &overrides)
-{
+ConfigResult load_config(const std::string& path, const po::variables_map& overrides) {
     std::ifstream in(path);
     struct stat st {};
     if (!in || stat(path.c_str(), &st) != 0) {
         ConfigResult result;
-        result.errors.push_back(cat("cannot open configuration file ", path, ": ",
-                                    std::strerror(errno)));
+        result.errors.push_back(
+            cat("cannot open configuration file ", path, ": ", std::strerror(errno)));
         return result;
     }
     return parse_config(in, path, st.st_mode, overrides);

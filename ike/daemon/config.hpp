@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <iosfwd>
 #include <optional>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <sys/types.h>
 #include <vector>
 
@@ -28,8 +28,8 @@ std::optional<BackendKind> parse_backend_kind(std::string_view text);
 std::string_view to_string(BackendKind kind);
 
 struct PeerConfig {
-    std::string name;         // the NAME of its [peer.NAME] section
-    ike::IpAddress address;   // events whose source is this address concern this peer
+    std::string name;       // the NAME of its [peer.NAME] section
+    ike::IpAddress address; // events whose source is this address concern this peer
     bool enabled = true;
     std::vector<BackendKind> backends; // tried in order; the next one when one is unavailable
 
@@ -38,7 +38,7 @@ struct PeerConfig {
     std::optional<ike::Identity> remote_id; // the IDr we expect from the peer
     ike::SecureBytes psk;
     std::vector<ike::IkeProposal> proposals; // in order of preference
-    uint16_t port = 500;      // the peer's IKE port when the ESP was not UDP-encapsulated
+    uint16_t port = 500; // the peer's IKE port when the ESP was not UDP-encapsulated
 
     // exec backend: argv template, placeholders {peer} {spi} {proto} {local}
     std::vector<std::string> exec_command;
@@ -50,7 +50,7 @@ struct DaemonConfig {
     LogLevel log_level = LogLevel::info;
     bool log_stderr = false;
     bool log_syslog = true;
-    std::string vici_socket;                 // empty: no vici
+    std::string vici_socket; // empty: no vici
     std::chrono::seconds vici_timeout{15};
     std::chrono::seconds exec_timeout{30};
     // After a backend succeeded: how long to wait for an inbound SA from the peer, which
@@ -60,7 +60,7 @@ struct DaemonConfig {
     std::string state_file = "/run/spirecoveryd/status";
     std::vector<PeerConfig> peers;
 
-    const PeerConfig *find_peer(const ike::IpAddress &address) const;
+    const PeerConfig* find_peer(const ike::IpAddress& address) const;
 };
 
 struct ConfigResult {
@@ -74,12 +74,12 @@ boost::program_options::options_description global_options();
 // Parses an INI-style configuration. `source` names it in messages; `file_mode` is the mode
 // of the file it came from (nullopt when not from a file) to refuse inline secrets readable
 // by others. Command-line values in `overrides` take precedence over the file.
-ConfigResult parse_config(std::istream &in, const std::string &source,
+ConfigResult parse_config(std::istream& in, const std::string& source,
                           std::optional<mode_t> file_mode,
-                          const boost::program_options::variables_map &overrides);
+                          const boost::program_options::variables_map& overrides);
 
 // Opens `path` and calls parse_config().
-ConfigResult load_config(const std::string &path,
-                         const boost::program_options::variables_map &overrides);
+ConfigResult load_config(const std::string& path,
+                         const boost::program_options::variables_map& overrides);
 
 } // namespace spirecovery

@@ -4,7 +4,6 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
-
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/eventfd.h>
@@ -24,15 +23,13 @@ constexpr std::chrono::seconds module_retry{2};
 // How often a finished recovery looks for the peer's new inbound SA.
 constexpr std::chrono::milliseconds sa_poll{100};
 
-std::string peer_prefix(const PeerConfig &peer)
-{
+std::string peer_prefix(const PeerConfig& peer) {
     return cat("peer ", peer.name, " (", peer.address.to_string(), "): ");
 }
 
 // The source address the kernel would use towards `peer`: connect() on a UDP socket does
 // the route lookup without sending anything.
-std::optional<ike::IpAddress> route_source(const ike::IpAddress &peer)
-{
+std::optional<ike::IpAddress> route_source(const ike::IpAddress& peer) {
     const bool v4 = peer.family() == ike::IpAddress::Family::ipv4;
     UniqueFd fd(::socket(v4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0));
     if (!fd)
@@ -41,38 +38,37 @@ std::optional<ike::IpAddress> route_source(const ike::IpAddress &peer)
     socklen_t len;
     const auto bytes = peer.bytes();
     if (v4) {
-        auto *sin = reinterpret_cast<sockaddr_in *>(&ss);
+        auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
         sin->sin_family = AF_INET;
         sin->sin_port = htons(500);
         std::memcpy(&sin->sin_addr, bytes.data(), 4);
         len = sizeof(*sin);
     } else {
-        auto *sin6 = reinterpret_cast<sockaddr_in6 *>(&ss);
+        auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
         sin6->sin6_family = AF_INET6;
         sin6->sin6_port = htons(500);
         std::memcpy(&sin6->sin6_addr, bytes.data(), 16);
         len = sizeof(*sin6);
     }
-    if (::connect(fd.get(), reinterpret_cast<sockaddr *>(&ss), len) != 0)
+    if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&ss), len) != 0)
         return std::nullopt;
     len = sizeof(ss);
-    if (::getsockname(fd.get(), reinterpret_cast<sockaddr *>(&ss), &len) != 0)
+    if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&ss), &len) != 0)
         return std::nullopt;
     if (v4) {
         std::array<uint8_t, 4> b;
-        std::memcpy(b.data(), &reinterpret_cast<sockaddr_in *>(&ss)->sin_addr, 4);
+        std::memcpy(b.data(), &reinterpret_cast<sockaddr_in*>(&ss)->sin_addr, 4);
         return ike::IpAddress::v4(b);
     }
     std::array<uint8_t, 16> b;
-    std::memcpy(b.data(), &reinterpret_cast<sockaddr_in6 *>(&ss)->sin6_addr, 16);
+    std::memcpy(b.data(), &reinterpret_cast<sockaddr_in6*>(&ss)->sin6_addr, 16);
     return ike::IpAddress::v6(b);
 }
 
 } // namespace
 
-Daemon::Daemon(const DaemonConfig &config, Logger &log)
-    : config_(config), log_(log), policy_(config, clock_), status_(config, config.state_file, log)
-{
+Daemon::Daemon(const DaemonConfig& config, Logger& log)
+    : config_(config), log_(log), policy_(config, clock_), status_(config, config.state_file, log) {
     inventories_.push_back(&kernel_sad_);
     if (!config_.vici_socket.empty()) {
         ike_sas_ = std::make_unique<ViciIkeSas>(config_.vici_socket);
@@ -94,15 +90,13 @@ Daemon::Daemon(const DaemonConfig &config, Logger &log)
     status_.write();
 }
 
-Daemon::~Daemon()
-{
-    for (auto &job : jobs_)
+Daemon::~Daemon() {
+    for (auto& job : jobs_)
         job.thread.request_stop();
     jobs_.clear(); // joins
 }
 
-bool Daemon::connect_module()
-{
+bool Daemon::connect_module() {
     try {
         link_.emplace();
         const ModuleStats stats = link_->stats();
@@ -115,7 +109,7 @@ bool Daemon::connect_module()
                          "until it is enabled (spirecoveryctl enable)");
         link_warning_logged_ = false;
         return true;
-    } catch (const std::runtime_error &e) {
+    } catch (const std::runtime_error& e) {
         link_.reset();
         if (!link_warning_logged_)
             log_.warning(cat(e.what(), "; retrying every ", module_retry.count(), " s"));
@@ -124,10 +118,9 @@ bool Daemon::connect_module()
     }
 }
 
-int Daemon::run()
-{
+int Daemon::run() {
     std::string names;
-    for (const auto &peer : config_.peers) {
+    for (const auto& peer : config_.peers) {
         std::string backends;
         for (auto kind : peer.backends)
             backends += (backends.empty() ? "" : ",") + std::string(to_string(kind));
@@ -146,8 +139,11 @@ int Daemon::run()
         pollfd fds[3] = {{signal_fd_.get(), POLLIN, 0},
                          {job_done_fd_.get(), POLLIN, 0},
                          {link_ ? link_->event_fd() : -1, POLLIN, 0}};
-        const int timeout = link_ ? -1 : static_cast<int>(
-            std::chrono::duration_cast<std::chrono::milliseconds>(module_retry).count());
+        const int timeout =
+            link_
+                ? -1
+                : static_cast<int>(
+                      std::chrono::duration_cast<std::chrono::milliseconds>(module_retry).count());
         if (::poll(fds, 3, timeout) < 0) {
             if (errno == EINTR)
                 continue;
@@ -171,8 +167,7 @@ int Daemon::run()
     }
 }
 
-void Daemon::read_events()
-{
+void Daemon::read_events() {
     ModuleLink::ReadStatus status;
     try {
         status = link_->read_events([&](ike::Result<MissEvent> event) {
@@ -183,7 +178,7 @@ void Daemon::read_events()
             }
             handle_event(event.value());
         });
-    } catch (const std::runtime_error &e) {
+    } catch (const std::runtime_error& e) {
         log_.error(cat(e.what(), "; reconnecting"));
         link_.reset();
         return;
@@ -194,9 +189,8 @@ void Daemon::read_events()
         last_drained_ = clock_.now();
 }
 
-void Daemon::handle_event(const MissEvent &event)
-{
-    const PeerConfig *peer = config_.find_peer(event.source);
+void Daemon::handle_event(const MissEvent& event) {
+    const PeerConfig* peer = config_.find_peer(event.source);
     const std::string prefix = peer ? peer_prefix(*peer) : cat(event.source.to_string(), ": ");
     log_.info(cat(prefix, "invalid SPI: ", event.to_string()));
     if (peer)
@@ -211,8 +205,7 @@ void Daemon::handle_event(const MissEvent &event)
         start_recovery(*peer, event);
 }
 
-void Daemon::resynchronise()
-{
+void Daemon::resynchronise() {
     // The kernel dropped notifications because our socket was full: count them from the
     // module's counter, then look for configured peers among the sources seen meanwhile.
     try {
@@ -224,13 +217,13 @@ void Daemon::resynchronise()
         events_sent_baseline_ = stats.events_sent;
         events_received_ = 0;
 
-        const auto since_drained = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                       clock_.now() - last_drained_) +
-                                   std::chrono::seconds(1);
-        for (const SourceEntry &source : link_->sources()) {
+        const auto since_drained =
+            std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now() - last_drained_) +
+            std::chrono::seconds(1);
+        for (const SourceEntry& source : link_->sources()) {
             if (source.last_seen_msecs > static_cast<uint64_t>(since_drained.count()))
                 continue;
-            for (const auto &peer : config_.peers) {
+            for (const auto& peer : config_.peers) {
                 if (!source.covers(peer.address))
                     continue;
                 MissEvent event;
@@ -238,7 +231,8 @@ void Daemon::resynchronise()
                 event.source = peer.address;
                 auto local = route_source(peer.address);
                 if (!local) {
-                    log_.warning(cat(peer_prefix(peer), "no route to the peer; not resynchronised"));
+                    log_.warning(
+                        cat(peer_prefix(peer), "no route to the peer; not resynchronised"));
                     continue;
                 }
                 event.destination = *local;
@@ -255,14 +249,13 @@ void Daemon::resynchronise()
             }
         }
         last_drained_ = clock_.now();
-    } catch (const std::runtime_error &e) {
+    } catch (const std::runtime_error& e) {
         log_.error(cat("resynchronisation failed: ", e.what()));
     }
 }
 
-void Daemon::start_recovery(const PeerConfig &peer, const MissEvent &event)
-{
-    Job &job = jobs_.emplace_back();
+void Daemon::start_recovery(const PeerConfig& peer, const MissEvent& event) {
+    Job& job = jobs_.emplace_back();
     job.peer = &peer;
     job.thread = std::jthread([this, &peer, event, &job](std::stop_token stop) {
         recover(peer, event, stop);
@@ -272,8 +265,7 @@ void Daemon::start_recovery(const PeerConfig &peer, const MissEvent &event)
     });
 }
 
-bool Daemon::recover_now(const PeerConfig &peer, uint32_t spi)
-{
+bool Daemon::recover_now(const PeerConfig& peer, uint32_t spi) {
     MissEvent event;
     event.proto = IPPROTO_ESP;
     event.spi = spi;
@@ -285,7 +277,8 @@ bool Daemon::recover_now(const PeerConfig &peer, uint32_t spi)
         return false;
     }
     event.destination = *local;
-    log_.info(cat(peer_prefix(peer), "recovery requested on the command line: ", event.to_string()));
+    log_.info(
+        cat(peer_prefix(peer), "recovery requested on the command line: ", event.to_string()));
     status_.event(peer, "requested on the command line");
     const Decision decision = policy_.decide(peer.address, inventories_, log_);
     log_.log(decision.act ? LogLevel::notice : LogLevel::info, peer_prefix(peer) + decision.reason);
@@ -297,8 +290,7 @@ bool Daemon::recover_now(const PeerConfig &peer, uint32_t spi)
     return ok;
 }
 
-bool Daemon::recover(const PeerConfig &peer, const MissEvent &event, std::stop_token stop)
-{
+bool Daemon::recover(const PeerConfig& peer, const MissEvent& event, std::stop_token stop) {
     PeerLog log(log_, peer_prefix(peer));
     const RecoveryRequest request{peer, event};
     for (size_t i = 0; i < peer.backends.size(); i++) {
@@ -336,9 +328,8 @@ bool Daemon::recover(const PeerConfig &peer, const MissEvent &event, std::stop_t
     return false;
 }
 
-bool Daemon::wait_for_inbound_sa(const PeerConfig &peer, const MissEvent &event,
-                                 const std::string &backend, PeerLog &log, std::stop_token stop)
-{
+bool Daemon::wait_for_inbound_sa(const PeerConfig& peer, const MissEvent& event,
+                                 const std::string& backend, PeerLog& log, std::stop_token stop) {
     if (config_.recovery_wait.count() == 0)
         return false;
     const auto give_up = clock_.now() + config_.recovery_wait;
@@ -361,13 +352,13 @@ bool Daemon::wait_for_inbound_sa(const PeerConfig &peer, const MissEvent &event,
     log.warning(cat("the peer dropped its stale SAs but no inbound SA from it appeared within ",
                     config_.recovery_wait.count(),
                     " s (a peer without trap policies does not re-key by itself)"));
-    status_.result(peer, backend,
-                   cat("stale SAs removed, no new SA within ", config_.recovery_wait.count(), " s"));
+    status_.result(
+        peer, backend,
+        cat("stale SAs removed, no new SA within ", config_.recovery_wait.count(), " s"));
     return false;
 }
 
-void Daemon::reap_jobs()
-{
+void Daemon::reap_jobs() {
     for (auto it = jobs_.begin(); it != jobs_.end();) {
         if (!it->done) {
             ++it;

@@ -21,11 +21,11 @@ namespace spirecovery {
 
 // The event loop: module events in, decisions, one thread per running recovery.
 class Daemon {
-  public:
-    Daemon(const DaemonConfig &config, Logger &log);
+public:
+    Daemon(const DaemonConfig& config, Logger& log);
     ~Daemon();
-    Daemon(const Daemon &) = delete;
-    Daemon &operator=(const Daemon &) = delete;
+    Daemon(const Daemon&) = delete;
+    Daemon& operator=(const Daemon&) = delete;
 
     // Runs until SIGTERM or SIGINT (blocked by the caller before any thread starts).
     // Returns the process exit status.
@@ -33,33 +33,33 @@ class Daemon {
 
     // One recovery of `peer` now, as if a miss of `spi` from it had arrived, under the same
     // rules (no SA with the peer, backends in order). Returns whether it succeeded.
-    bool recover_now(const PeerConfig &peer, uint32_t spi);
+    bool recover_now(const PeerConfig& peer, uint32_t spi);
 
-  private:
+private:
     struct Job {
-        const PeerConfig *peer = nullptr;
+        const PeerConfig* peer = nullptr;
         std::atomic<bool> done{false};
         std::jthread thread;
     };
 
     bool connect_module();
     void read_events();
-    void handle_event(const MissEvent &event);
+    void handle_event(const MissEvent& event);
     void resynchronise();
-    void start_recovery(const PeerConfig &peer, const MissEvent &event);
-    bool recover(const PeerConfig &peer, const MissEvent &event, std::stop_token stop);
-    bool wait_for_inbound_sa(const PeerConfig &peer, const MissEvent &event,
-                             const std::string &backend, PeerLog &log, std::stop_token stop);
+    void start_recovery(const PeerConfig& peer, const MissEvent& event);
+    bool recover(const PeerConfig& peer, const MissEvent& event, std::stop_token stop);
+    bool wait_for_inbound_sa(const PeerConfig& peer, const MissEvent& event,
+                             const std::string& backend, PeerLog& log, std::stop_token stop);
     void reap_jobs();
 
-    const DaemonConfig &config_;
-    Logger &log_;
+    const DaemonConfig& config_;
+    Logger& log_;
     SteadyClock clock_;
     RecoveryPolicy policy_;
     StatusBoard status_;
     KernelSad kernel_sad_;
     std::unique_ptr<SaInventory> ike_sas_;
-    std::vector<SaInventory *> inventories_;
+    std::vector<SaInventory*> inventories_;
     std::map<BackendKind, std::unique_ptr<RecoveryBackend>> backends_;
 
     std::optional<ModuleLink> link_;

@@ -5,7 +5,6 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
-
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -21,8 +20,7 @@ namespace {
 // Time a command gets between SIGTERM and SIGKILL.
 constexpr std::chrono::seconds kill_grace{2};
 
-void replace_all(std::string &s, std::string_view from, std::string_view to)
-{
+void replace_all(std::string& s, std::string_view from, std::string_view to) {
     for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size())
         s.replace(pos, from.size(), to);
 }
@@ -32,8 +30,7 @@ struct Pipe {
     UniqueFd write;
 };
 
-std::optional<Pipe> make_pipe()
-{
+std::optional<Pipe> make_pipe() {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0)
         return std::nullopt;
@@ -42,10 +39,9 @@ std::optional<Pipe> make_pipe()
 
 // Logs the command's output line by line as it arrives.
 class LineRelay {
-  public:
-    explicit LineRelay(PeerLog &log) : log_(log) {}
-    void feed(const char *data, size_t n)
-    {
+public:
+    explicit LineRelay(PeerLog& log) : log_(log) {}
+    void feed(const char* data, size_t n) {
         pending_.append(data, n);
         for (size_t nl; (nl = pending_.find('\n')) != std::string::npos;) {
             emit(pending_.substr(0, nl));
@@ -57,24 +53,22 @@ class LineRelay {
             pending_.clear();
         }
     }
-    void flush()
-    {
+    void flush() {
         if (!pending_.empty())
             emit(pending_);
         pending_.clear();
     }
 
-  private:
-    void emit(const std::string &line) { log_.info(cat("exec: | ", line)); }
-    PeerLog &log_;
+private:
+    void emit(const std::string& line) { log_.info(cat("exec: | ", line)); }
+    PeerLog& log_;
     std::string pending_;
 };
 
 } // namespace
 
-std::vector<std::string> expand_command(const std::vector<std::string> &templ,
-                                        const MissEvent &event)
-{
+std::vector<std::string> expand_command(const std::vector<std::string>& templ,
+                                        const MissEvent& event) {
     char spi[16];
     std::snprintf(spi, sizeof(spi), "0x%08x", event.spi);
     const std::string proto = event.proto == IPPROTO_AH ? "ah" : "esp";
@@ -91,23 +85,22 @@ std::vector<std::string> expand_command(const std::vector<std::string> &templ,
     return argv;
 }
 
-BackendOutcome ExecBackend::recover(const RecoveryRequest &request, PeerLog &log,
-                                    std::stop_token stop)
-{
+BackendOutcome ExecBackend::recover(const RecoveryRequest& request, PeerLog& log,
+                                    std::stop_token stop) {
     using Verdict = BackendOutcome::Verdict;
     const auto args = expand_command(request.peer.exec_command, request.event);
     std::string shown;
-    for (const auto &a : args)
+    for (const auto& a : args)
         shown += (shown.empty() ? "" : " ") + a;
     log.info(cat("exec: running ", shown));
 
     // Everything the child needs is prepared before fork(): after it only async-signal-safe
     // calls are allowed in a threaded process.
-    std::vector<char *> argv;
-    for (const auto &a : args)
-        argv.push_back(const_cast<char *>(a.c_str()));
+    std::vector<char*> argv;
+    for (const auto& a : args)
+        argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
-    const char *envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C", nullptr};
+    const char* envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C", nullptr};
 
     auto output = make_pipe();
     auto exec_error = make_pipe(); // carries errno if execve() fails; closes on success
@@ -123,7 +116,7 @@ BackendOutcome ExecBackend::recover(const RecoveryRequest &request, PeerLog &log
             dup2(devnull, STDIN_FILENO);
         dup2(output->write.get(), STDOUT_FILENO);
         dup2(output->write.get(), STDERR_FILENO);
-        execve(argv[0], argv.data(), const_cast<char *const *>(envp));
+        execve(argv[0], argv.data(), const_cast<char* const*>(envp));
         const int err = errno;
         [[maybe_unused]] auto n = ::write(exec_error->write.get(), &err, sizeof(err));
         _exit(127);
@@ -166,8 +159,9 @@ BackendOutcome ExecBackend::recover(const RecoveryRequest &request, PeerLog &log
             kill(pid, sig);
             if (!signal_sent)
                 log.warning(cat("exec: ", args.front(),
-                                stop.stop_requested() ? " stopped: daemon shutting down"
-                                                      : cat(" timed out after ", timeout_.count(), " s"),
+                                stop.stop_requested()
+                                    ? " stopped: daemon shutting down"
+                                    : cat(" timed out after ", timeout_.count(), " s"),
                                 ", sent SIGTERM"));
             signal_sent = sig;
             kill_at = now + kill_grace;
@@ -194,9 +188,9 @@ BackendOutcome ExecBackend::recover(const RecoveryRequest &request, PeerLog &log
             return {Verdict::succeeded, text};
         return {Verdict::failed, text};
     }
-    return {Verdict::failed, cat("exec: ", args.front(), " killed by signal ",
-                                 WIFSIGNALED(status) ? WTERMSIG(status) : 0, " after ",
-                                 took.count(), " ms")};
+    return {Verdict::failed,
+            cat("exec: ", args.front(), " killed by signal ",
+                WIFSIGNALED(status) ? WTERMSIG(status) : 0, " after ", took.count(), " ms")};
 }
 
 } // namespace spirecovery

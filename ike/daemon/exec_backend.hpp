@@ -12,19 +12,19 @@ namespace spirecovery {
 // The argv of exec-command for one event: in every argument {peer}, {local}, {spi} (0x%08x)
 // and {proto} (esp/ah) are replaced. Each argument stays one argv item, so packet data never
 // meets a shell.
-std::vector<std::string> expand_command(const std::vector<std::string> &templ,
-                                        const MissEvent &event);
+std::vector<std::string> expand_command(const std::vector<std::string>& templ,
+                                        const MissEvent& event);
 
 // Runs a configured command for IKE daemons without a vici socket (e.g. Libreswan's
 // `ipsec whack --initiate --name CONN`).
 class ExecBackend final : public RecoveryBackend {
-  public:
+public:
     explicit ExecBackend(std::chrono::seconds timeout) : timeout_(timeout) {}
     BackendKind kind() const override { return BackendKind::exec; }
-    BackendOutcome recover(const RecoveryRequest &request, PeerLog &log,
+    BackendOutcome recover(const RecoveryRequest& request, PeerLog& log,
                            std::stop_token stop) override;
 
-  private:
+private:
     std::chrono::seconds timeout_;
 };
 

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <cstdio>
 #include <cstring>
-#include <stdexcept>
-
 #include <linux/xfrm.h>
 #include <netinet/in.h>
+#include <stdexcept>
 #include <sys/socket.h>
 
 #include <netlink/errno.h>
@@ -19,12 +18,11 @@ namespace spirecovery {
 namespace {
 
 struct DumpState {
-    const ike::IpAddress *peer;
+    const ike::IpAddress* peer;
     SaPresence presence;
 };
 
-bool same_address(const ike::IpAddress &peer, int family, const xfrm_address_t &addr)
-{
+bool same_address(const ike::IpAddress& peer, int family, const xfrm_address_t& addr) {
     const int peer_family = peer.family() == ike::IpAddress::Family::ipv4 ? AF_INET : AF_INET6;
     if (family != peer_family)
         return false;
@@ -32,8 +30,7 @@ bool same_address(const ike::IpAddress &peer, int family, const xfrm_address_t &
     return std::memcmp(&addr, bytes.data(), bytes.size()) == 0;
 }
 
-ike::IpAddress to_address(int family, const xfrm_address_t &addr)
-{
+ike::IpAddress to_address(int family, const xfrm_address_t& addr) {
     if (family == AF_INET) {
         std::array<uint8_t, 4> b;
         std::memcpy(b.data(), &addr.a4, 4);
@@ -44,10 +41,9 @@ ike::IpAddress to_address(int family, const xfrm_address_t &addr)
     return ike::IpAddress::v6(b);
 }
 
-int on_state(nl_msg *msg, void *arg)
-{
-    auto *state = static_cast<DumpState *>(arg);
-    const nlmsghdr *hdr = nlmsg_hdr(msg);
+int on_state(nl_msg* msg, void* arg) {
+    auto* state = static_cast<DumpState*>(arg);
+    const nlmsghdr* hdr = nlmsg_hdr(msg);
     if (hdr->nlmsg_type != XFRM_MSG_NEWSA || state->presence.inbound ||
         nlmsg_datalen(hdr) < static_cast<int>(sizeof(xfrm_usersa_info)))
         return NL_SKIP;
@@ -71,8 +67,7 @@ int on_state(nl_msg *msg, void *arg)
 
 } // namespace
 
-ike::Result<SaPresence> KernelSad::find(const ike::IpAddress &peer)
-{
+ike::Result<SaPresence> KernelSad::find(const ike::IpAddress& peer) {
     try {
         auto sock = connect_netlink(NETLINK_XFRM, "XFRM");
         NlMessage msg(nlmsg_alloc_simple(XFRM_MSG_GETSA, NLM_F_DUMP));
@@ -82,7 +77,7 @@ ike::Result<SaPresence> KernelSad::find(const ike::IpAddress &peer)
         if (int err = netlink_transact(sock.get(), msg.get(), on_state, &state); err < 0)
             return ike::Error{cat("XFRM_MSG_GETSA dump: ", nl_geterror(err))};
         return state.presence;
-    } catch (const std::runtime_error &e) {
+    } catch (const std::runtime_error& e) {
         return ike::Error{e.what()};
     }
 }

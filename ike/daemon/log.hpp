@@ -15,8 +15,8 @@ std::optional<LogLevel> parse_log_level(std::string_view text);
 std::string_view to_string(LogLevel level);
 
 // Concatenates the stream representations of its arguments.
-template <typename... Args> std::string cat(const Args &...args)
-{
+template <typename... Args>
+std::string cat(const Args&... args) {
     std::ostringstream out;
     (out << ... << args);
     return out.str();
@@ -24,7 +24,7 @@ template <typename... Args> std::string cat(const Args &...args)
 
 // Thread-safe line logger writing to syslog (journald picks it up) and/or stderr.
 class Logger {
-  public:
+public:
     struct Options {
         LogLevel level = LogLevel::info;
         bool to_syslog = true;
@@ -33,8 +33,8 @@ class Logger {
 
     explicit Logger(Options options);
     ~Logger();
-    Logger(const Logger &) = delete;
-    Logger &operator=(const Logger &) = delete;
+    Logger(const Logger&) = delete;
+    Logger& operator=(const Logger&) = delete;
 
     bool enabled(LogLevel level) const { return level <= options_.level; }
     void log(LogLevel level, std::string_view line);
@@ -45,7 +45,7 @@ class Logger {
     void info(std::string_view line) { log(LogLevel::info, line); }
     void debug(std::string_view line) { log(LogLevel::debug, line); }
 
-  private:
+private:
     Options options_;
     std::mutex mutex_;
 };
@@ -56,19 +56,21 @@ namespace spirecovery {
 
 // Prefixes every line with the peer it concerns, so one grep follows one peer.
 class PeerLog {
-  public:
-    PeerLog(Logger &logger, std::string prefix) : logger_(logger), prefix_(std::move(prefix)) {}
+public:
+    PeerLog(Logger& logger, std::string prefix) : logger_(logger), prefix_(std::move(prefix)) {}
 
-    void log(LogLevel level, std::string_view line) { logger_.log(level, prefix_ + std::string(line)); }
+    void log(LogLevel level, std::string_view line) {
+        logger_.log(level, prefix_ + std::string(line));
+    }
     void error(std::string_view line) { log(LogLevel::error, line); }
     void warning(std::string_view line) { log(LogLevel::warning, line); }
     void notice(std::string_view line) { log(LogLevel::notice, line); }
     void info(std::string_view line) { log(LogLevel::info, line); }
     void debug(std::string_view line) { log(LogLevel::debug, line); }
-    Logger &logger() { return logger_; }
+    Logger& logger() { return logger_; }
 
-  private:
-    Logger &logger_;
+private:
+    Logger& logger_;
     std::string prefix_;
 };
 

@@ -17,10 +17,9 @@ using namespace spirecovery;
 
 namespace {
 
-constexpr const char *default_config = "/etc/spirecoveryd.conf";
+constexpr const char* default_config = "/etc/spirecoveryd.conf";
 
-int print_status(const std::string &path)
-{
+int print_status(const std::string& path) {
     std::ifstream in(path);
     if (!in) {
         std::cerr << "spirecoveryd: no state file " << path << ": is spirecoveryd running?\n";
@@ -30,32 +29,28 @@ int print_status(const std::string &path)
     return 0;
 }
 
-void print_errors(const std::vector<std::string> &errors)
-{
-    for (const auto &e : errors)
+void print_errors(const std::vector<std::string>& errors) {
+    for (const auto& e : errors)
         std::cerr << "spirecoveryd: error: " << e << "\n";
 }
 
 } // namespace
 
-int main(int argc, char **argv)
-{
+int main(int argc, char** argv) {
     po::options_description cli("Usage: spirecoveryd [options]\n\nCommands");
-    cli.add_options()
-        ("help,h", "show this help")
-        ("config,c", po::value<std::string>()->default_value(default_config),
-         "configuration file")
-        ("check-config", "validate the configuration, print a summary, exit 0 or 1")
-        ("status", "print the per-peer state of the running daemon")
-        ("recover", po::value<std::string>(),
-         "recover peer NAME once now, under the usual rules, and exit 0 on success")
-        ("spi", po::value<std::string>(), "with --recover: the stale SPI to report (hex)");
+    cli.add_options()("help,h", "show this help")(
+        "config,c", po::value<std::string>()->default_value(default_config), "configuration file")(
+        "check-config", "validate the configuration, print a summary, exit 0 or 1")(
+        "status", "print the per-peer state of the running daemon")(
+        "recover", po::value<std::string>(),
+        "recover peer NAME once now, under the usual rules, and exit 0 on success")(
+        "spi", po::value<std::string>(), "with --recover: the stale SPI to report (hex)");
     cli.add(global_options());
 
     po::variables_map overrides;
     try {
         po::store(po::parse_command_line(argc, argv, cli), overrides);
-    } catch (const po::error &e) {
+    } catch (const po::error& e) {
         std::cerr << "spirecoveryd: " << e.what() << "\n";
         return 1;
     }
@@ -79,11 +74,11 @@ int main(int argc, char **argv)
         print_errors(loaded.errors);
         return 1;
     }
-    const DaemonConfig &config = *loaded.config;
+    const DaemonConfig& config = *loaded.config;
 
     if (overrides.count("check-config")) {
         std::cout << path << ": OK, " << config.peers.size() << " peer(s)\n";
-        for (const auto &peer : config.peers) {
+        for (const auto& peer : config.peers) {
             std::cout << "  peer " << peer.name << ": " << peer.address.to_string()
                       << (peer.enabled ? "" : " (disabled)") << ", backends";
             for (auto kind : peer.backends)
@@ -108,7 +103,7 @@ int main(int argc, char **argv)
         if (overrides.count("recover")) {
             const std::string name = overrides["recover"].as<std::string>();
             const auto peer = std::find_if(config.peers.begin(), config.peers.end(),
-                                           [&](const PeerConfig &p) { return p.name == name; });
+                                           [&](const PeerConfig& p) { return p.name == name; });
             if (peer == config.peers.end()) {
                 std::cerr << "spirecoveryd: no [peer." << name << "] in " << path << "\n";
                 return 1;
@@ -117,8 +112,8 @@ int main(int argc, char **argv)
             if (overrides.count("spi")) {
                 const std::string text = overrides["spi"].as<std::string>();
                 const size_t skip = text.rfind("0x", 0) == 0 ? 2 : 0;
-                auto [end, ec] = std::from_chars(text.data() + skip, text.data() + text.size(),
-                                                 spi, 16);
+                auto [end, ec] =
+                    std::from_chars(text.data() + skip, text.data() + text.size(), spi, 16);
                 if (ec != std::errc() || end != text.data() + text.size()) {
                     std::cerr << "spirecoveryd: --spi wants a hex SPI, not '" << text << "'\n";
                     return 1;
@@ -127,7 +122,7 @@ int main(int argc, char **argv)
             return daemon.recover_now(*peer, spi) ? 0 : 1;
         }
         return daemon.run();
-    } catch (const std::exception &e) {
+    } catch (const std::exception& e) {
         log.error(cat("fatal: ", e.what()));
         return 1;
     }

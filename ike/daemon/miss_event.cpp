@@ -4,10 +4,9 @@
 #include <array>
 #include <cstdio>
 #include <cstring>
-#include <vector>
-
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <vector>
 
 #include <netlink/attr.h>
 
@@ -18,8 +17,7 @@ namespace spirecovery {
 
 namespace {
 
-nla_policy event_policy(int type)
-{
+nla_policy event_policy(int type) {
     nla_policy p{};
     switch (type) {
     case SPIRECOVERY_A_EVENT_FAMILY:
@@ -56,8 +54,7 @@ nla_policy event_policy(int type)
     return p;
 }
 
-const std::array<nla_policy, SPIRECOVERY_A_EVENT_MAX + 1> &policy()
-{
+const std::array<nla_policy, SPIRECOVERY_A_EVENT_MAX + 1>& policy() {
     static const auto table = [] {
         std::array<nla_policy, SPIRECOVERY_A_EVENT_MAX + 1> t{};
         for (int i = 0; i <= SPIRECOVERY_A_EVENT_MAX; i++)
@@ -67,15 +64,13 @@ const std::array<nla_policy, SPIRECOVERY_A_EVENT_MAX + 1> &policy()
     return table;
 }
 
-ike::IpAddress address4(const nlattr *attr)
-{
+ike::IpAddress address4(const nlattr* attr) {
     std::array<uint8_t, 4> b;
     std::memcpy(b.data(), nla_data(attr), 4); // network byte order, as on the wire
     return ike::IpAddress::v4(b);
 }
 
-ike::IpAddress address6(const nlattr *attr)
-{
+ike::IpAddress address6(const nlattr* attr) {
     std::array<uint8_t, 16> b;
     std::memcpy(b.data(), nla_data(attr), 16);
     return ike::IpAddress::v6(b);
@@ -83,10 +78,11 @@ ike::IpAddress address6(const nlattr *attr)
 
 } // namespace
 
-std::string MissEvent::protocol_name() const { return proto == IPPROTO_AH ? "AH" : "ESP"; }
+std::string MissEvent::protocol_name() const {
+    return proto == IPPROTO_AH ? "AH" : "ESP";
+}
 
-std::string MissEvent::to_string() const
-{
+std::string MissEvent::to_string() const {
     char spi_text[16];
     std::snprintf(spi_text, sizeof(spi_text), "0x%08x", spi);
     std::string text = cat(protocol_name(), " SPI ", spi_text, " seq ", seq, " from ",
@@ -98,21 +94,20 @@ std::string MissEvent::to_string() const
     return text;
 }
 
-ike::Result<MissEvent> decode_miss_event(std::span<const uint8_t> attributes)
-{
+ike::Result<MissEvent> decode_miss_event(std::span<const uint8_t> attributes) {
     // nla_parse() wants a mutable, 4-byte aligned stream.
     if (attributes.empty())
         return ike::Error{"no attributes"};
     std::vector<uint32_t> aligned((attributes.size() + 3) / 4);
     std::memcpy(aligned.data(), attributes.data(), attributes.size());
-    std::array<nlattr *, SPIRECOVERY_A_EVENT_MAX + 1> tb{};
-    auto *head = reinterpret_cast<nlattr *>(aligned.data());
+    std::array<nlattr*, SPIRECOVERY_A_EVENT_MAX + 1> tb{};
+    auto* head = reinterpret_cast<nlattr*>(aligned.data());
     if (nla_parse(tb.data(), SPIRECOVERY_A_EVENT_MAX, head, static_cast<int>(attributes.size()),
-                  const_cast<nla_policy *>(policy().data())) < 0)
+                  const_cast<nla_policy*>(policy().data())) < 0)
         return ike::Error{"malformed attribute"};
 
-    for (int required : {SPIRECOVERY_A_EVENT_FAMILY, SPIRECOVERY_A_EVENT_PROTO,
-                         SPIRECOVERY_A_EVENT_SPI})
+    for (int required :
+         {SPIRECOVERY_A_EVENT_FAMILY, SPIRECOVERY_A_EVENT_PROTO, SPIRECOVERY_A_EVENT_SPI})
         if (!tb[required])
             return ike::Error{cat("attribute ", required, " missing")};
 
@@ -135,8 +130,8 @@ ike::Result<MissEvent> decode_miss_event(std::span<const uint8_t> attributes)
         ev.destination = address6(tb[SPIRECOVERY_A_EVENT_DADDR6]);
         break;
     default:
-        return ike::Error{cat("address family ", unsigned(nla_get_u8(tb[SPIRECOVERY_A_EVENT_FAMILY])),
-                              " unknown")};
+        return ike::Error{cat("address family ",
+                              unsigned(nla_get_u8(tb[SPIRECOVERY_A_EVENT_FAMILY])), " unknown")};
     }
 
     ev.spi = nla_get_u32(tb[SPIRECOVERY_A_EVENT_SPI]);

@@ -12,8 +12,8 @@ namespace spirecovery {
 
 // One SPIRECOVERY_CMD_MISS_NTF: an ESP/AH packet the kernel dropped for lack of an SA.
 struct MissEvent {
-    uint8_t proto = 0;      // IPPROTO_ESP or IPPROTO_AH
-    ike::IpAddress source;  // the sender, our peer if it is configured
+    uint8_t proto = 0;          // IPPROTO_ESP or IPPROTO_AH
+    ike::IpAddress source;      // the sender, our peer if it is configured
     ike::IpAddress destination; // our address the packet was sent to
     uint32_t spi = 0;
     uint32_t seq = 0;
@@ -22,8 +22,8 @@ struct MissEvent {
     uint16_t destination_port = 0; // only when udp_encapsulated
     uint32_t ifindex = 0;
     uint32_t mark = 0;
-    uint32_t suppressed = 0;       // misses from this source not reported since its last event
-    uint64_t timestamp_ns = 0;     // CLOCK_REALTIME of the drop
+    uint32_t suppressed = 0;   // misses from this source not reported since its last event
+    uint64_t timestamp_ns = 0; // CLOCK_REALTIME of the drop
 
     std::string protocol_name() const;
     // "ESP SPI 0x0000c0de seq 17 from 192.0.2.1 to 192.0.2.2 (UDP 4500->4500), 3 suppressed"

@@ -5,7 +5,6 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
-
 #include <sys/socket.h>
 
 #include <netlink/attr.h>
@@ -23,13 +22,11 @@ namespace {
 // Large enough that a burst of events from many sources fits while the daemon is busy.
 constexpr int event_socket_buffer = 1 << 20;
 
-std::runtime_error failure(const std::string &what, int nl_err)
-{
+std::runtime_error failure(const std::string& what, int nl_err) {
     return std::runtime_error(what + ": " + nl_geterror(nl_err));
 }
 
-NlMessage request(int family, uint8_t cmd, int flags)
-{
+NlMessage request(int family, uint8_t cmd, int flags) {
     NlMessage msg(nlmsg_alloc());
     if (!msg || !genlmsg_put(msg.get(), NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, flags, cmd,
                              SPIRECOVERY_FAMILY_VERSION))
@@ -37,17 +34,18 @@ NlMessage request(int family, uint8_t cmd, int flags)
     return msg;
 }
 
-template <int Max> bool parse_reply(nl_msg *msg, std::array<nlattr *, Max + 1> &tb)
-{
+template <int Max>
+bool parse_reply(nl_msg* msg, std::array<nlattr*, Max + 1>& tb) {
     return genlmsg_parse(nlmsg_hdr(msg), 0, tb.data(), Max, nullptr) == 0;
 }
 
-uint64_t get_u64(nlattr *attr) { return attr && nla_len(attr) >= 8 ? nla_get_u64(attr) : 0; }
+uint64_t get_u64(nlattr* attr) {
+    return attr && nla_len(attr) >= 8 ? nla_get_u64(attr) : 0;
+}
 
 } // namespace
 
-bool SourceEntry::covers(const ike::IpAddress &peer) const
-{
+bool SourceEntry::covers(const ike::IpAddress& peer) const {
     if (peer.family() != address.family())
         return false;
     const auto a = address.bytes();
@@ -63,8 +61,7 @@ bool SourceEntry::covers(const ike::IpAddress &peer) const
 
 ModuleLink::ModuleLink()
     : events_(connect_netlink(NETLINK_GENERIC, "spirecovery events")),
-      requests_(connect_netlink(NETLINK_GENERIC, "spirecovery requests")), buffer_(65536)
-{
+      requests_(connect_netlink(NETLINK_GENERIC, "spirecovery requests")), buffer_(65536) {
     family_ = genl_ctrl_resolve(requests_.get(), SPIRECOVERY_FAMILY_NAME);
     if (family_ < 0)
         throw std::runtime_error(
@@ -83,11 +80,12 @@ ModuleLink::ModuleLink()
         throw failure("spirecovery: event socket", err);
 }
 
-int ModuleLink::event_fd() const { return nl_socket_get_fd(events_.get()); }
+int ModuleLink::event_fd() const {
+    return nl_socket_get_fd(events_.get());
+}
 
 ModuleLink::ReadStatus
-ModuleLink::read_events(const std::function<void(ike::Result<MissEvent>)> &sink)
-{
+ModuleLink::read_events(const std::function<void(ike::Result<MissEvent>)>& sink) {
     const int fd = event_fd();
     for (;;) {
         const ssize_t n = recv(fd, buffer_.data(), buffer_.size(), MSG_DONTWAIT);
@@ -101,7 +99,7 @@ ModuleLink::read_events(const std::function<void(ike::Result<MissEvent>)> &sink)
             throw std::runtime_error(cat("spirecovery: reading events: ", std::strerror(errno)));
         }
         int remaining = static_cast<int>(n);
-        for (auto *hdr = reinterpret_cast<nlmsghdr *>(buffer_.data()); nlmsg_ok(hdr, remaining);
+        for (auto* hdr = reinterpret_cast<nlmsghdr*>(buffer_.data()); nlmsg_ok(hdr, remaining);
              hdr = nlmsg_next(hdr, &remaining)) {
             if (hdr->nlmsg_type != family_)
                 continue;
@@ -109,22 +107,21 @@ ModuleLink::read_events(const std::function<void(ike::Result<MissEvent>)> &sink)
                 sink(ike::Error{"truncated generic netlink header"});
                 continue;
             }
-            const auto *gnl = static_cast<const genlmsghdr *>(nlmsg_data(hdr));
+            const auto* gnl = static_cast<const genlmsghdr*>(nlmsg_data(hdr));
             if (gnl->cmd != SPIRECOVERY_CMD_MISS_NTF)
                 continue;
-            const auto *attrs = reinterpret_cast<const uint8_t *>(genlmsg_attrdata(gnl, 0));
+            const auto* attrs = reinterpret_cast<const uint8_t*>(genlmsg_attrdata(gnl, 0));
             sink(decode_miss_event({attrs, static_cast<size_t>(genlmsg_attrlen(gnl, 0))}));
         }
     }
 }
 
-bool ModuleLink::recovery_enabled()
-{
+bool ModuleLink::recovery_enabled() {
     auto msg = request(family_, SPIRECOVERY_CMD_GET_CONFIG, 0);
     bool enabled = false;
-    auto on_reply = [](nl_msg *reply, void *arg) -> int {
-        std::array<nlattr *, SPIRECOVERY_A_CONFIG_MAX + 1> tb{};
-        auto *out = static_cast<bool *>(arg);
+    auto on_reply = [](nl_msg* reply, void* arg) -> int {
+        std::array<nlattr*, SPIRECOVERY_A_CONFIG_MAX + 1> tb{};
+        auto* out = static_cast<bool*>(arg);
         if (parse_reply<SPIRECOVERY_A_CONFIG_MAX>(reply, tb) && tb[SPIRECOVERY_A_CONFIG_ENABLED])
             *out = nla_get_u8(tb[SPIRECOVERY_A_CONFIG_ENABLED]) != 0;
         return NL_OK;
@@ -134,13 +131,12 @@ bool ModuleLink::recovery_enabled()
     return enabled;
 }
 
-ModuleStats ModuleLink::stats()
-{
+ModuleStats ModuleLink::stats() {
     auto msg = request(family_, SPIRECOVERY_CMD_GET_STATS, 0);
     ModuleStats stats;
-    auto on_reply = [](nl_msg *reply, void *arg) -> int {
-        std::array<nlattr *, SPIRECOVERY_A_STATS_MAX + 1> tb{};
-        auto *out = static_cast<ModuleStats *>(arg);
+    auto on_reply = [](nl_msg* reply, void* arg) -> int {
+        std::array<nlattr*, SPIRECOVERY_A_STATS_MAX + 1> tb{};
+        auto* out = static_cast<ModuleStats*>(arg);
         if (!parse_reply<SPIRECOVERY_A_STATS_MAX>(reply, tb))
             return NL_SKIP;
         out->events_sent = get_u64(tb[SPIRECOVERY_A_STATS_EVENTS_SENT]);
@@ -155,13 +151,12 @@ ModuleStats ModuleLink::stats()
     return stats;
 }
 
-std::vector<SourceEntry> ModuleLink::sources()
-{
+std::vector<SourceEntry> ModuleLink::sources() {
     auto msg = request(family_, SPIRECOVERY_CMD_GET_SOURCE, NLM_F_DUMP);
     std::vector<SourceEntry> entries;
-    auto on_reply = [](nl_msg *reply, void *arg) -> int {
-        std::array<nlattr *, SPIRECOVERY_A_SOURCE_MAX + 1> tb{};
-        auto *out = static_cast<std::vector<SourceEntry> *>(arg);
+    auto on_reply = [](nl_msg* reply, void* arg) -> int {
+        std::array<nlattr*, SPIRECOVERY_A_SOURCE_MAX + 1> tb{};
+        auto* out = static_cast<std::vector<SourceEntry>*>(arg);
         if (!parse_reply<SPIRECOVERY_A_SOURCE_MAX>(reply, tb) || !tb[SPIRECOVERY_A_SOURCE_FAMILY])
             return NL_SKIP;
         SourceEntry entry;

@@ -26,14 +26,14 @@ struct SourceEntry {
     uint64_t misses = 0;
     uint64_t last_seen_msecs = 0;
 
-    bool covers(const ike::IpAddress &peer) const;
+    bool covers(const ike::IpAddress& peer) const;
 };
 
 // The daemon's side of the spirecovery generic-netlink family: the "events" group plus
 // GET_CONFIG, GET_STATS and the GET_SOURCE dump on a second socket, so replies never
 // interleave with notifications.
 class ModuleLink {
-  public:
+public:
     // Resolves the family and group by name and joins the group. Throws std::runtime_error
     // (e.g. module not loaded) with a message for the operator.
     ModuleLink();
@@ -43,13 +43,13 @@ class ModuleLink {
     enum class ReadStatus { drained, overrun };
     // Reads every pending notification and hands each decoded miss to `sink`; undecodable ones
     // go to `sink` as errors. Returns overrun when the kernel dropped notifications (ENOBUFS).
-    ReadStatus read_events(const std::function<void(ike::Result<MissEvent>)> &sink);
+    ReadStatus read_events(const std::function<void(ike::Result<MissEvent>)>& sink);
 
     bool recovery_enabled();
     ModuleStats stats();
     std::vector<SourceEntry> sources();
 
-  private:
+private:
     NlSocket events_;
     NlSocket requests_;
     int family_ = 0;

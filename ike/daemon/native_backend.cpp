@@ -4,10 +4,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <set>
-
 #include <netinet/in.h>
 #include <poll.h>
+#include <set>
 #include <sys/socket.h>
 
 #include "ike/daemon/unique_fd.hpp"
@@ -25,34 +24,32 @@ using Verdict = BackendOutcome::Verdict;
 constexpr std::chrono::milliseconds stop_poll{200};
 constexpr uint8_t non_esp_marker[4] = {0, 0, 0, 0};
 
-socklen_t to_sockaddr(const ike::Endpoint &ep, sockaddr_storage &out)
-{
+socklen_t to_sockaddr(const ike::Endpoint& ep, sockaddr_storage& out) {
     std::memset(&out, 0, sizeof(out));
     const auto bytes = ep.address.bytes();
     if (ep.address.family() == ike::IpAddress::Family::ipv4) {
-        auto *sin = reinterpret_cast<sockaddr_in *>(&out);
+        auto* sin = reinterpret_cast<sockaddr_in*>(&out);
         sin->sin_family = AF_INET;
         sin->sin_port = htons(ep.port);
         std::memcpy(&sin->sin_addr, bytes.data(), 4);
         return sizeof(*sin);
     }
-    auto *sin6 = reinterpret_cast<sockaddr_in6 *>(&out);
+    auto* sin6 = reinterpret_cast<sockaddr_in6*>(&out);
     sin6->sin6_family = AF_INET6;
     sin6->sin6_port = htons(ep.port);
     std::memcpy(&sin6->sin6_addr, bytes.data(), 16);
     return sizeof(*sin6);
 }
 
-std::optional<ike::Endpoint> from_sockaddr(const sockaddr_storage &ss)
-{
+std::optional<ike::Endpoint> from_sockaddr(const sockaddr_storage& ss) {
     if (ss.ss_family == AF_INET) {
-        const auto *sin = reinterpret_cast<const sockaddr_in *>(&ss);
+        const auto* sin = reinterpret_cast<const sockaddr_in*>(&ss);
         std::array<uint8_t, 4> b;
         std::memcpy(b.data(), &sin->sin_addr, 4);
         return ike::Endpoint{ike::IpAddress::v4(b), ntohs(sin->sin_port)};
     }
     if (ss.ss_family == AF_INET6) {
-        const auto *sin6 = reinterpret_cast<const sockaddr_in6 *>(&ss);
+        const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(&ss);
         std::array<uint8_t, 16> b;
         std::memcpy(b.data(), &sin6->sin6_addr, 16);
         return ike::Endpoint{ike::IpAddress::v6(b), ntohs(sin6->sin6_port)};
@@ -60,8 +57,7 @@ std::optional<ike::Endpoint> from_sockaddr(const sockaddr_storage &ss)
     return std::nullopt;
 }
 
-LogLevel to_daemon_level(ike::LogLevel level)
-{
+LogLevel to_daemon_level(ike::LogLevel level) {
     switch (level) {
     case ike::LogLevel::debug:
         return LogLevel::debug;
@@ -77,18 +73,17 @@ LogLevel to_daemon_level(ike::LogLevel level)
 
 // A UDP socket bound to the address the stale ESP was sent to, so the peer sees us at the
 // address it knows; the port is ephemeral because our IKE daemon owns 500 and 4500.
-ike::Result<std::pair<UniqueFd, ike::Endpoint>> open_socket(const ike::IpAddress &local)
-{
+ike::Result<std::pair<UniqueFd, ike::Endpoint>> open_socket(const ike::IpAddress& local) {
     const int family = local.family() == ike::IpAddress::Family::ipv4 ? AF_INET : AF_INET6;
     UniqueFd fd(::socket(family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_UDP));
     if (!fd)
         return ike::Error{cat("socket: ", std::strerror(errno))};
     sockaddr_storage ss;
     const socklen_t len = to_sockaddr({local, 0}, ss);
-    if (::bind(fd.get(), reinterpret_cast<sockaddr *>(&ss), len) != 0)
+    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&ss), len) != 0)
         return ike::Error{cat("bind to ", local.to_string(), ": ", std::strerror(errno))};
     socklen_t got = sizeof(ss);
-    if (::getsockname(fd.get(), reinterpret_cast<sockaddr *>(&ss), &got) != 0)
+    if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&ss), &got) != 0)
         return ike::Error{cat("getsockname: ", std::strerror(errno))};
     auto bound = from_sockaddr(ss);
     if (!bound)
@@ -98,16 +93,15 @@ ike::Result<std::pair<UniqueFd, ike::Endpoint>> open_socket(const ike::IpAddress
 
 } // namespace
 
-BackendOutcome NativeBackend::recover(const RecoveryRequest &request, PeerLog &log,
-                                      std::stop_token stop)
-{
-    const PeerConfig &peer = request.peer;
-    const MissEvent &event = request.event;
+BackendOutcome NativeBackend::recover(const RecoveryRequest& request, PeerLog& log,
+                                      std::stop_token stop) {
+    const PeerConfig& peer = request.peer;
+    const MissEvent& event = request.event;
 
     auto socket = open_socket(event.destination);
     if (!socket)
         return {Verdict::failed, "native: " + socket.error().message};
-    auto &[fd, local] = socket.value();
+    auto& [fd, local] = socket.value();
 
     ike::RecoveryConfig config;
     config.local = local;
@@ -121,8 +115,8 @@ BackendOutcome NativeBackend::recover(const RecoveryRequest &request, PeerLog &l
     config.remote_id = peer.remote_id;
     config.psk = peer.psk;
     config.proposals = peer.proposals;
-    config.stale_sa = {event.spi, event.proto == IPPROTO_AH ? ike::ProtocolId::ah
-                                                            : ike::ProtocolId::esp};
+    config.stale_sa = {event.spi,
+                       event.proto == IPPROTO_AH ? ike::ProtocolId::ah : ike::ProtocolId::esp};
     config.retransmit = retransmit_;
 
     log.info(cat("native: IKE from ", local.to_string(), " to ", event.source.to_string(), ":",
@@ -136,8 +130,8 @@ BackendOutcome NativeBackend::recover(const RecoveryRequest &request, PeerLog &l
 
     // Runs actions; returns the outcome once a Done appears.
     auto execute = [&](ike::Actions actions) -> std::optional<BackendOutcome> {
-        for (auto &action : actions) {
-            if (auto *send = std::get_if<ike::Send>(&action)) {
+        for (auto& action : actions) {
+            if (auto* send = std::get_if<ike::Send>(&action)) {
                 ike::Bytes wire;
                 if (send->non_esp_marker) {
                     marker_ports.insert(send->destination_port);
@@ -147,15 +141,15 @@ BackendOutcome NativeBackend::recover(const RecoveryRequest &request, PeerLog &l
                 sockaddr_storage to;
                 const socklen_t len = to_sockaddr({event.source, send->destination_port}, to);
                 if (::sendto(fd.get(), wire.data(), wire.size(), 0,
-                             reinterpret_cast<sockaddr *>(&to), len) < 0)
+                             reinterpret_cast<sockaddr*>(&to), len) < 0)
                     // Like a lost datagram: the retransmission timer covers it.
                     log.warning(cat("native: sendto ", event.source.to_string(), ":",
                                     send->destination_port, ": ", std::strerror(errno)));
-            } else if (auto *arm = std::get_if<ike::ArmTimer>(&action)) {
+            } else if (auto* arm = std::get_if<ike::ArmTimer>(&action)) {
                 timer = arm->deadline;
-            } else if (auto *line = std::get_if<ike::Log>(&action)) {
+            } else if (auto* line = std::get_if<ike::Log>(&action)) {
                 log.log(to_daemon_level(line->level), "native: " + line->text);
-            } else if (auto *done = std::get_if<ike::Done>(&action)) {
+            } else if (auto* done = std::get_if<ike::Done>(&action)) {
                 return BackendOutcome{done->success ? Verdict::succeeded : Verdict::failed,
                                       "native: " + done->reason};
             }
@@ -189,7 +183,7 @@ BackendOutcome NativeBackend::recover(const RecoveryRequest &request, PeerLog &l
         sockaddr_storage from_ss;
         socklen_t from_len = sizeof(from_ss);
         const ssize_t n = ::recvfrom(fd.get(), buffer.data(), buffer.size(), 0,
-                                     reinterpret_cast<sockaddr *>(&from_ss), &from_len);
+                                     reinterpret_cast<sockaddr*>(&from_ss), &from_len);
         if (n < 0) {
             // ICMP errors surface here (ECONNREFUSED): the retransmission timer decides.
             if (errno != EAGAIN && errno != EINTR)
@@ -203,8 +197,8 @@ BackendOutcome NativeBackend::recover(const RecoveryRequest &request, PeerLog &l
         }
         ike::ByteView message(buffer.data(), static_cast<size_t>(n));
         if (marker_ports.count(from->port)) {
-            if (message.size() < 4 || !std::equal(message.begin(), message.begin() + 4,
-                                                   std::begin(non_esp_marker)))
+            if (message.size() < 4 ||
+                !std::equal(message.begin(), message.begin() + 4, std::begin(non_esp_marker)))
                 continue; // ESP on the NAT-T port, not IKE
             message = message.subspan(4);
         }

@@ -9,13 +9,13 @@ namespace spirecovery {
 // Delete) over a UDP socket of its own. The peer drops its stale SAs; an on-demand peer then
 // re-keys with our IKE daemon on its next packet.
 class NativeBackend final : public RecoveryBackend {
-  public:
+public:
     explicit NativeBackend(ike::RetransmitPolicy retransmit) : retransmit_(retransmit) {}
     BackendKind kind() const override { return BackendKind::native; }
-    BackendOutcome recover(const RecoveryRequest &request, PeerLog &log,
+    BackendOutcome recover(const RecoveryRequest& request, PeerLog& log,
                            std::stop_token stop) override;
 
-  private:
+private:
     ike::RetransmitPolicy retransmit_;
 };
 

@@ -9,8 +9,7 @@
 
 namespace spirecovery {
 
-NlSocket connect_netlink(int protocol, const char *what)
-{
+NlSocket connect_netlink(int protocol, const char* what) {
     NlSocket sock(nl_socket_alloc());
     if (!sock)
         throw std::runtime_error(std::string(what) + ": cannot allocate a netlink socket");
@@ -21,10 +20,9 @@ NlSocket connect_netlink(int protocol, const char *what)
     return sock;
 }
 
-int netlink_transact(nl_sock *sock, nl_msg *msg, int (*on_message)(nl_msg *, void *), void *arg)
-{
+int netlink_transact(nl_sock* sock, nl_msg* msg, int (*on_message)(nl_msg*, void*), void* arg) {
     // A private callback set, so concurrent users of other sockets are unaffected.
-    nl_cb *socket_cb = nl_socket_get_cb(sock);
+    nl_cb* socket_cb = nl_socket_get_cb(sock);
     std::unique_ptr<nl_cb, decltype(&nl_cb_put)> cb(nl_cb_clone(socket_cb), &nl_cb_put);
     nl_cb_put(socket_cb);
     if (!cb)

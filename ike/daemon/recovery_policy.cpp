@@ -3,9 +3,8 @@
 
 namespace spirecovery {
 
-Decision RecoveryPolicy::decide(const ike::IpAddress &source,
-                                std::span<SaInventory *const> inventories, Logger &log)
-{
+Decision RecoveryPolicy::decide(const ike::IpAddress& source,
+                                std::span<SaInventory* const> inventories, Logger& log) {
     Decision d;
     d.peer = config_.find_peer(source);
     if (!d.peer) {
@@ -16,7 +15,7 @@ Decision RecoveryPolicy::decide(const ike::IpAddress &source,
         d.reason = "skipped: peer is disabled in the configuration";
         return d;
     }
-    PeerState &state = peers_[d.peer->name];
+    PeerState& state = peers_[d.peer->name];
     if (state.running) {
         d.reason = "skipped: a recovery with this peer is already running";
         return d;
@@ -33,7 +32,7 @@ Decision RecoveryPolicy::decide(const ike::IpAddress &source,
         d.reason = cat("skipped: ", running_, " recoveries already running (max-exchanges)");
         return d;
     }
-    for (SaInventory *inventory : inventories) {
+    for (SaInventory* inventory : inventories) {
         auto presence = inventory->find(source);
         if (!presence) {
             if (inventory->required()) {
@@ -41,8 +40,8 @@ Decision RecoveryPolicy::decide(const ike::IpAddress &source,
                                presence.error().message);
                 return d;
             }
-            log.warning(cat("cannot ask the ", inventory->name(), " (",
-                            presence.error().message, "); relying on the others"));
+            log.warning(cat("cannot ask the ", inventory->name(), " (", presence.error().message,
+                            "); relying on the others"));
             continue;
         }
         if (presence->found) {
@@ -60,8 +59,7 @@ Decision RecoveryPolicy::decide(const ike::IpAddress &source,
     return d;
 }
 
-void RecoveryPolicy::finished(const PeerConfig &peer)
-{
+void RecoveryPolicy::finished(const PeerConfig& peer) {
     auto it = peers_.find(peer.name);
     if (it == peers_.end() || !it->second.running)
         return;

@@ -17,24 +17,24 @@ struct SaPresence {
 
 // A place where B may still hold SAs with a peer: the kernel's SAD, the IKE daemon's IKE SAs.
 class SaInventory {
-  public:
+public:
     virtual ~SaInventory() = default;
     virtual std::string_view name() const = 0;
     // Whether a failure to ask must stop a recovery: true when the inventory is the only
     // proof that the tunnel is not healthy.
     virtual bool required() const = 0;
     // Whether an SA with `peer` exists; an error when the inventory could not be asked.
-    virtual ike::Result<SaPresence> find(const ike::IpAddress &peer) = 0;
+    virtual ike::Result<SaPresence> find(const ike::IpAddress& peer) = 0;
 };
 
 // The kernel SAD of this network namespace, read with an XFRM_MSG_GETSA dump.
 class KernelSad final : public SaInventory {
-  public:
+public:
     std::string_view name() const override { return "kernel SAD"; }
     bool required() const override { return true; }
     // Any state with `peer` as source or destination, larval (acquire) states included:
     // those mean the IKE daemon is already negotiating with the peer.
-    ike::Result<SaPresence> find(const ike::IpAddress &peer) override;
+    ike::Result<SaPresence> find(const ike::IpAddress& peer) override;
 };
 
 } // namespace spirecovery

@@ -7,20 +7,17 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
-
 #include <unistd.h>
 
 namespace spirecovery {
 
-uint64_t realtime_now_ns()
-{
+uint64_t realtime_now_ns() {
     return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                      std::chrono::system_clock::now().time_since_epoch())
                                      .count());
 }
 
-std::string clock_time(uint64_t realtime_ns)
-{
+std::string clock_time(uint64_t realtime_ns) {
     const std::time_t secs = static_cast<std::time_t>(realtime_ns / 1000000000);
     std::tm tm{};
     localtime_r(&secs, &tm);
@@ -31,58 +28,52 @@ std::string clock_time(uint64_t realtime_ns)
     return buf;
 }
 
-StatusBoard::StatusBoard(const DaemonConfig &config, std::string path, Logger &log)
-    : path_(std::move(path)), log_(log)
-{
-    for (const auto &peer : config.peers) {
-        PeerStatus &s = peers_[peer.name];
+StatusBoard::StatusBoard(const DaemonConfig& config, std::string path, Logger& log)
+    : path_(std::move(path)), log_(log) {
+    for (const auto& peer : config.peers) {
+        PeerStatus& s = peers_[peer.name];
         s.address = peer.address.to_string();
         if (!peer.enabled)
             s.result = "disabled in the configuration";
     }
 }
 
-void StatusBoard::event(const PeerConfig &peer, const std::string &description)
-{
+void StatusBoard::event(const PeerConfig& peer, const std::string& description) {
     std::lock_guard lock(mutex_);
     peers_[peer.name].last_event = clock_time(realtime_now_ns()) + "  " + description;
     write_locked();
 }
 
-void StatusBoard::decision(const PeerConfig &peer, const std::string &reason)
-{
+void StatusBoard::decision(const PeerConfig& peer, const std::string& reason) {
     std::lock_guard lock(mutex_);
     peers_[peer.name].last_decision = clock_time(realtime_now_ns()) + "  " + reason;
     write_locked();
 }
 
-void StatusBoard::result(const PeerConfig &peer, const std::string &backend,
-                         const std::string &result, std::optional<uint64_t> time_to_recover_ms)
-{
+void StatusBoard::result(const PeerConfig& peer, const std::string& backend,
+                         const std::string& result, std::optional<uint64_t> time_to_recover_ms) {
     std::lock_guard lock(mutex_);
-    PeerStatus &s = peers_[peer.name];
+    PeerStatus& s = peers_[peer.name];
     s.backend = backend;
     s.result = clock_time(realtime_now_ns()) + "  " + result;
     s.time_to_recover_ms = time_to_recover_ms;
     write_locked();
 }
 
-std::string StatusBoard::render() const
-{
+std::string StatusBoard::render() const {
     std::lock_guard lock(mutex_);
     return render_locked();
 }
 
-std::string StatusBoard::render_locked() const
-{
-    std::string out = cat("spirecoveryd status at ", clock_time(realtime_now_ns()), " (pid ",
-                          getpid(), ")\n");
-    const auto line = [&](const char *label, const std::string &value) {
+std::string StatusBoard::render_locked() const {
+    std::string out =
+        cat("spirecoveryd status at ", clock_time(realtime_now_ns()), " (pid ", getpid(), ")\n");
+    const auto line = [&](const char* label, const std::string& value) {
         char head[32];
         std::snprintf(head, sizeof(head), "  %-16s", label);
         out += head + (value.empty() ? std::string("-") : value) + "\n";
     };
-    for (const auto &[name, s] : peers_) {
+    for (const auto& [name, s] : peers_) {
         out += cat("peer ", name, " (", s.address, ")\n");
         line("last event", s.last_event);
         line("last decision", s.last_decision);
@@ -93,14 +84,12 @@ std::string StatusBoard::render_locked() const
     return out;
 }
 
-void StatusBoard::write()
-{
+void StatusBoard::write() {
     std::lock_guard lock(mutex_);
     write_locked();
 }
 
-void StatusBoard::write_locked()
-{
+void StatusBoard::write_locked() {
     if (path_.empty())
         return;
     const std::string tmp = path_ + ".tmp";

@@ -14,7 +14,7 @@ namespace spirecovery {
 // What the daemon last saw and did per peer, kept in a state file that `spirecoveryd
 // --status` prints. Thread-safe: recoveries update it from their own threads.
 class StatusBoard {
-  public:
+public:
     struct PeerStatus {
         std::string address;
         std::string last_event;    // stamped description of the last miss from the peer
@@ -26,24 +26,24 @@ class StatusBoard {
 
     // Every update rewrites the file at `path` (empty: memory only); a failure to write is
     // logged once.
-    StatusBoard(const DaemonConfig &config, std::string path, Logger &log);
+    StatusBoard(const DaemonConfig& config, std::string path, Logger& log);
 
-    void event(const PeerConfig &peer, const std::string &description);
-    void decision(const PeerConfig &peer, const std::string &reason);
-    void result(const PeerConfig &peer, const std::string &backend, const std::string &result,
+    void event(const PeerConfig& peer, const std::string& description);
+    void decision(const PeerConfig& peer, const std::string& reason);
+    void result(const PeerConfig& peer, const std::string& backend, const std::string& result,
                 std::optional<uint64_t> time_to_recover_ms = std::nullopt);
 
     std::string render() const;
     // Writes the state file atomically (temporary file + rename).
     void write();
 
-  private:
+private:
     void write_locked();
     std::string render_locked() const;
 
     mutable std::mutex mutex_;
     std::string path_;
-    Logger &log_;
+    Logger& log_;
     bool write_failed_ = false;
     std::map<std::string, PeerStatus> peers_; // by peer name
 };

@@ -15,8 +15,7 @@ using vici::Clock;
 // Per-request deadline for the short listing commands.
 constexpr std::chrono::seconds listing_timeout{5};
 
-bool in_prefix(const ike::IpAddress &net, unsigned bits, const ike::IpAddress &peer)
-{
+bool in_prefix(const ike::IpAddress& net, unsigned bits, const ike::IpAddress& peer) {
     const auto a = net.bytes();
     const auto b = peer.bytes();
     if (a.size() != b.size() || bits > a.size() * 8)
@@ -29,15 +28,13 @@ bool in_prefix(const ike::IpAddress &net, unsigned bits, const ike::IpAddress &p
     return true;
 }
 
-bool bytes_less_equal(ike::ByteView a, ike::ByteView b)
-{
+bool bytes_less_equal(ike::ByteView a, ike::ByteView b) {
     return !std::lexicographical_compare(b.begin(), b.end(), a.begin(), a.end());
 }
 
 } // namespace
 
-bool remote_addr_covers(std::string_view entry, const ike::IpAddress &peer)
-{
+bool remote_addr_covers(std::string_view entry, const ike::IpAddress& peer) {
     if (auto slash = entry.find('/'); slash != std::string_view::npos) {
         auto net = ike::IpAddress::parse(entry.substr(0, slash));
         unsigned bits = 0;
@@ -59,21 +56,20 @@ bool remote_addr_covers(std::string_view entry, const ike::IpAddress &peer)
     return address && *address == peer;
 }
 
-std::vector<ViciConnection> matching_connections(const vici::Message &list_conn,
-                                                 const ike::IpAddress &peer)
-{
+std::vector<ViciConnection> matching_connections(const vici::Message& list_conn,
+                                                 const ike::IpAddress& peer) {
     std::vector<ViciConnection> found;
-    for (const auto &entry : list_conn.entries) {
+    for (const auto& entry : list_conn.entries) {
         if (entry.kind != vici::Section::Entry::Kind::section)
             continue;
-        const auto *remote = entry.section.list("remote_addrs");
-        if (!remote || std::none_of(remote->begin(), remote->end(), [&](const std::string &r) {
+        const auto* remote = entry.section.list("remote_addrs");
+        if (!remote || std::none_of(remote->begin(), remote->end(), [&](const std::string& r) {
                 return remote_addr_covers(r, peer);
             }))
             continue;
         ViciConnection conn{entry.name, {}};
-        if (const auto *children = entry.section.section("children"))
-            for (const auto &child : children->entries)
+        if (const auto* children = entry.section.section("children"))
+            for (const auto& child : children->entries)
                 if (child.kind == vici::Section::Entry::Kind::section)
                     conn.children.push_back(child.name);
         found.push_back(std::move(conn));
@@ -81,36 +77,35 @@ std::vector<ViciConnection> matching_connections(const vici::Message &list_conn,
     return found;
 }
 
-std::vector<std::string> matching_ike_sas(const vici::Message &list_sa, const ike::IpAddress &peer)
-{
+std::vector<std::string> matching_ike_sas(const vici::Message& list_sa,
+                                          const ike::IpAddress& peer) {
     std::vector<std::string> found;
-    for (const auto &entry : list_sa.entries) {
+    for (const auto& entry : list_sa.entries) {
         if (entry.kind != vici::Section::Entry::Kind::section)
             continue;
-        const auto *host = entry.section.value("remote-host");
+        const auto* host = entry.section.value("remote-host");
         const auto address = host ? ike::IpAddress::parse(*host) : std::nullopt;
         if (!address || !(*address == peer))
             continue;
-        const auto *id = entry.section.value("uniqueid");
-        const auto *state = entry.section.value("state");
+        const auto* id = entry.section.value("uniqueid");
+        const auto* state = entry.section.value("state");
         found.push_back(cat("IKE SA ", entry.name, "[", id ? *id : "?", "] ",
                             state ? *state : "in an unknown state"));
     }
     return found;
 }
 
-BackendOutcome ViciBackend::recover(const RecoveryRequest &request, PeerLog &log,
-                                    std::stop_token stop)
-{
+BackendOutcome ViciBackend::recover(const RecoveryRequest& request, PeerLog& log,
+                                    std::stop_token stop) {
     using Verdict = BackendOutcome::Verdict;
-    const auto &peer = request.event.source;
+    const auto& peer = request.event.source;
     auto client = vici::Client::connect(socket_path_, Clock::now() + listing_timeout);
     if (!client)
         return {Verdict::unavailable, client.error().message};
 
     // list-conns streams one list-conn event per connection before its empty response.
     std::vector<ViciConnection> matches;
-    auto collect = [&](const std::string &name, const vici::Message &msg) {
+    auto collect = [&](const std::string& name, const vici::Message& msg) {
         if (name != "list-conn")
             return;
         auto more = matching_connections(msg, peer);
@@ -130,16 +125,16 @@ BackendOutcome ViciBackend::recover(const RecoveryRequest &request, PeerLog &log
     if (matches.size() > 1)
         log.warning(cat("vici: ", matches.size(), " connections cover ", peer.to_string(),
                         "; using the first, ", matches.front().name));
-    const ViciConnection &conn = matches.front();
+    const ViciConnection& conn = matches.front();
     if (conn.children.empty())
         return {Verdict::unavailable, cat("vici: connection ", conn.name, " has no child")};
 
     // charon streams its log for the request as control-log events: relay them so the
     // operator sees the exchange in one place.
-    auto relay = [&](const std::string &name, const vici::Message &msg) {
+    auto relay = [&](const std::string& name, const vici::Message& msg) {
         if (name != "control-log")
             return;
-        const auto *text = msg.value("msg");
+        const auto* text = msg.value("msg");
         if (text)
             log.info(cat("charon: ", *text));
     };
@@ -148,7 +143,7 @@ BackendOutcome ViciBackend::recover(const RecoveryRequest &request, PeerLog &log
         return {Verdict::unavailable, st.error().message};
 
     std::string done;
-    for (const auto &child : conn.children) {
+    for (const auto& child : conn.children) {
         if (stop.stop_requested())
             return {Verdict::failed, "daemon shutting down"};
         log.info(cat("vici: initiating child ", child, " of connection ", conn.name));
@@ -161,27 +156,26 @@ BackendOutcome ViciBackend::recover(const RecoveryRequest &request, PeerLog &log
             .add_value("loglevel", "1");
         auto res = client->command("initiate", req, relay, deadline + std::chrono::seconds(1));
         if (!res)
-            return {Verdict::failed, cat("vici initiate ", conn.name, "/", child, ": ",
-                                         res.error().message)};
-        const auto *success = res->value("success");
+            return {Verdict::failed,
+                    cat("vici initiate ", conn.name, "/", child, ": ", res.error().message)};
+        const auto* success = res->value("success");
         if (!success || *success != "yes") {
-            const auto *err = res->value("errmsg");
-            return {Verdict::failed, cat("vici initiate ", conn.name, "/", child, " failed: ",
-                                         err ? *err : "no reason given")};
+            const auto* err = res->value("errmsg");
+            return {Verdict::failed, cat("vici initiate ", conn.name, "/", child,
+                                         " failed: ", err ? *err : "no reason given")};
         }
         done += (done.empty() ? "" : ", ") + child;
     }
     return {Verdict::succeeded, cat("strongSwan established ", conn.name, " (", done, ")")};
 }
 
-ike::Result<SaPresence> ViciIkeSas::find(const ike::IpAddress &peer)
-{
+ike::Result<SaPresence> ViciIkeSas::find(const ike::IpAddress& peer) {
     const auto deadline = Clock::now() + listing_timeout;
     auto client = vici::Client::connect(socket_path_, deadline);
     if (!client)
         return client.error();
     std::vector<std::string> found;
-    auto collect = [&](const std::string &name, const vici::Message &msg) {
+    auto collect = [&](const std::string& name, const vici::Message& msg) {
         if (name != "list-sa")
             return;
         auto more = matching_ike_sas(msg, peer);

@@ -20,44 +20,42 @@ struct ViciConnection {
 // Whether one remote_addrs entry of swanctl.conf ("192.0.2.1", "192.0.2.0/24",
 // "192.0.2.1-192.0.2.9") covers `peer`. Host names and %any do not: the daemon acts only on
 // connections that name the peer.
-bool remote_addr_covers(std::string_view entry, const ike::IpAddress &peer);
+bool remote_addr_covers(std::string_view entry, const ike::IpAddress& peer);
 
 // The connections of one list-conn event message that cover `peer`.
-std::vector<ViciConnection> matching_connections(const vici::Message &list_conn,
-                                                 const ike::IpAddress &peer);
+std::vector<ViciConnection> matching_connections(const vici::Message& list_conn,
+                                                 const ike::IpAddress& peer);
 
 // Asks the local strongSwan to initiate the connection to the peer: a restarted charon has
 // no IKE SA with it and so sends INITIAL_CONTACT itself, and the one exchange also brings
 // the CHILD_SAs back on both sides, with charon's own credentials.
 class ViciBackend final : public RecoveryBackend {
-  public:
+public:
     ViciBackend(std::string socket_path, std::chrono::seconds timeout)
-        : socket_path_(std::move(socket_path)), timeout_(timeout)
-    {
-    }
+        : socket_path_(std::move(socket_path)), timeout_(timeout) {}
     BackendKind kind() const override { return BackendKind::vici; }
-    BackendOutcome recover(const RecoveryRequest &request, PeerLog &log,
+    BackendOutcome recover(const RecoveryRequest& request, PeerLog& log,
                            std::stop_token stop) override;
 
-  private:
+private:
     std::string socket_path_;
     std::chrono::seconds timeout_;
 };
 
 // The IKE SAs strongSwan holds (list-sas), in any state.
 class ViciIkeSas final : public SaInventory {
-  public:
+public:
     explicit ViciIkeSas(std::string socket_path) : socket_path_(std::move(socket_path)) {}
     std::string_view name() const override { return "strongSwan IKE SAs"; }
     // The kernel SAD stays the required proof; a charon that cannot be asked has no SAs.
     bool required() const override { return false; }
-    ike::Result<SaPresence> find(const ike::IpAddress &peer) override;
+    ike::Result<SaPresence> find(const ike::IpAddress& peer) override;
 
-  private:
+private:
     std::string socket_path_;
 };
 
 // The IKE SAs of one list-sa event message whose remote-host is `peer`, described.
-std::vector<std::string> matching_ike_sas(const vici::Message &list_sa, const ike::IpAddress &peer);
+std::vector<std::string> matching_ike_sas(const vici::Message& list_sa, const ike::IpAddress& peer);
 
 } // namespace spirecovery

@@ -5,9 +5,8 @@
 
 #include "ike/daemon/config.hpp"
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-    std::istringstream in(std::string(reinterpret_cast<const char *>(data), size));
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    std::istringstream in(std::string(reinterpret_cast<const char*>(data), size));
     auto result = spirecovery::parse_config(in, "fuzz", std::nullopt, {});
     // A configuration comes back exactly when nothing was wrong.
     if (result.config.has_value() == !result.errors.empty())

@@ -2,8 +2,7 @@
 // The miss-notification decoder on arbitrary attribute streams.
 #include "ike/daemon/miss_event.hpp"
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto event = spirecovery::decode_miss_event({data, size});
     if (event)
         (void)event->to_string();

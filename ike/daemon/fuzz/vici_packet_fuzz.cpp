@@ -5,8 +5,7 @@
 
 #include "ike/daemon/vici/message.hpp"
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     using namespace spirecovery::vici;
     auto packet = decode_packet({data, size});
     if (!packet)

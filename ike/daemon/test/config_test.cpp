@@ -2,7 +2,6 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
 #include <sys/stat.h>
 
 #include <boost/program_options/parsers.hpp>
@@ -15,27 +14,24 @@ namespace po = boost::program_options;
 
 namespace {
 
-ConfigResult parse(const std::string &text, std::optional<mode_t> mode = 0600,
-                   const po::variables_map &overrides = {})
-{
+ConfigResult parse(const std::string& text, std::optional<mode_t> mode = 0600,
+                   const po::variables_map& overrides = {}) {
     std::istringstream in(text);
     return parse_config(in, "test.conf", mode, overrides);
 }
 
-std::string joined(const std::vector<std::string> &errors)
-{
+std::string joined(const std::vector<std::string>& errors) {
     std::string out;
-    for (const auto &e : errors)
+    for (const auto& e : errors)
         out += e + "\n";
     return out;
 }
 
-bool has_error(const ConfigResult &r, const std::string &needle)
-{
+bool has_error(const ConfigResult& r, const std::string& needle) {
     return joined(r.errors).find(needle) != std::string::npos;
 }
 
-const char *minimal_peer = R"(
+const char* minimal_peer = R"(
 [peer.a]
 address = 192.0.2.1
 local-id = b.example
@@ -45,35 +41,33 @@ psk = 0x00112233445566778899aabbccddeeff
 
 // A temporary file that is removed again.
 class TempFile {
-  public:
-    TempFile(const std::string &content, mode_t mode)
+public:
+    TempFile(const std::string& content, mode_t mode)
         : path_(std::filesystem::temp_directory_path() /
                 ("spirecoveryd-test-" + std::to_string(getpid()) + "-" +
-                 std::to_string(counter_++)))
-    {
+                 std::to_string(counter_++))) {
         std::ofstream(path_) << content;
         chmod(path_.c_str(), mode);
     }
     ~TempFile() { std::filesystem::remove(path_); }
     std::string path() const { return path_.string(); }
 
-  private:
+private:
     static inline int counter_ = 0;
     std::filesystem::path path_;
 };
 
 } // namespace
 
-TEST(Config, MinimalPeerGetsDefaults)
-{
+TEST(Config, MinimalPeerGetsDefaults) {
     auto r = parse(minimal_peer);
     ASSERT_TRUE(r.config) << joined(r.errors);
-    const DaemonConfig &c = *r.config;
+    const DaemonConfig& c = *r.config;
     EXPECT_EQ(c.hold_down, std::chrono::seconds(30));
     EXPECT_EQ(c.max_exchanges, 4u);
     EXPECT_TRUE(c.vici_socket.empty());
     ASSERT_EQ(c.peers.size(), 1u);
-    const PeerConfig &p = c.peers[0];
+    const PeerConfig& p = c.peers[0];
     EXPECT_EQ(p.name, "a");
     EXPECT_EQ(p.address.to_string(), "192.0.2.1");
     EXPECT_TRUE(p.enabled);
@@ -89,8 +83,7 @@ TEST(Config, MinimalPeerGetsDefaults)
     EXPECT_EQ(c.find_peer(*ike::IpAddress::parse("192.0.2.2")), nullptr);
 }
 
-TEST(Config, GlobalsAndEveryPeerKey)
-{
+TEST(Config, GlobalsAndEveryPeerKey) {
     auto r = parse(R"(
 hold-down = 5
 max-exchanges = 2
@@ -117,7 +110,7 @@ backends = exec, vici native
 exec-command = /usr/sbin/ipsec whack --initiate --name {peer}
 )");
     ASSERT_TRUE(r.config) << joined(r.errors);
-    const DaemonConfig &c = *r.config;
+    const DaemonConfig& c = *r.config;
     EXPECT_EQ(c.hold_down, std::chrono::seconds(5));
     EXPECT_EQ(c.max_exchanges, 2u);
     EXPECT_EQ(c.log_level, LogLevel::debug);
@@ -130,27 +123,25 @@ exec-command = /usr/sbin/ipsec whack --initiate --name {peer}
     EXPECT_EQ(c.retransmit.max_transmissions, 4u);
     EXPECT_EQ(c.retransmit.overall_timeout, std::chrono::seconds(20));
     EXPECT_EQ(c.state_file, "/tmp/x");
-    const PeerConfig &p = c.peers.at(0);
+    const PeerConfig& p = c.peers.at(0);
     EXPECT_FALSE(p.enabled);
     EXPECT_EQ(p.port, 4500);
     EXPECT_EQ(p.proposals.size(), 2u);
     EXPECT_EQ(std::string(p.psk.begin(), p.psk.end()), "literal secret");
-    EXPECT_EQ(p.backends,
-              (std::vector<BackendKind>{BackendKind::exec, BackendKind::vici, BackendKind::native}));
+    EXPECT_EQ(p.backends, (std::vector<BackendKind>{BackendKind::exec, BackendKind::vici,
+                                                    BackendKind::native}));
     EXPECT_EQ(p.exec_command, (std::vector<std::string>{"/usr/sbin/ipsec", "whack", "--initiate",
                                                         "--name", "{peer}"}));
 }
 
-TEST(Config, ViciSocketMakesViciTheDefaultFirstBackend)
-{
+TEST(Config, ViciSocketMakesViciTheDefaultFirstBackend) {
     auto r = parse(std::string("vici-socket = /run/charon.vici\n") + minimal_peer);
     ASSERT_TRUE(r.config) << joined(r.errors);
     EXPECT_EQ(r.config->peers[0].backends,
               (std::vector<BackendKind>{BackendKind::vici, BackendKind::native}));
 }
 
-TEST(Config, CommandLineOverridesTheFile)
-{
+TEST(Config, CommandLineOverridesTheFile) {
     po::variables_map overrides;
     po::store(po::command_line_parser(std::vector<std::string>{"--hold-down", "3"})
                   .options(global_options())
@@ -161,8 +152,7 @@ TEST(Config, CommandLineOverridesTheFile)
     EXPECT_EQ(r.config->hold_down, std::chrono::seconds(3));
 }
 
-TEST(Config, ErrorsNameTheCulprit)
-{
+TEST(Config, ErrorsNameTheCulprit) {
     struct Case {
         std::string text;
         std::string error;
@@ -202,7 +192,7 @@ TEST(Config, ErrorsNameTheCulprit)
                                      "remote-id = b\n",
          "address 192.0.2.1 is already used by [peer.a]"},
     };
-    for (const auto &c : cases) {
+    for (const auto& c : cases) {
         auto r = parse(c.text);
         EXPECT_FALSE(r.config) << c.text;
         EXPECT_TRUE(has_error(r, c.error)) << "expected '" << c.error << "' in:\n"
@@ -210,14 +200,12 @@ TEST(Config, ErrorsNameTheCulprit)
     }
 }
 
-TEST(Config, CollectsEveryError)
-{
+TEST(Config, CollectsEveryError) {
     auto r = parse("bogus = 1\nlog-level = loud\n[peer.a]\naddress = nowhere\n");
     EXPECT_GE(r.errors.size(), 3u) << joined(r.errors);
 }
 
-TEST(Config, PskFileMustBePrivate)
-{
+TEST(Config, PskFileMustBePrivate) {
     TempFile open_key("0x00112233\n", 0644);
     const std::string peer = "[peer.a]\naddress = 192.0.2.1\nlocal-id = a\nremote-id = b\n"
                              "psk-file = ";
@@ -235,8 +223,7 @@ TEST(Config, PskFileMustBePrivate)
     EXPECT_TRUE(has_error(r, "/nonexistent/key: No such file")) << joined(r.errors);
 }
 
-TEST(Config, InlinePskNeedsAPrivateConfigFile)
-{
+TEST(Config, InlinePskNeedsAPrivateConfigFile) {
     auto r = parse(minimal_peer, 0644);
     ASSERT_FALSE(r.config);
     EXPECT_TRUE(has_error(r, "run chmod 600 test.conf")) << joined(r.errors);
@@ -244,8 +231,7 @@ TEST(Config, InlinePskNeedsAPrivateConfigFile)
     EXPECT_TRUE(parse(minimal_peer, std::nullopt).config); // not from a file
 }
 
-TEST(Config, LoadConfigReadsTheFileAndItsMode)
-{
+TEST(Config, LoadConfigReadsTheFileAndItsMode) {
     TempFile file(minimal_peer, 0640);
     auto r = load_config(file.path(), {});
     ASSERT_FALSE(r.config);

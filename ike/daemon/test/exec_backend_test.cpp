@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <filesystem>
-
 #include <netinet/in.h>
 
 #include <gtest/gtest.h>
@@ -12,8 +11,7 @@ using Verdict = BackendOutcome::Verdict;
 
 namespace {
 
-MissEvent event()
-{
+MissEvent event() {
     MissEvent e;
     e.proto = IPPROTO_ESP;
     e.spi = 0xc0ffee;
@@ -26,8 +24,7 @@ struct Run {
     BackendOutcome outcome;
 };
 
-Run run(std::vector<std::string> command, std::chrono::seconds timeout = std::chrono::seconds(5))
-{
+Run run(std::vector<std::string> command, std::chrono::seconds timeout = std::chrono::seconds(5)) {
     PeerConfig peer;
     peer.name = "a";
     peer.exec_command = std::move(command);
@@ -39,8 +36,7 @@ Run run(std::vector<std::string> command, std::chrono::seconds timeout = std::ch
 
 } // namespace
 
-TEST(ExecBackend, ExpandsPlaceholdersPerArgument)
-{
+TEST(ExecBackend, ExpandsPlaceholdersPerArgument) {
     MissEvent e = event();
     const auto argv = expand_command(
         {"/bin/cmd", "--peer={peer}", "{local}", "{spi}", "{proto}", "{unknown}", "{peer}{peer}"},
@@ -52,16 +48,14 @@ TEST(ExecBackend, ExpandsPlaceholdersPerArgument)
     EXPECT_EQ(expand_command({"{proto}"}, e), std::vector<std::string>{"ah"});
 }
 
-TEST(ExecBackend, ArgumentsNeverMeetAShell)
-{
+TEST(ExecBackend, ArgumentsNeverMeetAShell) {
     // printf prints its single argument back: a shell would have run the substitution.
     const auto r = run({"/usr/bin/printf", "%s\\n", "$(touch /tmp/spirecoveryd-pwned) {peer}"});
     EXPECT_EQ(r.outcome.verdict, Verdict::succeeded) << r.outcome.detail;
     EXPECT_FALSE(std::filesystem::exists("/tmp/spirecoveryd-pwned"));
 }
 
-TEST(ExecBackend, ExitStatusDecides)
-{
+TEST(ExecBackend, ExitStatusDecides) {
     auto r = run({"/bin/true"});
     EXPECT_EQ(r.outcome.verdict, Verdict::succeeded);
     EXPECT_NE(r.outcome.detail.find("exited with status 0"), std::string::npos);
@@ -70,16 +64,14 @@ TEST(ExecBackend, ExitStatusDecides)
     EXPECT_NE(r.outcome.detail.find("exited with status 3"), std::string::npos) << r.outcome.detail;
 }
 
-TEST(ExecBackend, AMissingCommandIsUnavailable)
-{
+TEST(ExecBackend, AMissingCommandIsUnavailable) {
     const auto r = run({"/nonexistent/initiate", "{peer}"});
     EXPECT_EQ(r.outcome.verdict, Verdict::unavailable);
     EXPECT_NE(r.outcome.detail.find("/nonexistent/initiate"), std::string::npos);
     EXPECT_NE(r.outcome.detail.find("No such file"), std::string::npos);
 }
 
-TEST(ExecBackend, TimeoutKillsTheCommand)
-{
+TEST(ExecBackend, TimeoutKillsTheCommand) {
     const auto start = std::chrono::steady_clock::now();
     const auto r = run({"/bin/sleep", "30"}, std::chrono::seconds(1));
     EXPECT_EQ(r.outcome.verdict, Verdict::failed);
@@ -87,15 +79,13 @@ TEST(ExecBackend, TimeoutKillsTheCommand)
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
 }
 
-TEST(ExecBackend, ACommandIgnoringSigtermIsKilled)
-{
+TEST(ExecBackend, ACommandIgnoringSigtermIsKilled) {
     const auto r = run({"/bin/sh", "-c", "trap '' TERM; sleep 30"}, std::chrono::seconds(1));
     EXPECT_EQ(r.outcome.verdict, Verdict::failed);
     EXPECT_NE(r.outcome.detail.find("signal 9"), std::string::npos) << r.outcome.detail;
 }
 
-TEST(ExecBackend, AGrandchildHoldingTheOutputDoesNotBlock)
-{
+TEST(ExecBackend, AGrandchildHoldingTheOutputDoesNotBlock) {
     const auto start = std::chrono::steady_clock::now();
     const auto r = run({"/bin/sh", "-c", "sleep 3 & echo started"});
     EXPECT_EQ(r.outcome.verdict, Verdict::succeeded) << r.outcome.detail;

@@ -17,62 +17,53 @@ namespace {
 
 // Builds the attribute stream of a notification the way the module does.
 class Attributes {
-  public:
+public:
     Attributes() : msg_(nlmsg_alloc()) {}
-    Attributes &u8(int type, uint8_t v)
-    {
+    Attributes& u8(int type, uint8_t v) {
         nla_put_u8(msg_.get(), type, v);
         return *this;
     }
-    Attributes &u16(int type, uint16_t v)
-    {
+    Attributes& u16(int type, uint16_t v) {
         nla_put_u16(msg_.get(), type, v);
         return *this;
     }
-    Attributes &u32(int type, uint32_t v)
-    {
+    Attributes& u32(int type, uint32_t v) {
         nla_put_u32(msg_.get(), type, v);
         return *this;
     }
-    Attributes &u64(int type, uint64_t v)
-    {
+    Attributes& u64(int type, uint64_t v) {
         nla_put_u64(msg_.get(), type, v);
         return *this;
     }
-    Attributes &addr4(int type, const char *text)
-    {
+    Attributes& addr4(int type, const char* text) {
         in_addr a{};
         inet_pton(AF_INET, text, &a);
         nla_put(msg_.get(), type, 4, &a);
         return *this;
     }
-    Attributes &addr6(int type, const char *text)
-    {
+    Attributes& addr6(int type, const char* text) {
         in6_addr a{};
         inet_pton(AF_INET6, text, &a);
         nla_put(msg_.get(), type, 16, &a);
         return *this;
     }
-    Attributes &raw(int type, size_t len)
-    {
+    Attributes& raw(int type, size_t len) {
         std::vector<uint8_t> zeros(len);
         nla_put(msg_.get(), type, static_cast<int>(len), zeros.data());
         return *this;
     }
-    std::vector<uint8_t> bytes() const
-    {
-        const nlmsghdr *hdr = nlmsg_hdr(msg_.get());
-        const auto *data = static_cast<const uint8_t *>(nlmsg_data(hdr));
+    std::vector<uint8_t> bytes() const {
+        const nlmsghdr* hdr = nlmsg_hdr(msg_.get());
+        const auto* data = static_cast<const uint8_t*>(nlmsg_data(hdr));
         return {data, data + nlmsg_datalen(hdr)};
     }
     ike::Result<MissEvent> decode() const { return decode_miss_event(bytes()); }
 
-  private:
+private:
     NlMessage msg_;
 };
 
-Attributes ipv4_esp()
-{
+Attributes ipv4_esp() {
     Attributes a;
     a.u8(SPIRECOVERY_A_EVENT_FAMILY, AF_INET)
         .u8(SPIRECOVERY_A_EVENT_PROTO, IPPROTO_ESP)
@@ -88,8 +79,7 @@ Attributes ipv4_esp()
 
 } // namespace
 
-TEST(MissEvent, DecodesAnIpv4Event)
-{
+TEST(MissEvent, DecodesAnIpv4Event) {
     auto ev = ipv4_esp().decode();
     ASSERT_TRUE(ev) << ev.error().message;
     EXPECT_EQ(ev->proto, IPPROTO_ESP);
@@ -105,8 +95,7 @@ TEST(MissEvent, DecodesAnIpv4Event)
               "ESP SPI 0xc1c2c3c4 seq 17 from 192.0.2.1 to 192.0.2.2, 2 suppressed");
 }
 
-TEST(MissEvent, DecodesAnEncapsulatedIpv6Event)
-{
+TEST(MissEvent, DecodesAnEncapsulatedIpv6Event) {
     Attributes a;
     a.u8(SPIRECOVERY_A_EVENT_FAMILY, AF_INET6)
         .u8(SPIRECOVERY_A_EVENT_PROTO, IPPROTO_ESP)
@@ -127,10 +116,9 @@ TEST(MissEvent, DecodesAnEncapsulatedIpv6Event)
               "ESP SPI 0x00000001 seq 0 from 2001:db8::a to 2001:db8::b (UDP 61000->4500)");
 }
 
-TEST(MissEvent, RejectsIncompleteOrContradictoryEvents)
-{
+TEST(MissEvent, RejectsIncompleteOrContradictoryEvents) {
     struct Case {
-        const char *what;
+        const char* what;
         std::vector<uint8_t> attrs;
     };
     std::vector<Case> cases;
@@ -139,31 +127,36 @@ TEST(MissEvent, RejectsIncompleteOrContradictoryEvents)
                                    .u8(SPIRECOVERY_A_EVENT_FAMILY, AF_INET)
                                    .u8(SPIRECOVERY_A_EVENT_PROTO, IPPROTO_ESP)
                                    .addr4(SPIRECOVERY_A_EVENT_SADDR4, "192.0.2.1")
-                                   .addr4(SPIRECOVERY_A_EVENT_DADDR4, "192.0.2.2").bytes()});
+                                   .addr4(SPIRECOVERY_A_EVENT_DADDR4, "192.0.2.2")
+                                   .bytes()});
     cases.push_back({"IPv4 without source", Attributes()
                                                 .u8(SPIRECOVERY_A_EVENT_FAMILY, AF_INET)
                                                 .u8(SPIRECOVERY_A_EVENT_PROTO, IPPROTO_ESP)
                                                 .addr4(SPIRECOVERY_A_EVENT_DADDR4, "192.0.2.2")
-                                                .u32(SPIRECOVERY_A_EVENT_SPI, 1).bytes()});
-    cases.push_back({"IPv6 family with IPv4 addresses",
-                     Attributes()
-                         .u8(SPIRECOVERY_A_EVENT_FAMILY, AF_INET6)
-                         .u8(SPIRECOVERY_A_EVENT_PROTO, IPPROTO_ESP)
-                         .addr4(SPIRECOVERY_A_EVENT_SADDR4, "192.0.2.1")
-                         .addr4(SPIRECOVERY_A_EVENT_DADDR4, "192.0.2.2")
-                         .u32(SPIRECOVERY_A_EVENT_SPI, 1).bytes()});
+                                                .u32(SPIRECOVERY_A_EVENT_SPI, 1)
+                                                .bytes()});
+    cases.push_back(
+        {"IPv6 family with IPv4 addresses", Attributes()
+                                                .u8(SPIRECOVERY_A_EVENT_FAMILY, AF_INET6)
+                                                .u8(SPIRECOVERY_A_EVENT_PROTO, IPPROTO_ESP)
+                                                .addr4(SPIRECOVERY_A_EVENT_SADDR4, "192.0.2.1")
+                                                .addr4(SPIRECOVERY_A_EVENT_DADDR4, "192.0.2.2")
+                                                .u32(SPIRECOVERY_A_EVENT_SPI, 1)
+                                                .bytes()});
     cases.push_back({"short IPv6 address", Attributes()
                                                .u8(SPIRECOVERY_A_EVENT_FAMILY, AF_INET6)
                                                .u8(SPIRECOVERY_A_EVENT_PROTO, IPPROTO_ESP)
                                                .raw(SPIRECOVERY_A_EVENT_SADDR6, 8)
                                                .raw(SPIRECOVERY_A_EVENT_DADDR6, 16)
-                                               .u32(SPIRECOVERY_A_EVENT_SPI, 1).bytes()});
+                                               .u32(SPIRECOVERY_A_EVENT_SPI, 1)
+                                               .bytes()});
     cases.push_back({"protocol UDP", Attributes()
                                          .u8(SPIRECOVERY_A_EVENT_FAMILY, AF_INET)
                                          .u8(SPIRECOVERY_A_EVENT_PROTO, IPPROTO_UDP)
                                          .addr4(SPIRECOVERY_A_EVENT_SADDR4, "192.0.2.1")
                                          .addr4(SPIRECOVERY_A_EVENT_DADDR4, "192.0.2.2")
-                                         .u32(SPIRECOVERY_A_EVENT_SPI, 1).bytes()});
+                                         .u32(SPIRECOVERY_A_EVENT_SPI, 1)
+                                         .bytes()});
     cases.push_back({"encapsulated AH", Attributes()
                                             .u8(SPIRECOVERY_A_EVENT_FAMILY, AF_INET)
                                             .u8(SPIRECOVERY_A_EVENT_PROTO, IPPROTO_AH)
@@ -172,34 +165,37 @@ TEST(MissEvent, RejectsIncompleteOrContradictoryEvents)
                                             .u32(SPIRECOVERY_A_EVENT_SPI, 1)
                                             .u8(SPIRECOVERY_A_EVENT_ENCAP, 2)
                                             .u16(SPIRECOVERY_A_EVENT_SPORT, 4500)
-                                            .u16(SPIRECOVERY_A_EVENT_DPORT, 4500).bytes()});
-    cases.push_back({"encapsulation without ports",
-                     Attributes()
-                         .u8(SPIRECOVERY_A_EVENT_FAMILY, AF_INET)
-                         .u8(SPIRECOVERY_A_EVENT_PROTO, IPPROTO_ESP)
-                         .addr4(SPIRECOVERY_A_EVENT_SADDR4, "192.0.2.1")
-                         .addr4(SPIRECOVERY_A_EVENT_DADDR4, "192.0.2.2")
-                         .u32(SPIRECOVERY_A_EVENT_SPI, 1)
-                         .u8(SPIRECOVERY_A_EVENT_ENCAP, 2).bytes()});
+                                            .u16(SPIRECOVERY_A_EVENT_DPORT, 4500)
+                                            .bytes()});
+    cases.push_back(
+        {"encapsulation without ports", Attributes()
+                                            .u8(SPIRECOVERY_A_EVENT_FAMILY, AF_INET)
+                                            .u8(SPIRECOVERY_A_EVENT_PROTO, IPPROTO_ESP)
+                                            .addr4(SPIRECOVERY_A_EVENT_SADDR4, "192.0.2.1")
+                                            .addr4(SPIRECOVERY_A_EVENT_DADDR4, "192.0.2.2")
+                                            .u32(SPIRECOVERY_A_EVENT_SPI, 1)
+                                            .u8(SPIRECOVERY_A_EVENT_ENCAP, 2)
+                                            .bytes()});
     cases.push_back({"unknown encapsulation", Attributes()
                                                   .u8(SPIRECOVERY_A_EVENT_FAMILY, AF_INET)
                                                   .u8(SPIRECOVERY_A_EVENT_PROTO, IPPROTO_ESP)
                                                   .addr4(SPIRECOVERY_A_EVENT_SADDR4, "192.0.2.1")
                                                   .addr4(SPIRECOVERY_A_EVENT_DADDR4, "192.0.2.2")
                                                   .u32(SPIRECOVERY_A_EVENT_SPI, 1)
-                                                  .u8(SPIRECOVERY_A_EVENT_ENCAP, 1).bytes()});
+                                                  .u8(SPIRECOVERY_A_EVENT_ENCAP, 1)
+                                                  .bytes()});
     cases.push_back({"SPI of one byte", Attributes()
                                             .u8(SPIRECOVERY_A_EVENT_FAMILY, AF_INET)
                                             .u8(SPIRECOVERY_A_EVENT_PROTO, IPPROTO_ESP)
                                             .addr4(SPIRECOVERY_A_EVENT_SADDR4, "192.0.2.1")
                                             .addr4(SPIRECOVERY_A_EVENT_DADDR4, "192.0.2.2")
-                                            .raw(SPIRECOVERY_A_EVENT_SPI, 1).bytes()});
-    for (const auto &c : cases)
+                                            .raw(SPIRECOVERY_A_EVENT_SPI, 1)
+                                            .bytes()});
+    for (const auto& c : cases)
         EXPECT_FALSE(decode_miss_event(c.attrs)) << c.what;
 }
 
-TEST(MissEvent, EveryTruncationIsSafe)
-{
+TEST(MissEvent, EveryTruncationIsSafe) {
     const auto bytes = ipv4_esp().bytes();
     ASSERT_TRUE(decode_miss_event(bytes));
     // Under ASan this also proves no read past the end. Family, protocol, addresses and SPI

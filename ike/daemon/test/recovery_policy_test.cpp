@@ -11,21 +11,20 @@ using namespace std::chrono_literals;
 namespace {
 
 class FakeClock final : public MonotonicClock {
-  public:
+public:
     time_point now() const override { return now_; }
     void advance(std::chrono::milliseconds d) { now_ += d; }
 
-  private:
+private:
     time_point now_{std::chrono::seconds(1000)};
 };
 
 class FakeInventory final : public SaInventory {
-  public:
+public:
     FakeInventory(std::string name, bool required) : name_(std::move(name)), required_(required) {}
     std::string_view name() const override { return name_; }
     bool required() const override { return required_; }
-    ike::Result<SaPresence> find(const ike::IpAddress &) override
-    {
+    ike::Result<SaPresence> find(const ike::IpAddress&) override {
         asked++;
         if (failure)
             return ike::Error{*failure};
@@ -36,15 +35,16 @@ class FakeInventory final : public SaInventory {
     std::optional<std::string> failure;
     int asked = 0;
 
-  private:
+private:
     std::string name_;
     bool required_;
 };
 
-ike::IpAddress ip(const char *text) { return *ike::IpAddress::parse(text); }
+ike::IpAddress ip(const char* text) {
+    return *ike::IpAddress::parse(text);
+}
 
-DaemonConfig two_peers()
-{
+DaemonConfig two_peers() {
     std::istringstream in(R"(
 hold-down = 30
 max-exchanges = 1
@@ -72,25 +72,21 @@ psk = k
 }
 
 class PolicyTest : public ::testing::Test {
-  protected:
-    Decision decide(const char *source)
-    {
-        return policy.decide(ip(source), inventories, log);
-    }
+protected:
+    Decision decide(const char* source) { return policy.decide(ip(source), inventories, log); }
 
     DaemonConfig config = two_peers();
     FakeClock clock;
     RecoveryPolicy policy{config, clock};
     FakeInventory kernel{"kernel SAD", true};
     FakeInventory charon{"strongSwan IKE SAs", false};
-    std::vector<SaInventory *> inventories{&kernel, &charon};
+    std::vector<SaInventory*> inventories{&kernel, &charon};
     Logger log{{LogLevel::error, false, false}};
 };
 
 } // namespace
 
-TEST_F(PolicyTest, ActsForAConfiguredPeerWithoutSas)
-{
+TEST_F(PolicyTest, ActsForAConfiguredPeerWithoutSas) {
     const Decision d = decide("192.0.2.1");
     EXPECT_TRUE(d.act) << d.reason;
     ASSERT_NE(d.peer, nullptr);
@@ -100,8 +96,7 @@ TEST_F(PolicyTest, ActsForAConfiguredPeerWithoutSas)
     EXPECT_EQ(policy.running(), 1u);
 }
 
-TEST_F(PolicyTest, IgnoresUnknownAndDisabledPeersWithoutAskingTheSad)
-{
+TEST_F(PolicyTest, IgnoresUnknownAndDisabledPeersWithoutAskingTheSad) {
     Decision d = decide("198.51.100.7");
     EXPECT_FALSE(d.act);
     EXPECT_EQ(d.peer, nullptr);
@@ -112,8 +107,7 @@ TEST_F(PolicyTest, IgnoresUnknownAndDisabledPeersWithoutAskingTheSad)
     EXPECT_EQ(kernel.asked, 0);
 }
 
-TEST_F(PolicyTest, SkipsWhileBStillHasSas)
-{
+TEST_F(PolicyTest, SkipsWhileBStillHasSas) {
     kernel.presence = {true, true, "ESP SA SPI 0x12345678 192.0.2.1 -> 192.0.2.2 (inbound)"};
     Decision d = decide("192.0.2.1");
     EXPECT_FALSE(d.act);
@@ -136,22 +130,19 @@ TEST_F(PolicyTest, SkipsWhileBStillHasSas)
     EXPECT_TRUE(decide("192.0.2.1").act);
 }
 
-TEST_F(PolicyTest, AnUnreadableKernelSadStopsTheRecovery)
-{
+TEST_F(PolicyTest, AnUnreadableKernelSadStopsTheRecovery) {
     kernel.failure = "XFRM_MSG_GETSA dump: Operation not permitted";
     const Decision d = decide("192.0.2.1");
     EXPECT_FALSE(d.act);
     EXPECT_NE(d.reason.find("cannot read the kernel SAD"), std::string::npos);
 }
 
-TEST_F(PolicyTest, AnUnreachableCharonDoesNot)
-{
+TEST_F(PolicyTest, AnUnreachableCharonDoesNot) {
     charon.failure = "vici: connect: Connection refused";
     EXPECT_TRUE(decide("192.0.2.1").act);
 }
 
-TEST_F(PolicyTest, HoldDownPerPeer)
-{
+TEST_F(PolicyTest, HoldDownPerPeer) {
     ASSERT_TRUE(decide("192.0.2.1").act);
     Decision d = decide("192.0.2.1");
     EXPECT_FALSE(d.act);
@@ -167,8 +158,7 @@ TEST_F(PolicyTest, HoldDownPerPeer)
     EXPECT_TRUE(decide("192.0.2.1").act);
 }
 
-TEST_F(PolicyTest, BoundsConcurrentRecoveries)
-{
+TEST_F(PolicyTest, BoundsConcurrentRecoveries) {
     ASSERT_TRUE(decide("192.0.2.1").act);
     Decision d = decide("2001:db8::c"); // another peer, but max-exchanges = 1
     EXPECT_FALSE(d.act);

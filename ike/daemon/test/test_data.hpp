@@ -17,9 +17,8 @@ struct RecordedPacket {
     ike::Bytes segment;       // without the 4-byte length header
 };
 
-inline std::vector<RecordedPacket> load_recording(const std::string &name)
-{
-    const char *dir = std::getenv("SPIRECOVERYD_TEST_DATA");
+inline std::vector<RecordedPacket> load_recording(const std::string& name) {
+    const char* dir = std::getenv("SPIRECOVERYD_TEST_DATA");
     const std::string path = std::string(dir ? dir : "ike/daemon/test/data") + "/" + name;
     std::ifstream in(path);
     if (!in)
@@ -37,10 +36,9 @@ inline std::vector<RecordedPacket> load_recording(const std::string &name)
 }
 
 // The packets the daemon sent, in order.
-inline std::vector<ike::Bytes> server_packets(const std::string &name)
-{
+inline std::vector<ike::Bytes> server_packets(const std::string& name) {
     std::vector<ike::Bytes> out;
-    for (auto &p : load_recording(name))
+    for (auto& p : load_recording(name))
         if (!p.from_client)
             out.push_back(std::move(p.segment));
     return out;

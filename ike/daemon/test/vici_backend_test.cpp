@@ -8,10 +8,11 @@ using namespace spirecovery;
 
 namespace {
 
-ike::IpAddress ip(const char *text) { return *ike::IpAddress::parse(text); }
+ike::IpAddress ip(const char* text) {
+    return *ike::IpAddress::parse(text);
+}
 
-vici::Message recorded_event(const char *file)
-{
+vici::Message recorded_event(const char* file) {
     const auto packets = test::server_packets(file);
     auto packet = vici::decode_packet(packets.at(1)); // after the event confirmation
     if (!packet || packet->type != vici::PacketType::event)
@@ -21,8 +22,7 @@ vici::Message recorded_event(const char *file)
 
 } // namespace
 
-TEST(ViciBackend, RemoteAddrsEntries)
-{
+TEST(ViciBackend, RemoteAddrsEntries) {
     EXPECT_TRUE(remote_addr_covers("192.0.2.1", ip("192.0.2.1")));
     EXPECT_FALSE(remote_addr_covers("192.0.2.1", ip("192.0.2.2")));
     EXPECT_TRUE(remote_addr_covers("192.0.2.0/24", ip("192.0.2.77")));
@@ -37,8 +37,7 @@ TEST(ViciBackend, RemoteAddrsEntries)
     EXPECT_FALSE(remote_addr_covers("192.0.2.0/x", ip("192.0.2.1")));
 }
 
-TEST(ViciBackend, FindsTheRecordedConnectionByRemoteAddress)
-{
+TEST(ViciBackend, FindsTheRecordedConnectionByRemoteAddress) {
     const auto list_conn = recorded_event("list_conns.vici");
     const auto found = matching_connections(list_conn, ip("192.0.2.1"));
     ASSERT_EQ(found.size(), 1u);
@@ -47,8 +46,7 @@ TEST(ViciBackend, FindsTheRecordedConnectionByRemoteAddress)
     EXPECT_TRUE(matching_connections(list_conn, ip("192.0.2.9")).empty());
 }
 
-TEST(ViciBackend, FindsTheRecordedIkeSaByRemoteHost)
-{
+TEST(ViciBackend, FindsTheRecordedIkeSaByRemoteHost) {
     const auto list_sa = recorded_event("list_sas.vici");
     const auto found = matching_ike_sas(list_sa, ip("192.0.2.1"));
     ASSERT_EQ(found.size(), 1u);
@@ -57,8 +55,7 @@ TEST(ViciBackend, FindsTheRecordedIkeSaByRemoteHost)
     EXPECT_TRUE(matching_ike_sas(list_sa, ip("192.0.2.3")).empty());
 }
 
-TEST(ViciBackend, AbsentSocketIsUnavailable)
-{
+TEST(ViciBackend, AbsentSocketIsUnavailable) {
     ViciBackend backend("/nonexistent/charon.vici", std::chrono::seconds(1));
     DaemonConfig config;
     PeerConfig peer;

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-#include <thread>
-
 #include <sys/socket.h>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -13,8 +12,7 @@ using namespace spirecovery::vici;
 
 namespace {
 
-bool read_all(int fd, uint8_t *out, size_t n)
-{
+bool read_all(int fd, uint8_t* out, size_t n) {
     while (n) {
         const ssize_t r = ::read(fd, out, n);
         if (r <= 0)
@@ -25,8 +23,7 @@ bool read_all(int fd, uint8_t *out, size_t n)
     return true;
 }
 
-void write_frame(int fd, const ike::Bytes &segment)
-{
+void write_frame(int fd, const ike::Bytes& segment) {
     const uint32_t len = static_cast<uint32_t>(segment.size());
     ike::Bytes wire{static_cast<uint8_t>(len >> 24), static_cast<uint8_t>(len >> 16),
                     static_cast<uint8_t>(len >> 8), static_cast<uint8_t>(len)};
@@ -37,9 +34,9 @@ void write_frame(int fd, const ike::Bytes &segment)
 // Plays charon's side of a recorded conversation: checks that the client sends exactly the
 // recorded bytes and answers with what charon answered.
 class ReplayServer {
-  public:
-    explicit ReplayServer(const std::string &recording) : packets_(test::load_recording(recording))
-    {
+public:
+    explicit ReplayServer(const std::string& recording)
+        : packets_(test::load_recording(recording)) {
         int fds[2];
         if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
             throw std::runtime_error("socketpair");
@@ -47,18 +44,16 @@ class ReplayServer {
         server_fd_ = UniqueFd(fds[1]);
         thread_ = std::thread([this] { play(); });
     }
-    ~ReplayServer()
-    {
+    ~ReplayServer() {
         server_fd_.reset(); // unblocks a read still waiting for the client
         thread_.join();
     }
     UniqueFd take_client() { return std::move(client_fd_); }
     std::vector<std::string> mismatches() const { return mismatches_; }
 
-  private:
-    void play()
-    {
-        for (const auto &p : packets_) {
+private:
+    void play() {
+        for (const auto& p : packets_) {
             if (!p.from_client) {
                 write_frame(server_fd_.get(), p.segment);
                 continue;
@@ -68,8 +63,8 @@ class ReplayServer {
                 mismatches_.push_back("client closed before sending a recorded packet");
                 return;
             }
-            const size_t len = static_cast<size_t>(header[0]) << 24 | header[1] << 16 |
-                               header[2] << 8 | header[3];
+            const size_t len =
+                static_cast<size_t>(header[0]) << 24 | header[1] << 16 | header[2] << 8 | header[3];
             ike::Bytes got(len);
             if (!read_all(server_fd_.get(), got.data(), len) || got != p.segment)
                 mismatches_.push_back("client sent other bytes than recorded");
@@ -82,12 +77,13 @@ class ReplayServer {
     std::thread thread_;
 };
 
-auto soon() { return Clock::now() + std::chrono::seconds(5); }
+auto soon() {
+    return Clock::now() + std::chrono::seconds(5);
+}
 
 } // namespace
 
-TEST(ViciClient, ListConnsAgainstRecordedCharon)
-{
+TEST(ViciClient, ListConnsAgainstRecordedCharon) {
     std::vector<std::string> events;
     {
         ReplayServer server("list_conns.vici");
@@ -95,7 +91,7 @@ TEST(ViciClient, ListConnsAgainstRecordedCharon)
         ASSERT_TRUE(client.register_event("list-conn", soon()));
         auto res = client.command(
             "list-conns", {},
-            [&](const std::string &name, const Message &msg) {
+            [&](const std::string& name, const Message& msg) {
                 events.push_back(name);
                 EXPECT_NE(msg.section("tunnel"), nullptr);
             },
@@ -107,8 +103,7 @@ TEST(ViciClient, ListConnsAgainstRecordedCharon)
     EXPECT_EQ(events, std::vector<std::string>{"list-conn"});
 }
 
-TEST(ViciClient, FailedInitiateRelaysControlLog)
-{
+TEST(ViciClient, FailedInitiateRelaysControlLog) {
     ReplayServer server("initiate_failed.vici");
     Client client(server.take_client());
     ASSERT_TRUE(client.register_event("control-log", soon()));
@@ -121,7 +116,7 @@ TEST(ViciClient, FailedInitiateRelaysControlLog)
     std::vector<std::string> lines;
     auto res = client.command(
         "initiate", req,
-        [&](const std::string &name, const Message &msg) {
+        [&](const std::string& name, const Message& msg) {
             ASSERT_EQ(name, "control-log");
             ASSERT_NE(msg.value("msg"), nullptr);
             lines.push_back(*msg.value("msg"));
@@ -134,8 +129,7 @@ TEST(ViciClient, FailedInitiateRelaysControlLog)
     EXPECT_TRUE(server.mismatches().empty());
 }
 
-TEST(ViciClient, UnknownCommandAndEvent)
-{
+TEST(ViciClient, UnknownCommandAndEvent) {
     {
         ReplayServer server("unknown_command.vici");
         Client client(server.take_client());
@@ -152,8 +146,7 @@ TEST(ViciClient, UnknownCommandAndEvent)
     }
 }
 
-TEST(ViciClient, TimesOutOnASilentDaemon)
-{
+TEST(ViciClient, TimesOutOnASilentDaemon) {
     int fds[2];
     ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
     UniqueFd server(fds[1]);
@@ -165,9 +158,8 @@ TEST(ViciClient, TimesOutOnASilentDaemon)
     EXPECT_GE(Clock::now() - start, std::chrono::milliseconds(200));
 }
 
-TEST(ViciClient, ClosedOrLyingDaemon)
-{
-    for (const ike::Bytes &reply :
+TEST(ViciClient, ClosedOrLyingDaemon) {
+    for (const ike::Bytes& reply :
          {ike::Bytes{0, 0, 0}, ike::Bytes{0, 0, 0, 0}, ike::Bytes{0x7f, 0, 0, 0, 1}}) {
         int fds[2];
         ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
@@ -181,8 +173,7 @@ TEST(ViciClient, ClosedOrLyingDaemon)
     }
 }
 
-TEST(ViciClient, ConnectFailsClearly)
-{
+TEST(ViciClient, ConnectFailsClearly) {
     auto client = Client::connect("/nonexistent/charon.vici", soon());
     ASSERT_FALSE(client);
     EXPECT_NE(client.error().message.find("/nonexistent/charon.vici"), std::string::npos);

@@ -9,39 +9,34 @@ using namespace spirecovery::vici;
 
 namespace {
 
-ike::Bytes bytes(std::initializer_list<int> values)
-{
+ike::Bytes bytes(std::initializer_list<int> values) {
     ike::Bytes out;
     for (int v : values)
         out.push_back(static_cast<uint8_t>(v));
     return out;
 }
 
-ike::Bytes text(std::string_view s) { return ike::Bytes(s.begin(), s.end()); }
+ike::Bytes text(std::string_view s) {
+    return ike::Bytes(s.begin(), s.end());
+}
 
 // The encoding example of strongSwan's vici README.
 const ike::Bytes readme_example = bytes({
-    3, 4, 'k', 'e', 'y', '1', 0, 6, 'v', 'a', 'l', 'u', 'e', '1',
-    1, 8, 's', 'e', 'c', 't', 'i', 'o', 'n', '1',
-    1, 11, 's', 'u', 'b', '-', 's', 'e', 'c', 't', 'i', 'o', 'n',
-    3, 4, 'k', 'e', 'y', '2', 0, 6, 'v', 'a', 'l', 'u', 'e', '2',
-    2,
-    4, 5, 'l', 'i', 's', 't', '1',
-    5, 0, 5, 'i', 't', 'e', 'm', '1',
-    5, 0, 5, 'i', 't', 'e', 'm', '2',
-    6,
-    2,
+    3,   4,   'k', 'e', 'y', '1', 0,   6,   'v', 'a', 'l', 'u', 'e', '1', 1,   8,
+    's', 'e', 'c', 't', 'i', 'o', 'n', '1', 1,   11,  's', 'u', 'b', '-', 's', 'e',
+    'c', 't', 'i', 'o', 'n', 3,   4,   'k', 'e', 'y', '2', 0,   6,   'v', 'a', 'l',
+    'u', 'e', '2', 2,   4,   5,   'l', 'i', 's', 't', '1', 5,   0,   5,   'i', 't',
+    'e', 'm', '1', 5,   0,   5,   'i', 't', 'e', 'm', '2', 6,   2,
 });
 
 } // namespace
 
-TEST(ViciMessage, DecodesTheReadmeExample)
-{
+TEST(ViciMessage, DecodesTheReadmeExample) {
     auto msg = decode_message(readme_example);
     ASSERT_TRUE(msg) << msg.error().message;
     ASSERT_NE(msg->value("key1"), nullptr);
     EXPECT_EQ(*msg->value("key1"), "value1");
-    const Section *s1 = msg->section("section1");
+    const Section* s1 = msg->section("section1");
     ASSERT_NE(s1, nullptr);
     ASSERT_NE(s1->section("sub-section"), nullptr);
     EXPECT_EQ(*s1->section("sub-section")->value("key2"), "value2");
@@ -51,11 +46,10 @@ TEST(ViciMessage, DecodesTheReadmeExample)
     EXPECT_EQ(msg->section("key1"), nullptr); // a value is not a section
 }
 
-TEST(ViciMessage, EncodesTheReadmeExampleByteForByte)
-{
+TEST(ViciMessage, EncodesTheReadmeExampleByteForByte) {
     Message msg;
     msg.add_value("key1", "value1");
-    Section &s1 = msg.add_section("section1");
+    Section& s1 = msg.add_section("section1");
     s1.add_section("sub-section").add_value("key2", "value2");
     s1.add_list("list1", {"item1", "item2"});
     auto encoded = encode_message(msg);
@@ -63,9 +57,8 @@ TEST(ViciMessage, EncodesTheReadmeExampleByteForByte)
     EXPECT_EQ(encoded.value(), readme_example);
 }
 
-TEST(ViciMessage, RejectsMalformedMessages)
-{
-    const std::vector<std::pair<const char *, ike::Bytes>> cases = {
+TEST(ViciMessage, RejectsMalformedMessages) {
+    const std::vector<std::pair<const char*, ike::Bytes>> cases = {
         {"truncated name", bytes({3, 4, 'k', 'e'})},
         {"value longer than the buffer", bytes({3, 1, 'k', 0, 9, 'v'})},
         {"unbalanced section end", bytes({2})},
@@ -78,12 +71,11 @@ TEST(ViciMessage, RejectsMalformedMessages)
         {"unknown element", bytes({9})},
         {"element type 0", bytes({0})},
     };
-    for (const auto &[what, input] : cases)
+    for (const auto& [what, input] : cases)
         EXPECT_FALSE(decode_message(input)) << what;
 }
 
-TEST(ViciMessage, BoundsSectionNesting)
-{
+TEST(ViciMessage, BoundsSectionNesting) {
     ike::Bytes deep;
     for (size_t i = 0; i <= max_section_depth; i++)
         deep.insert(deep.end(), {1, 1, 's'});
@@ -94,8 +86,7 @@ TEST(ViciMessage, BoundsSectionNesting)
     EXPECT_NE(msg.error().message.find("deep"), std::string::npos);
 }
 
-TEST(ViciMessage, RefusesToEncodeOversizedFields)
-{
+TEST(ViciMessage, RefusesToEncodeOversizedFields) {
     Message long_name;
     long_name.add_value(std::string(256, 'k'), "v");
     EXPECT_FALSE(encode_message(long_name));
@@ -111,11 +102,10 @@ TEST(ViciMessage, RefusesToEncodeOversizedFields)
     EXPECT_EQ(decoded.value(), fits);
 }
 
-TEST(ViciPacket, DecodesEveryRecordedPacket)
-{
-    for (const char *file : {"list_conns.vici", "list_sas.vici", "initiate_failed.vici",
+TEST(ViciPacket, DecodesEveryRecordedPacket) {
+    for (const char* file : {"list_conns.vici", "list_sas.vici", "initiate_failed.vici",
                              "unknown_command.vici", "unknown_event.vici"}) {
-        for (const auto &packet : test::load_recording(file)) {
+        for (const auto& packet : test::load_recording(file)) {
             auto decoded = decode_packet(packet.segment);
             ASSERT_TRUE(decoded) << file << ": " << decoded.error().message;
             // Re-encoding what charon sent gives its bytes back: same element order.
@@ -126,15 +116,14 @@ TEST(ViciPacket, DecodesEveryRecordedPacket)
     }
 }
 
-TEST(ViciPacket, RecordedListConnHasTheConnection)
-{
+TEST(ViciPacket, RecordedListConnHasTheConnection) {
     const auto packets = test::server_packets("list_conns.vici");
     ASSERT_GE(packets.size(), 3u); // confirm, one list-conn event, response
     auto event = decode_packet(packets[1]);
     ASSERT_TRUE(event);
     EXPECT_EQ(event->type, PacketType::event);
     EXPECT_EQ(event->name, "list-conn");
-    const Section *conn = event->message.section("tunnel");
+    const Section* conn = event->message.section("tunnel");
     ASSERT_NE(conn, nullptr);
     ASSERT_NE(conn->list("remote_addrs"), nullptr);
     EXPECT_EQ(conn->list("remote_addrs")->front(), "192.0.2.1");
@@ -145,13 +134,12 @@ TEST(ViciPacket, RecordedListConnHasTheConnection)
     EXPECT_EQ(response->type, PacketType::cmd_response);
 }
 
-TEST(ViciPacket, NamedAndUnnamedTypes)
-{
+TEST(ViciPacket, NamedAndUnnamedTypes) {
     auto confirm = decode_packet(bytes({5}));
     ASSERT_TRUE(confirm);
     EXPECT_EQ(confirm->type, PacketType::event_confirm);
-    EXPECT_FALSE(decode_packet(bytes({5, 0})));          // no message allowed
-    EXPECT_FALSE(decode_packet(bytes({8})));             // unknown type
+    EXPECT_FALSE(decode_packet(bytes({5, 0})));           // no message allowed
+    EXPECT_FALSE(decode_packet(bytes({8})));              // unknown type
     EXPECT_FALSE(decode_packet(bytes({0, 5, 'a', 'b'}))); // name truncated
     EXPECT_FALSE(decode_packet({}));
 

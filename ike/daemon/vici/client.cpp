@@ -3,7 +3,6 @@
 
 #include <cerrno>
 #include <cstring>
-
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -12,14 +11,12 @@ namespace spirecovery::vici {
 
 namespace {
 
-ike::Error system_error(const std::string &what, int err)
-{
+ike::Error system_error(const std::string& what, int err) {
     return ike::Error{what + ": " + std::strerror(err)};
 }
 
 // Waits until `fd` is ready for `events` or the deadline passes.
-ike::Status wait_for(int fd, short events, Clock::time_point deadline)
-{
+ike::Status wait_for(int fd, short events, Clock::time_point deadline) {
     for (;;) {
         const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
         if (left.count() <= 0)
@@ -35,8 +32,7 @@ ike::Status wait_for(int fd, short events, Clock::time_point deadline)
 
 } // namespace
 
-ike::Result<Client> Client::connect(const std::string &path, Clock::time_point deadline)
-{
+ike::Result<Client> Client::connect(const std::string& path, Clock::time_point deadline) {
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
     if (path.size() >= sizeof(addr.sun_path))
@@ -46,7 +42,7 @@ ike::Result<Client> Client::connect(const std::string &path, Clock::time_point d
     UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     if (!fd)
         return system_error("vici: socket", errno);
-    if (::connect(fd.get(), reinterpret_cast<sockaddr *>(&addr), sizeof(addr)) != 0) {
+    if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
         if (errno != EINPROGRESS && errno != EAGAIN)
             return system_error("vici: connect to " + path, errno);
         if (auto st = wait_for(fd.get(), POLLOUT, deadline); !st)
@@ -60,8 +56,7 @@ ike::Result<Client> Client::connect(const std::string &path, Clock::time_point d
     return Client(std::move(fd));
 }
 
-ike::Status Client::send(const Packet &packet, Clock::time_point deadline)
-{
+ike::Status Client::send(const Packet& packet, Clock::time_point deadline) {
     auto body = encode_packet(packet);
     if (!body)
         return body.error();
@@ -85,8 +80,7 @@ ike::Status Client::send(const Packet &packet, Clock::time_point deadline)
     return ike::success();
 }
 
-ike::Status Client::read_exact(uint8_t *out, size_t n, Clock::time_point deadline)
-{
+ike::Status Client::read_exact(uint8_t* out, size_t n, Clock::time_point deadline) {
     size_t got = 0;
     while (got < n) {
         const ssize_t r = ::recv(fd_.get(), out + got, n - got, MSG_DONTWAIT);
@@ -104,8 +98,7 @@ ike::Status Client::read_exact(uint8_t *out, size_t n, Clock::time_point deadlin
     return ike::success();
 }
 
-ike::Result<Packet> Client::receive(Clock::time_point deadline)
-{
+ike::Result<Packet> Client::receive(Clock::time_point deadline) {
     uint8_t header[4];
     if (auto st = read_exact(header, sizeof(header), deadline); !st)
         return st.error();
@@ -120,8 +113,7 @@ ike::Result<Packet> Client::receive(Clock::time_point deadline)
 }
 
 ike::Status Client::event_registration(PacketType type, std::string_view name,
-                                       Clock::time_point deadline)
-{
+                                       Clock::time_point deadline) {
     if (auto st = send(Packet{type, std::string(name), {}}, deadline); !st)
         return st;
     for (;;) {
@@ -141,19 +133,16 @@ ike::Status Client::event_registration(PacketType type, std::string_view name,
     }
 }
 
-ike::Status Client::register_event(std::string_view name, Clock::time_point deadline)
-{
+ike::Status Client::register_event(std::string_view name, Clock::time_point deadline) {
     return event_registration(PacketType::event_register, name, deadline);
 }
 
-ike::Status Client::unregister_event(std::string_view name, Clock::time_point deadline)
-{
+ike::Status Client::unregister_event(std::string_view name, Clock::time_point deadline) {
     return event_registration(PacketType::event_unregister, name, deadline);
 }
 
-ike::Result<Message> Client::command(std::string_view name, const Message &request,
-                                     const EventSink &events, Clock::time_point deadline)
-{
+ike::Result<Message> Client::command(std::string_view name, const Message& request,
+                                     const EventSink& events, Clock::time_point deadline) {
     if (auto st = send(Packet{PacketType::cmd_request, std::string(name), request}, deadline); !st)
         return st.error();
     for (;;) {

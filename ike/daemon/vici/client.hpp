@@ -15,12 +15,12 @@ namespace spirecovery::vici {
 using Clock = std::chrono::steady_clock;
 
 class Client {
-  public:
+public:
     // Receives events that arrive while a command runs (streamed listings, control-log).
-    using EventSink = std::function<void(const std::string &name, const Message &message)>;
+    using EventSink = std::function<void(const std::string& name, const Message& message)>;
 
     // Connects to the unix socket at `path`. The error says why (absent, refused, ...).
-    static ike::Result<Client> connect(const std::string &path, Clock::time_point deadline);
+    static ike::Result<Client> connect(const std::string& path, Clock::time_point deadline);
     // Wraps an already connected stream socket (tests use a socketpair).
     explicit Client(UniqueFd fd) : fd_(std::move(fd)) {}
 
@@ -28,15 +28,15 @@ class Client {
     ike::Status unregister_event(std::string_view name, Clock::time_point deadline);
 
     // Sends the command and returns its response; events received meanwhile go to `events`.
-    ike::Result<Message> command(std::string_view name, const Message &request,
-                                 const EventSink &events, Clock::time_point deadline);
+    ike::Result<Message> command(std::string_view name, const Message& request,
+                                 const EventSink& events, Clock::time_point deadline);
 
-  private:
-    ike::Status send(const Packet &packet, Clock::time_point deadline);
+private:
+    ike::Status send(const Packet& packet, Clock::time_point deadline);
     ike::Result<Packet> receive(Clock::time_point deadline);
     ike::Status event_registration(PacketType type, std::string_view name,
                                    Clock::time_point deadline);
-    ike::Status read_exact(uint8_t *out, size_t n, Clock::time_point deadline);
+    ike::Status read_exact(uint8_t* out, size_t n, Clock::time_point deadline);
 
     UniqueFd fd_;
 };

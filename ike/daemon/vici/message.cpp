@@ -9,9 +9,8 @@ namespace spirecovery::vici {
 namespace {
 
 template <typename Kind>
-const Section::Entry *find(const Section &s, std::string_view name, Kind kind)
-{
-    for (const auto &e : s.entries)
+const Section::Entry* find(const Section& s, std::string_view name, Kind kind) {
+    for (const auto& e : s.entries)
         if (e.kind == kind && e.name == name)
             return &e;
     return nullptr;
@@ -19,31 +18,27 @@ const Section::Entry *find(const Section &s, std::string_view name, Kind kind)
 
 // Reads the buffer front to back; every read checks the remaining length first.
 class Reader {
-  public:
+public:
     explicit Reader(ike::ByteView bytes) : bytes_(bytes) {}
 
     bool done() const { return pos_ == bytes_.size(); }
-    std::optional<uint8_t> byte()
-    {
+    std::optional<uint8_t> byte() {
         if (pos_ >= bytes_.size())
             return std::nullopt;
         return bytes_[pos_++];
     }
-    std::optional<std::string> take(size_t n)
-    {
+    std::optional<std::string> take(size_t n) {
         if (bytes_.size() - pos_ < n)
             return std::nullopt;
-        std::string out(reinterpret_cast<const char *>(bytes_.data() + pos_), n);
+        std::string out(reinterpret_cast<const char*>(bytes_.data() + pos_), n);
         pos_ += n;
         return out;
     }
-    std::optional<std::string> name()
-    {
+    std::optional<std::string> name() {
         auto len = byte();
         return len ? take(*len) : std::nullopt;
     }
-    std::optional<std::string> value()
-    {
+    std::optional<std::string> value() {
         auto hi = byte();
         auto lo = byte();
         if (!hi || !lo)
@@ -52,28 +47,25 @@ class Reader {
     }
     ike::ByteView rest() const { return bytes_.subspan(pos_); }
 
-  private:
+private:
     ike::ByteView bytes_;
     size_t pos_ = 0;
 };
 
 class Writer {
-  public:
-    ike::Status byte(uint8_t b)
-    {
+public:
+    ike::Status byte(uint8_t b) {
         out_.push_back(b);
         return ike::success();
     }
-    ike::Status name(std::string_view s)
-    {
+    ike::Status name(std::string_view s) {
         if (s.size() > std::numeric_limits<uint8_t>::max())
             return ike::Error{"vici name longer than 255 bytes: " + std::string(s.substr(0, 32))};
         out_.push_back(static_cast<uint8_t>(s.size()));
         out_.insert(out_.end(), s.begin(), s.end());
         return ike::success();
     }
-    ike::Status value(std::string_view s)
-    {
+    ike::Status value(std::string_view s) {
         if (s.size() > std::numeric_limits<uint16_t>::max())
             return ike::Error{"vici value longer than 65535 bytes"};
         out_.push_back(static_cast<uint8_t>(s.size() >> 8));
@@ -81,9 +73,8 @@ class Writer {
         out_.insert(out_.end(), s.begin(), s.end());
         return ike::success();
     }
-    ike::Status section(const Section &s)
-    {
-        for (const auto &e : s.entries) {
+    ike::Status section(const Section& s) {
+        for (const auto& e : s.entries) {
             ike::Status st = ike::success();
             switch (e.kind) {
             case Section::Entry::Kind::value:
@@ -94,7 +85,7 @@ class Writer {
             case Section::Entry::Kind::list:
                 if (!(st = element(ElementType::list_start)) || !(st = name(e.name)))
                     return st;
-                for (const auto &item : e.items)
+                for (const auto& item : e.items)
                     if (!(st = element(ElementType::list_item)) || !(st = value(item)))
                         return st;
                 if (!(st = element(ElementType::list_end)))
@@ -111,35 +102,33 @@ class Writer {
     }
     ike::Bytes take() { return std::move(out_); }
 
-  private:
+private:
     ike::Status element(ElementType t) { return byte(static_cast<uint8_t>(t)); }
     ike::Bytes out_;
 };
 
-ike::Error truncated(const char *what) { return ike::Error{std::string("vici: truncated ") + what}; }
+ike::Error truncated(const char* what) {
+    return ike::Error{std::string("vici: truncated ") + what};
+}
 
 } // namespace
 
-const std::string *Section::value(std::string_view name) const
-{
-    const Entry *e = find(*this, name, Entry::Kind::value);
+const std::string* Section::value(std::string_view name) const {
+    const Entry* e = find(*this, name, Entry::Kind::value);
     return e ? &e->value : nullptr;
 }
 
-const std::vector<std::string> *Section::list(std::string_view name) const
-{
-    const Entry *e = find(*this, name, Entry::Kind::list);
+const std::vector<std::string>* Section::list(std::string_view name) const {
+    const Entry* e = find(*this, name, Entry::Kind::list);
     return e ? &e->items : nullptr;
 }
 
-const Section *Section::section(std::string_view name) const
-{
-    const Entry *e = find(*this, name, Entry::Kind::section);
+const Section* Section::section(std::string_view name) const {
+    const Entry* e = find(*this, name, Entry::Kind::section);
     return e ? &e->section : nullptr;
 }
 
-Section &Section::add_value(std::string name, std::string value)
-{
+Section& Section::add_value(std::string name, std::string value) {
     Entry e;
     e.kind = Entry::Kind::value;
     e.name = std::move(name);
@@ -148,8 +137,7 @@ Section &Section::add_value(std::string name, std::string value)
     return *this;
 }
 
-Section &Section::add_list(std::string name, std::vector<std::string> items)
-{
+Section& Section::add_list(std::string name, std::vector<std::string> items) {
     Entry e;
     e.kind = Entry::Kind::list;
     e.name = std::move(name);
@@ -158,8 +146,7 @@ Section &Section::add_list(std::string name, std::vector<std::string> items)
     return *this;
 }
 
-Section &Section::add_section(std::string name)
-{
+Section& Section::add_section(std::string name) {
     Entry e;
     e.kind = Entry::Kind::section;
     e.name = std::move(name);
@@ -167,28 +154,27 @@ Section &Section::add_section(std::string name)
     return entries.back().section;
 }
 
-bool Section::operator==(const Section &other) const { return entries == other.entries; }
+bool Section::operator==(const Section& other) const {
+    return entries == other.entries;
+}
 
-bool is_named(PacketType type)
-{
+bool is_named(PacketType type) {
     return type == PacketType::cmd_request || type == PacketType::event_register ||
            type == PacketType::event_unregister || type == PacketType::event;
 }
 
-bool has_message(PacketType type)
-{
+bool has_message(PacketType type) {
     return type == PacketType::cmd_request || type == PacketType::cmd_response ||
            type == PacketType::event;
 }
 
-ike::Result<Message> decode_message(ike::ByteView bytes)
-{
+ike::Result<Message> decode_message(ike::ByteView bytes) {
     Reader in(bytes);
     Message root;
     // Open sections, innermost last; pointers stay valid because only the innermost
     // section's entries grow.
-    std::vector<Section *> open{&root};
-    Section::Entry *list = nullptr;
+    std::vector<Section*> open{&root};
+    Section::Entry* list = nullptr;
 
     while (!in.done()) {
         const auto type = static_cast<ElementType>(*in.byte());
@@ -254,16 +240,14 @@ ike::Result<Message> decode_message(ike::ByteView bytes)
     return root;
 }
 
-ike::Result<ike::Bytes> encode_message(const Message &message)
-{
+ike::Result<ike::Bytes> encode_message(const Message& message) {
     Writer out;
     if (auto st = out.section(message); !st)
         return st.error();
     return out.take();
 }
 
-ike::Result<Packet> decode_packet(ike::ByteView segment)
-{
+ike::Result<Packet> decode_packet(ike::ByteView segment) {
     if (segment.size() > max_segment_size)
         return ike::Error{"vici: segment larger than 512 KiB"};
     Reader in(segment);
@@ -291,8 +275,7 @@ ike::Result<Packet> decode_packet(ike::ByteView segment)
     return packet;
 }
 
-ike::Result<ike::Bytes> encode_packet(const Packet &packet)
-{
+ike::Result<ike::Bytes> encode_packet(const Packet& packet) {
     Writer out;
     (void)out.byte(static_cast<uint8_t>(packet.type));
     if (is_named(packet.type))

@@ -18,15 +18,15 @@ struct Section {
     struct Entry;
     std::vector<Entry> entries;
 
-    const std::string *value(std::string_view name) const;
-    const std::vector<std::string> *list(std::string_view name) const;
-    const Section *section(std::string_view name) const;
+    const std::string* value(std::string_view name) const;
+    const std::vector<std::string>* list(std::string_view name) const;
+    const Section* section(std::string_view name) const;
 
-    Section &add_value(std::string name, std::string value);
-    Section &add_list(std::string name, std::vector<std::string> items);
-    Section &add_section(std::string name); // returns the new, empty section
+    Section& add_value(std::string name, std::string value);
+    Section& add_list(std::string name, std::vector<std::string> items);
+    Section& add_section(std::string name); // returns the new, empty section
 
-    bool operator==(const Section &) const;
+    bool operator==(const Section&) const;
 };
 
 struct Section::Entry {
@@ -37,7 +37,7 @@ struct Section::Entry {
     std::vector<std::string> items; // Kind::list
     Section section;                // Kind::section
 
-    bool operator==(const Entry &) const = default;
+    bool operator==(const Entry&) const = default;
 };
 
 using Message = Section;
@@ -68,7 +68,7 @@ struct Packet {
     std::string name; // only for the named types: cmd_request, event_(un)register, event
     Message message;  // only for cmd_request, cmd_response and event
 
-    bool operator==(const Packet &) const = default;
+    bool operator==(const Packet&) const = default;
 };
 
 // The transport limit on one segment (the packet without its 4-byte length header).
@@ -83,10 +83,10 @@ bool has_message(PacketType type);
 // every length inside the buffer) before returning it.
 ike::Result<Message> decode_message(ike::ByteView bytes);
 // Fails when a name exceeds 255 bytes or a value 65535 bytes.
-ike::Result<ike::Bytes> encode_message(const Message &message);
+ike::Result<ike::Bytes> encode_message(const Message& message);
 
 // A packet as carried in one transport segment (without the length header).
 ike::Result<Packet> decode_packet(ike::ByteView segment);
-ike::Result<ike::Bytes> encode_packet(const Packet &packet);
+ike::Result<ike::Bytes> encode_packet(const Packet& packet);
 
 } // namespace spirecovery::vici

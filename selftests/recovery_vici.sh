@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Issue 5: spirecoveryd asks B's own strongSwan to initiate (vici backend).
+#   start-vici    A with start_action = start (no trap) recovers: one exchange from B's charon
+#                 removes A's stale SAs (INITIAL_CONTACT) and installs fresh ones on both sides
+#   start-native  the same A with the native backend is left without any SA: documented
+#                 limitation, asserted so that it stays documented
+#   trap-vici     A with trap policies, vici backend
+#   fallback      vici socket absent: the daemon says so and falls back to native
+# Runs in the VM: selftests/vm/run-vm.sh -k KVER -- selftests/recovery_vici.sh [VARIANT...]
+# Logs: build/recovery/vici-VARIANT/.
+cd "$(dirname "$0")/.." || exit 1
+source selftests/recovery/lib.sh
+source selftests/recovery/checks.sh
+
+modprobe spirecovery || { echo "not ok 1 modprobe spirecovery"; exit 1; }
+
+variants=("$@")
+[ $# -gt 0 ] || variants=(start-vici start-native trap-vici fallback)
+for variant in "${variants[@]}"; do
+	REC_LOG_NAME=vici-$variant
+	note "=== $variant"
+	case $variant in
+	start-vici | start-native) start=start ;;
+	trap-vici | fallback) start=trap ;;
+	*) echo "unknown variant $variant" >&2; exit 1 ;;
+	esac
+	if ! rec_setup 4 no "$start"; then
+		tap_check "$variant: strongSwan A and B start" false
+		rec_cleanup
+		continue
+	fi
+	case $variant in
+	*-vici) rec_daemon_config "vici-socket = $REC_DIR/B/run/charon.vici" "backends = vici" ;;
+	start-native) rec_daemon_config "recovery-wait = 10" "backends = native" ;;
+	fallback) rec_daemon_config "vici-socket = $REC_DIR/B/run/absent.vici" "backends = vici native" ;;
+	esac
+	tap_check "$variant: spirecoveryd starts" rec_daemon_start
+	rec_module_enable 1
+	check_tunnel_up "$variant"
+	check_spoof_ignored "$variant"
+	check_black_hole "$variant"
+
+	case $variant in
+	start-native)
+		rec_module_enable 1
+		tap_check "$variant: native exchange succeeded (A dropped its stale SAs)" \
+			wait_until 60 rec_daemon_log_has "recovery done \(native\)"
+		tap_check "$variant: A is left without SAs: nothing makes it re-key (limitation)" \
+			wait_until 10 no_states "$REC_NS_A"
+		tap_check "$variant: traffic does not recover by itself" \
+			eval '[ "$(rec_ping 5)" = 0 ]'
+		tap_check "$variant: the daemon says no inbound SA came back" \
+			wait_until 20 rec_daemon_log_has "no inbound SA from it appeared"
+		;;
+	fallback)
+		check_recovery "$variant" native
+		tap_check "$variant: vici unavailability logged with the fallback" \
+			rec_daemon_log_has "backend vici unavailable: vici: connect to .*absent.vici.*falling back to native"
+		check_stale_sas_gone "$variant"
+		;;
+	*)
+		check_recovery "$variant" vici
+		tap_check "$variant: charon's log for the initiate relayed" \
+			rec_daemon_log_has "charon: .*established"
+		check_stale_sas_gone "$variant"
+		tap_check "$variant: A holds fresh SAs" eval '[ -n "$(spis "$REC_NS_A")" ]'
+		;;
+	esac
+	rec_cleanup
+done
+tap_done
