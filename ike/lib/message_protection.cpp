@@ -9,8 +9,7 @@ namespace spirecovery::ike {
 
 namespace {
 
-constexpr std::size_t gcm_salt_size = 4;
-constexpr std::size_t gcm_iv_size = 8;
+constexpr std::size_t gcm_iv_size = 8; // RFC 5282 3.1
 
 } // namespace
 

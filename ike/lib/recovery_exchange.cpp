@@ -310,7 +310,7 @@ private:
     }
 
     void log(LogLevel level, std::string text) {
-        actions_.emplace_back(std::in_place_type<Log>, level, std::move(text));
+        actions_.emplace_back(std::in_place_type<Log>, Log{level, std::move(text)});
     }
 
     void drop(const std::string& why) {
@@ -322,7 +322,7 @@ private:
         dh_.reset();
         log(succeeded ? LogLevel::info : LogLevel::error,
             std::string(succeeded ? "recovery succeeded: " : "recovery failed: ") + reason);
-        actions_.emplace_back(std::in_place_type<Done>, succeeded, std::move(reason));
+        actions_.emplace_back(std::in_place_type<Done>, Done{succeeded, std::move(reason)});
     }
 
     // Once the peer has authenticated us, INITIAL_CONTACT has done its work: later silence
@@ -342,12 +342,12 @@ private:
 
     void arm_timer() {
         actions_.emplace_back(std::in_place_type<ArmTimer>,
-                              std::min(request_.deadline, overall_deadline_));
+                              ArmTimer{std::min(request_.deadline, overall_deadline_)});
     }
 
     void transmit() {
         const Endpoint peer = peer_endpoint();
-        actions_.emplace_back(std::in_place_type<Send>, request_.message, peer.port, nat_t_);
+        actions_.emplace_back(std::in_place_type<Send>, Send{request_.message, peer.port, nat_t_});
         arm_timer();
     }
 
