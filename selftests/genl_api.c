@@ -169,7 +169,8 @@ static int kernel_has_mcast_cap(void)
 
 	if (uname(&u))
 		return -1;
-	snprintf(path, sizeof(path), "/lib/modules/%s/build/include/net/genetlink.h", u.release);
+	/* Debian keeps the kernel's own headers in the -common package ("source"). */
+	snprintf(path, sizeof(path), "/lib/modules/%s/source/include/net/genetlink.h", u.release);
 	f = fopen(path, "r");
 	if (!f)
 		return -1;
