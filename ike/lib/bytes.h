@@ -5,7 +5,10 @@
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include <openssl/crypto.h>
@@ -50,5 +53,10 @@ inline Bytes concat(std::initializer_list<ByteView> parts) {
         out.insert(out.end(), part.begin(), part.end());
     return out;
 }
+
+// Lower-case hex, for logs.
+std::string to_hex(ByteView bytes);
+// Even number of hex digits, either case; nothing on anything else.
+std::optional<Bytes> parse_hex(std::string_view hex);
 
 } // namespace spirecovery::ike

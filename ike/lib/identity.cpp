@@ -10,29 +10,6 @@ namespace spirecovery::ike {
 
 namespace {
 
-std::optional<Bytes> parse_hex(std::string_view hex) {
-    auto nibble = [](char c) -> int {
-        if (c >= '0' && c <= '9')
-            return c - '0';
-        if (c >= 'a' && c <= 'f')
-            return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-            return c - 'A' + 10;
-        return -1;
-    };
-    if (hex.empty() || hex.size() % 2 != 0)
-        return std::nullopt;
-    Bytes out;
-    for (std::size_t i = 0; i < hex.size(); i += 2) {
-        const int high = nibble(hex[i]);
-        const int low = nibble(hex[i + 1]);
-        if (high < 0 || low < 0)
-            return std::nullopt;
-        out.push_back(static_cast<std::uint8_t>(high << 4 | low));
-    }
-    return out;
-}
-
 Bytes text_bytes(std::string_view text) {
     return Bytes(text.begin(), text.end());
 }
@@ -45,7 +22,7 @@ Result<Identity> text_identity(IdType type, std::string_view text, std::string_v
 
 Result<Identity> key_id_identity(std::string_view hex, std::string_view original) {
     auto bytes = parse_hex(hex);
-    if (!bytes)
+    if (!bytes || bytes->empty())
         return Error{"key id \"" + std::string(original) +
                      "\" is not an even number of hex digits"};
     return Identity{IdType::key_id, std::move(*bytes)};
@@ -132,13 +109,7 @@ std::string Identity::to_string() const {
     default:
         break;
     }
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string hex = type == IdType::key_id ? "@#" : "id" + std::to_string(int(type)) + ":#";
-    for (std::uint8_t byte : data) {
-        hex += digits[byte >> 4];
-        hex += digits[byte & 0x0f];
-    }
-    return hex;
+    return (type == IdType::key_id ? "@#" : "id" + std::to_string(int(type)) + ":#") + to_hex(data);
 }
 
 } // namespace spirecovery::ike

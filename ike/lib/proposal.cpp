@@ -121,10 +121,26 @@ Status IkeProposal::validate() const {
         return Error{"no DH group"};
     const bool aead = encryption.front().is_aead();
     for (const EncryptionAlgorithm& algorithm : encryption) {
+        if (algorithm.id != EncryptionId::aes_cbc && algorithm.id != EncryptionId::aes_gcm_16)
+            return Error{"unsupported cipher " + ike::to_string(algorithm.id)};
         if (algorithm.is_aead() != aead)
             return Error{"AEAD and non-AEAD ciphers in one proposal"};
         if (algorithm.key_bits != 128 && algorithm.key_bits != 256)
             return Error{"unsupported key length " + std::to_string(algorithm.key_bits)};
+    }
+    for (PrfId id : prf) {
+        if (id != PrfId::hmac_sha2_256 && id != PrfId::hmac_sha2_384 && id != PrfId::hmac_sha2_512)
+            return Error{"unsupported PRF " + ike::to_string(id)};
+    }
+    for (IntegrityId id : integrity) {
+        if (id != IntegrityId::hmac_sha2_256_128 && id != IntegrityId::hmac_sha2_384_192 &&
+            id != IntegrityId::hmac_sha2_512_256)
+            return Error{"unsupported integrity algorithm " + ike::to_string(id)};
+    }
+    for (DhGroup group : dh_groups) {
+        if (group != DhGroup::curve25519 && group != DhGroup::ecp_256 &&
+            group != DhGroup::modp_2048)
+            return Error{"unsupported DH group " + ike::to_string(group)};
     }
     if (aead && !integrity.empty())
         return Error{"integrity algorithm with an AEAD cipher"};

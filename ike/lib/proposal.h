@@ -35,6 +35,7 @@ struct IkeProposal {
     // Supported: aes128 aes256 aes128gcm16 aes256gcm16 (aes128gcm/aes256gcm), sha256 sha384
     // sha512, prfsha256 prfsha384 prfsha512, x25519 (curve25519) ecp256 modp2048.
     static Result<IkeProposal> parse(std::string_view text);
+    // Complete, consistent, and only algorithms this library implements.
     Status validate() const;
     std::string to_string() const;
 

@@ -29,16 +29,6 @@ constexpr std::uint32_t auth_message_id = 1;
 constexpr std::uint32_t invalid_spi_message_id = 2;
 constexpr std::uint32_t delete_message_id = 3;
 
-std::string hex(ByteView bytes) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    for (std::uint8_t byte : bytes) {
-        out += digits[byte >> 4];
-        out += digits[byte & 0x0f];
-    }
-    return out;
-}
-
 std::string spi_text(std::uint32_t spi) {
     char text[16];
     std::snprintf(text, sizeof(text), "0x%08x", spi);
@@ -62,13 +52,11 @@ bool offers_group(const std::vector<IkeProposal>& proposals, DhGroup group) {
     });
 }
 
-bool is_supported_group(DhGroup group) {
-    return group == DhGroup::curve25519 || group == DhGroup::ecp_256 || group == DhGroup::modp_2048;
-}
-
 Status validate_config(const RecoveryConfig& config) {
     if (config.proposals.empty())
         return Error{"no IKE proposals configured"};
+    if (config.proposals.size() > 255) // Proposal Num is one octet
+        return Error{"more than 255 IKE proposals"};
     for (const IkeProposal& proposal : config.proposals) {
         if (Status status = proposal.validate(); !status)
             return Error{"proposal " + proposal.to_string() + ": " + status.error().message};
@@ -370,9 +358,9 @@ private:
         if (header.initiator)
             return Error{"response carries the Initiator flag"};
         if (header.spi_initiator != spi_i_)
-            return Error{"unknown initiator SPI " + hex(header.spi_initiator)};
+            return Error{"unknown initiator SPI " + to_hex(header.spi_initiator)};
         if (phase_ != Phase::sa_init && header.spi_responder != spi_r_)
-            return Error{"unknown responder SPI " + hex(header.spi_responder)};
+            return Error{"unknown responder SPI " + to_hex(header.spi_responder)};
         if (header.message_id != request_.message_id)
             return Error{"message ID " + std::to_string(header.message_id) +
                          " (duplicate or late)"};
@@ -406,7 +394,7 @@ private:
                                          nat_detection_hash(spi_i_, zero_spi, peer_endpoint())});
         sa_init_request_ = encode_message(request);
         log(LogLevel::info, "sending IKE_SA_INIT to " + peer_endpoint().to_string() +
-                                (nat_t_ ? " (non-ESP marker)" : "") + ", SPIi " + hex(spi_i_) +
+                                (nat_t_ ? " (non-ESP marker)" : "") + ", SPIi " + to_hex(spi_i_) +
                                 ", KE " + to_string(ke_group_) +
                                 (cookie_.empty() ? "" : ", with cookie"));
         send_request("IKE_SA_INIT", ExchangeType::ike_sa_init, sa_init_message_id, sa_init_request_,
@@ -488,7 +476,7 @@ private:
         sk_pr_ = keys.sk_pr;
 
         const bool childless = find_notify(payloads, NotifyType::childless_ikev2_supported);
-        log(LogLevel::info, "IKE_SA_INIT done: SPIr " + hex(spi_r_) + ", " + suite_.to_string() +
+        log(LogLevel::info, "IKE_SA_INIT done: SPIr " + to_hex(spi_r_) + ", " + suite_.to_string() +
                                 ", " + detect_nat(payloads) +
                                 (childless ? ", peer supports childless IKE SAs" : ""));
         if (!childless) {
@@ -528,7 +516,7 @@ private:
             drop("INVALID_KE_PAYLOAD asks for the group we sent (late duplicate)");
             return;
         }
-        if (!offers_group(config_.proposals, wanted) || !is_supported_group(wanted)) {
+        if (!offers_group(config_.proposals, wanted)) {
             finish(false, "peer requires DH group " + to_string(wanted) + ", not configured");
             return;
         }

@@ -12,7 +12,6 @@ namespace {
 
 using test::from_hex;
 using test::text;
-using test::to_hex;
 
 Payload round_trip(const Payload& payload) {
     wire::Writer chain;

@@ -94,6 +94,19 @@ TEST(Proposal, RejectsIncompleteOrMixed) {
         EXPECT_FALSE(IkeProposal::parse(bad)) << bad;
 }
 
+TEST(Proposal, ValidateRejectsAlgorithmsWeDoNotImplement) {
+    IkeProposal proposal = IkeProposal::parse("aes128-sha256-ecp256").value();
+    ASSERT_TRUE(proposal.validate());
+    proposal.dh_groups.push_back(DhGroup(2)); // MODP-1024
+    EXPECT_FALSE(proposal.validate());
+    proposal = IkeProposal::parse("aes128-sha256-ecp256").value();
+    proposal.encryption.push_back({EncryptionId(3), 192}); // 3DES
+    EXPECT_FALSE(proposal.validate());
+    proposal = IkeProposal::parse("aes128-sha256-ecp256").value();
+    proposal.prf.push_back(PrfId(2)); // HMAC-SHA1
+    EXPECT_FALSE(proposal.validate());
+}
+
 TEST(Proposal, KeySizes) {
     EXPECT_EQ(encryption_key_size({EncryptionId::aes_gcm_16, 256}), 36u); // with salt
     EXPECT_EQ(encryption_key_size({EncryptionId::aes_cbc, 128}), 16u);

@@ -10,7 +10,6 @@ namespace {
 
 using test::from_hex;
 using test::text;
-using test::to_hex;
 
 // RFC 4231 4.3 (test case 2) and 4.7 (test case 6, key longer than the block size).
 TEST(Hmac, Rfc4231TestCase2) {

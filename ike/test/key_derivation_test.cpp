@@ -12,7 +12,6 @@ namespace {
 
 using test::from_hex;
 using test::text;
-using test::to_hex;
 
 Bytes range(std::uint8_t first, std::uint8_t end) {
     Bytes out;

@@ -3,7 +3,6 @@
 
 #include <cstdint>
 #include <span>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -12,32 +11,9 @@
 
 namespace spirecovery::ike::test {
 
+// Test vectors are written in hex; a typo in one is a test bug, so throw.
 inline Bytes from_hex(std::string_view hex) {
-    auto nibble = [](char c) -> std::uint8_t {
-        if (c >= '0' && c <= '9')
-            return static_cast<std::uint8_t>(c - '0');
-        if (c >= 'a' && c <= 'f')
-            return static_cast<std::uint8_t>(c - 'a' + 10);
-        if (c >= 'A' && c <= 'F')
-            return static_cast<std::uint8_t>(c - 'A' + 10);
-        throw std::invalid_argument("bad hex digit");
-    };
-    if (hex.size() % 2)
-        throw std::invalid_argument("odd hex length");
-    Bytes out;
-    for (std::size_t i = 0; i < hex.size(); i += 2)
-        out.push_back(static_cast<std::uint8_t>(nibble(hex[i]) << 4 | nibble(hex[i + 1])));
-    return out;
-}
-
-inline std::string to_hex(ByteView bytes) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    for (std::uint8_t byte : bytes) {
-        out += digits[byte >> 4];
-        out += digits[byte & 0x0f];
-    }
-    return out;
+    return parse_hex(hex).value();
 }
 
 inline Bytes text(std::string_view s) {
