@@ -73,6 +73,8 @@ write_peer() {
 	charon {
 		load = random nonce openssl kdf pem pkcs1 x509 pubkey kernel-netlink socket-default vici
 		install_routes = no
+		# one half-open IKE SA is enough to demand a COOKIE (RFC 7296 2.6), see the last test
+		cookie_threshold = 1
 		filelog {
 			log {
 				path = $dir/charon.log
@@ -208,7 +210,23 @@ mark_a_log
 check "recovery over port 4500 with non-ESP marker" run_driver nat_t.log --nat-t
 check "A: received it on port 4500" a_logged "received packet: from $ADDR_B\[[0-9]+\] to $ADDR_A\[4500\]"
 
-# --- 5. Failures end cleanly ---
+# --- 5. A real NAT (port translation on B's way out): detected, moves to 4500 ---
+ip netns exec "$NS_B" nft -f - <<NFT
+table ip spirecovery_nat {
+	chain postrouting {
+		type nat hook postrouting priority srcnat; policy accept;
+		udp dport { 500, 4500 } snat to $ADDR_B:40000-40999
+	}
+}
+NFT
+mark_a_log
+check "recovery through a NAT" run_driver nat.log
+check "driver detected the NAT and moved to port 4500" grep -q "we are behind a NAT, switching to port 4500" "$WORK/nat.log"
+check "A: detected the NAT too" a_logged "remote host is behind NAT"
+check "A: IKE_AUTH arrived on 4500 through the NAT" a_logged "received packet: from $ADDR_B\[40[0-9]{3}\] to $ADDR_A\[4500\]"
+ip netns exec "$NS_B" nft delete table ip spirecovery_nat
+
+# --- 6. Failures end cleanly ---
 mark_a_log
 check "wrong PSK fails" sh -c "! PSK_VALUE=wrong ip netns exec '$NS_B' '$DRIVER' --local $ADDR_B --remote $ADDR_A --id b.example --psk-env PSK_VALUE --spi $STALE_SPI >'$WORK/wrong_psk.log' 2>&1"
 check "wrong PSK: AUTHENTICATION_FAILED reported" grep -q "peer rejected IKE_AUTH with AUTHENTICATION_FAILED" "$WORK/wrong_psk.log"
@@ -217,6 +235,15 @@ check "unacceptable proposal fails" sh -c "! PSK_VALUE='$PSK' ip netns exec '$NS
 check "unacceptable proposal: NO_PROPOSAL_CHOSEN reported" grep -q "NO_PROPOSAL_CHOSEN" "$WORK/no_proposal.log"
 mark_a_log
 check "wrong expected responder identity fails" sh -c "! PSK_VALUE='$PSK' ip netns exec '$NS_B' '$DRIVER' --local $ADDR_B --remote $ADDR_A --id b.example --remote-id c.example --psk-env PSK_VALUE --spi $STALE_SPI >'$WORK/wrong_idr.log' 2>&1"
+
+# --- 7. COOKIE: a half-open IKE SA at A makes it demand cookies ---
+mark_a_log
+PSK_VALUE=$PSK ip netns exec "$NS_B" "$DRIVER" --local $ADDR_B --remote $ADDR_A --id b.example \
+	--psk-env PSK_VALUE --spi $STALE_SPI --abandon >"$WORK/abandon.log" 2>&1
+sleep 0.5
+check "recovery succeeds after a COOKIE challenge" run_driver cookie.log
+check "A demanded a COOKIE and got it back" a_logged "generating IKE_SA_INIT response 0 \[ N\(COOKIE\) \]"
+check "driver retried with the cookie" grep -q "peer requested a COOKIE" "$WORK/cookie.log"
 
 echo "1..$test_number"
 [ "$failures" = 0 ]

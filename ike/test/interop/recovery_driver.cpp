@@ -2,7 +2,9 @@
 // Not the daemon: no events, no configuration files, one exchange, exit status = outcome.
 //
 //   recovery_driver --local ADDR --remote ADDR --id ID [--remote-id ID] --psk-env VAR
-//                   --spi HEX [--proposal P]... [--remote-port N] [--nat-t]
+//                   --spi HEX [--proposal P]... [--remote-port N] [--nat-t] [--abandon]
+// --abandon sends IKE_SA_INIT and exits, leaving a half-open IKE SA at the peer (to make a
+// strongSwan with a low cookie_threshold demand a COOKIE from the next initiator).
 #include <arpa/inet.h>
 #include <chrono>
 #include <cstdio>
@@ -26,7 +28,8 @@ namespace {
     std::fprintf(stderr,
                  "recovery_driver: %s\n"
                  "usage: recovery_driver --local ADDR --remote ADDR --id ID [--remote-id ID]\n"
-                 "       --psk-env VAR --spi HEX [--proposal P]... [--remote-port N] [--nat-t]\n",
+                 "       --psk-env VAR --spi HEX [--proposal P]... [--remote-port N] [--nat-t]\n"
+                 "       [--abandon]\n",
                  why.c_str());
     std::exit(2);
 }
@@ -83,11 +86,16 @@ int main(int argc, char** argv) {
     RecoveryConfig config;
     const char* psk_variable = nullptr;
     bool have_local = false, have_remote = false, have_id = false, have_spi = false;
+    bool abandon = false;
     config.remote.port = ike_port;
     for (int i = 1; i < argc; ++i) {
         const std::string_view option = argv[i];
         if (option == "--nat-t") {
             config.start_with_nat_t = true;
+            continue;
+        }
+        if (option == "--abandon") {
+            abandon = true;
             continue;
         }
         if (i + 1 >= argc)
@@ -174,7 +182,7 @@ int main(int argc, char** argv) {
         }
         std::fflush(stdout);
         pending.clear();
-        if (done)
+        if (done || abandon)
             break;
         const auto wait = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
         pollfd poller{fd, POLLIN, 0};
