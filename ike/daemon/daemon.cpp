@@ -87,7 +87,6 @@ Daemon::Daemon(const DaemonConfig& config, Logger& log)
     job_done_fd_.reset(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
     if (!signal_fd_ || !job_done_fd_)
         throw std::runtime_error(cat("signalfd/eventfd: ", std::strerror(errno)));
-    status_.write();
 }
 
 Daemon::~Daemon() {

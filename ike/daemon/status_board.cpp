@@ -36,6 +36,7 @@ StatusBoard::StatusBoard(const DaemonConfig& config, std::string path, Logger& l
         if (!peer.enabled)
             s.result = "disabled in the configuration";
     }
+    write_locked();
 }
 
 void StatusBoard::event(const PeerConfig& peer, const std::string& description) {
@@ -82,11 +83,6 @@ std::string StatusBoard::render_locked() const {
         line("time to recover", s.time_to_recover_ms ? cat(*s.time_to_recover_ms, " ms") : "");
     }
     return out;
-}
-
-void StatusBoard::write() {
-    std::lock_guard lock(mutex_);
-    write_locked();
 }
 
 void StatusBoard::write_locked() {

@@ -24,8 +24,8 @@ public:
         std::optional<uint64_t> time_to_recover_ms;
     };
 
-    // Every update rewrites the file at `path` (empty: memory only); a failure to write is
-    // logged once.
+    // Writes the file at `path` (empty: memory only) now and after every update; a failure
+    // to write is logged once.
     StatusBoard(const DaemonConfig& config, std::string path, Logger& log);
 
     void event(const PeerConfig& peer, const std::string& description);
@@ -34,10 +34,9 @@ public:
                 std::optional<uint64_t> time_to_recover_ms = std::nullopt);
 
     std::string render() const;
-    // Writes the state file atomically (temporary file + rename).
-    void write();
 
 private:
+    // Writes the state file atomically (temporary file + rename).
     void write_locked();
     std::string render_locked() const;
 

@@ -25,7 +25,7 @@ fail() { echo "${red}demo failed: $*${off}"; exit 1; }
 ping_show() { # COUNT
 	local i ok=0
 	for i in $(seq "$1"); do
-		if in_a ping -n -c 1 -W 1 "$REC_B" >/dev/null 2>&1; then
+		if in_a ping -n -c 1 -W 1 -I "$REC_IN_A" "$REC_IN_B" >/dev/null 2>&1; then
 			echo "    $(stamp)  ping A -> B  ${green}reply${off}"
 			ok=$((ok + 1))
 		else
@@ -45,7 +45,8 @@ rec_daemon_start || fail "spirecoveryd did not start"
 ctl=$REC_BUILD/tools/spirecoveryctl
 (in_b "$ctl" monitor >"$REC_DIR/monitor.log" 2>&1 &)
 rec_module_enable 1
-echo "    A $REC_A <-> B $REC_B; on B: the spirecovery module (enabled) and spirecoveryd ($backend backend)"
+echo "    A $REC_A <-> B $REC_B, tunnel $REC_IN_A <-> $REC_IN_B"
+echo "    on B: the spirecovery module (enabled) and spirecoveryd ($backend backend)"
 wait_until 30 rec_ping_ok || fail "the tunnel did not come up"
 mark "tunnel up"
 ping_show 3
@@ -70,7 +71,7 @@ echo "    silently, until A re-keys (an hour with strongSwan's defaults)."
 
 say "4. spirecovery on: the next dropped packet is an event"
 # A keeps pinging (5/s) in the background: its next ESP packet is the trigger.
-in_a ping -D -n -i 0.2 -W 1 "$REC_B" >"$REC_DIR/ping.log" 2>&1 &
+in_a ping -D -n -i 0.2 -W 1 -I "$REC_IN_A" "$REC_IN_B" >"$REC_DIR/ping.log" 2>&1 &
 pinger=$!
 T_ENABLE=$(now_ms)
 rec_module_enable 1

@@ -137,7 +137,7 @@ rec_write_charon_conf() { # NODE
 	EOC
 }
 
-# rec_write_swanctl NODE LOCAL REMOTE LOCAL_ID REMOTE_ID START_ACTION
+# rec_write_swanctl NODE LOCAL REMOTE LOCAL_ID REMOTE_ID START_ACTION LOCAL_TS REMOTE_TS
 rec_write_swanctl() {
 	cat >"$REC_DIR/$1/swanctl/swanctl.conf" <<-EOC
 	connections {
@@ -158,6 +158,8 @@ rec_write_swanctl() {
 			children {
 				net {
 					esp_proposals = aes256gcm16
+					local_ts = $7
+					remote_ts = $8
 					start_action = $6
 					mode = tunnel
 				}
@@ -213,6 +215,7 @@ rec_reboot_b() {
 
 # rec_setup FAMILY ENCAP A_START_ACTION
 rec_setup() {
+	local plen hlen
 	REC_FAMILY=$1 REC_ENCAP=$2 REC_A_START=$3
 	REC_DIR=$(mktemp -d /tmp/spirecovery-rec.XXXXXX)
 	trap rec_cleanup EXIT
@@ -224,29 +227,37 @@ rec_setup() {
 	ip link add rec-a type veth peer name rec-b || return 1
 	ip link set rec-a netns "$REC_NS_A"
 	ip link set rec-b netns "$REC_NS_B"
+	# Outer addresses carry IKE and ESP; the tunnel protects inner host addresses on lo, so
+	# that neighbour discovery between the outer ones stays outside the policies.
 	if [ "$REC_FAMILY" = 6 ]; then
-		REC_A=2001:db8::a REC_B=2001:db8::b
-		ip -n "$REC_NS_A" addr add "$REC_A/64" dev rec-a nodad
-		ip -n "$REC_NS_B" addr add "$REC_B/64" dev rec-b nodad
+		REC_A=2001:db8::a REC_B=2001:db8::b REC_IN_A=fd00:a::1 REC_IN_B=fd00:b::1 plen=64 hlen=128
+		ip -n "$REC_NS_A" addr add "$REC_A/$plen" dev rec-a nodad
+		ip -n "$REC_NS_B" addr add "$REC_B/$plen" dev rec-b nodad
 	else
-		REC_A=192.0.2.1 REC_B=192.0.2.2
-		ip -n "$REC_NS_A" addr add "$REC_A/24" dev rec-a
-		ip -n "$REC_NS_B" addr add "$REC_B/24" dev rec-b
+		REC_A=192.0.2.1 REC_B=192.0.2.2 REC_IN_A=10.0.1.1 REC_IN_B=10.0.2.1 plen=24 hlen=32
+		ip -n "$REC_NS_A" addr add "$REC_A/$plen" dev rec-a
+		ip -n "$REC_NS_B" addr add "$REC_B/$plen" dev rec-b
 	fi
+	ip -n "$REC_NS_A" addr add "$REC_IN_A/$hlen" dev lo
+	ip -n "$REC_NS_B" addr add "$REC_IN_B/$hlen" dev lo
 	ip -n "$REC_NS_A" link set rec-a up
 	ip -n "$REC_NS_B" link set rec-b up
+	ip -n "$REC_NS_A" route add "$REC_IN_B/$hlen" via "$REC_B" src "$REC_IN_A"
+	ip -n "$REC_NS_B" route add "$REC_IN_A/$hlen" via "$REC_A" src "$REC_IN_B"
 
 	rec_write_charon_conf A
 	rec_write_charon_conf B
-	rec_write_swanctl A "$REC_A" "$REC_B" a.example b.example "$REC_A_START"
+	rec_write_swanctl A "$REC_A" "$REC_B" a.example b.example "$REC_A_START" \
+		"$REC_IN_A/$hlen" "$REC_IN_B/$hlen"
 	# B, the appliance, always comes back with trap policies.
-	rec_write_swanctl B "$REC_B" "$REC_A" b.example a.example trap
+	rec_write_swanctl B "$REC_B" "$REC_A" b.example a.example trap \
+		"$REC_IN_B/$hlen" "$REC_IN_A/$hlen"
 	rec_charon_start A && rec_charon_start B
 }
 
-# rec_ping COUNT [INTERVAL]: ICMP A -> B, prints the number of replies.
+# rec_ping COUNT [INTERVAL]: ICMP A -> B through the tunnel, prints the number of replies.
 rec_ping() {
-	in_a ping -n -q -c "$1" -i "${2:-0.2}" -W 1 "$REC_B" 2>/dev/null |
+	in_a ping -n -q -c "$1" -i "${2:-0.2}" -W 1 -I "$REC_IN_A" "$REC_IN_B" 2>/dev/null |
 		awk '/packets transmitted/ { print $4 }'
 }
 
@@ -258,7 +269,7 @@ rec_ping_until_reply() {
 	start=$(now_ms)
 	deadline=$((start + $1 * 1000))
 	while [ "$(now_ms)" -lt "$deadline" ]; do
-		if in_a ping -n -q -c 1 -W 1 "$REC_B" >/dev/null 2>&1; then
+		if in_a ping -n -q -c 1 -W 1 -I "$REC_IN_A" "$REC_IN_B" >/dev/null 2>&1; then
 			echo $(($(now_ms) - start))
 			return 0
 		fi
