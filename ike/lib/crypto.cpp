@@ -239,10 +239,6 @@ void SystemRandom::fill(std::span<std::uint8_t> out) {
         throw CryptoError("RAND_bytes");
 }
 
-std::size_t hash_size(Hash hash) {
-    return static_cast<std::size_t>(EVP_MD_get_size(message_digest(hash)));
-}
-
 Bytes digest(Hash hash, ByteView data) {
     Bytes out(EVP_MAX_MD_SIZE);
     unsigned int length = 0;

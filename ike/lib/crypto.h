@@ -43,7 +43,6 @@ public:
 
 enum class Hash { sha1, sha256, sha384, sha512 };
 
-std::size_t hash_size(Hash hash);
 Bytes digest(Hash hash, ByteView data);
 SecureBytes hmac(Hash hash, ByteView key, ByteView data);
 

@@ -68,6 +68,8 @@ Result<Identity> Identity::parse(std::string_view text) {
         }
     }
 
+    if (text == "%any")
+        return Error{"%any is not an identity; leave the remote identity unset to accept any"};
     if (text.find('=') != std::string_view::npos)
         return Error{"distinguished-name identities are not supported: \"" + std::string(text) +
                      "\""};

@@ -39,10 +39,6 @@ public:
         out_.at(offset) = static_cast<std::uint8_t>(value >> 8);
         out_.at(offset + 1) = static_cast<std::uint8_t>(value);
     }
-    void patch32(std::size_t offset, std::uint32_t value) {
-        patch16(offset, static_cast<std::uint16_t>(value >> 16));
-        patch16(offset + 2, static_cast<std::uint16_t>(value));
-    }
 
     const Bytes& data() const& { return out_; }
     Bytes take() { return std::move(out_); }

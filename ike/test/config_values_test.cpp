@@ -43,7 +43,7 @@ TEST(Identity, ParsesStrongSwanSyntax) {
 
 TEST(Identity, RejectsBadInput) {
     for (const char* bad : {"", "@", "@#", "@#abc", "@#zz", "ipv4:2001:db8::1", "ipv6:1.2.3.4",
-                            "CN=gateway, O=example", "fqdn:"})
+                            "CN=gateway, O=example", "fqdn:", "%any"})
         EXPECT_FALSE(Identity::parse(bad)) << bad;
 }
 
