@@ -66,20 +66,6 @@ const EVP_MD* message_digest(Hash hash) {
     return EVP_sha512();
 }
 
-const char* digest_name(Hash hash) {
-    switch (hash) {
-    case Hash::sha1:
-        return "SHA1";
-    case Hash::sha256:
-        return "SHA256";
-    case Hash::sha384:
-        return "SHA384";
-    case Hash::sha512:
-        break;
-    }
-    return "SHA512";
-}
-
 Hash prf_hash(PrfId id) {
     switch (id) {
     case PrfId::hmac_sha2_384:
@@ -252,8 +238,9 @@ Bytes digest(Hash hash, ByteView data) {
 SecureBytes hmac(Hash hash, ByteView key, ByteView data) {
     SecureBytes out(EVP_MAX_MD_SIZE);
     std::size_t length = 0;
-    if (!EVP_Q_mac(nullptr, "HMAC", nullptr, digest_name(hash), nullptr, key.data(), key.size(),
-                   data.data(), data.size(), out.data(), out.size(), &length))
+    if (!EVP_Q_mac(nullptr, "HMAC", nullptr, EVP_MD_get0_name(message_digest(hash)), nullptr,
+                   key.data(), key.size(), data.data(), data.size(), out.data(), out.size(),
+                   &length))
         throw CryptoError("HMAC");
     out.resize(length);
     return out;
