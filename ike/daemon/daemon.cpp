@@ -10,6 +10,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 
+#include "ike/daemon/addresses.hpp"
 #include "ike/daemon/exec_backend.hpp"
 #include "ike/daemon/native_backend.hpp"
 #include "ike/daemon/vici_backend.hpp"
@@ -30,39 +31,20 @@ std::string peer_prefix(const PeerConfig& peer) {
 // The source address the kernel would use towards `peer`: connect() on a UDP socket does
 // the route lookup without sending anything.
 std::optional<ike::IpAddress> route_source(const ike::IpAddress& peer) {
-    const bool v4 = peer.family() == ike::IpAddress::Family::ipv4;
-    UniqueFd fd(::socket(v4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    UniqueFd fd(::socket(address_family(peer), SOCK_DGRAM | SOCK_CLOEXEC, 0));
     if (!fd)
         return std::nullopt;
-    sockaddr_storage ss{};
-    socklen_t len;
-    const auto bytes = peer.bytes();
-    if (v4) {
-        auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
-        sin->sin_family = AF_INET;
-        sin->sin_port = htons(500);
-        std::memcpy(&sin->sin_addr, bytes.data(), 4);
-        len = sizeof(*sin);
-    } else {
-        auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
-        sin6->sin6_family = AF_INET6;
-        sin6->sin6_port = htons(500);
-        std::memcpy(&sin6->sin6_addr, bytes.data(), 16);
-        len = sizeof(*sin6);
-    }
+    sockaddr_storage ss;
+    socklen_t len = to_sockaddr({peer, ike::ike_port}, ss);
     if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&ss), len) != 0)
         return std::nullopt;
     len = sizeof(ss);
     if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&ss), &len) != 0)
         return std::nullopt;
-    if (v4) {
-        std::array<uint8_t, 4> b;
-        std::memcpy(b.data(), &reinterpret_cast<sockaddr_in*>(&ss)->sin_addr, 4);
-        return ike::IpAddress::v4(b);
-    }
-    std::array<uint8_t, 16> b;
-    std::memcpy(b.data(), &reinterpret_cast<sockaddr_in6*>(&ss)->sin6_addr, 16);
-    return ike::IpAddress::v6(b);
+    auto local = from_sockaddr(ss);
+    if (!local)
+        return std::nullopt;
+    return local->address;
 }
 
 } // namespace

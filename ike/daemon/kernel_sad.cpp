@@ -9,6 +9,7 @@
 #include <netlink/errno.h>
 #include <netlink/msg.h>
 
+#include "ike/daemon/addresses.hpp"
 #include "ike/daemon/log.hpp"
 #include "ike/daemon/netlink.hpp"
 #include "ike/daemon/sa_inventory.hpp"
@@ -23,22 +24,10 @@ struct DumpState {
 };
 
 bool same_address(const ike::IpAddress& peer, int family, const xfrm_address_t& addr) {
-    const int peer_family = peer.family() == ike::IpAddress::Family::ipv4 ? AF_INET : AF_INET6;
-    if (family != peer_family)
+    if (family != address_family(peer))
         return false;
     const auto bytes = peer.bytes();
     return std::memcmp(&addr, bytes.data(), bytes.size()) == 0;
-}
-
-ike::IpAddress to_address(int family, const xfrm_address_t& addr) {
-    if (family == AF_INET) {
-        std::array<uint8_t, 4> b;
-        std::memcpy(b.data(), &addr.a4, 4);
-        return ike::IpAddress::v4(b);
-    }
-    std::array<uint8_t, 16> b;
-    std::memcpy(b.data(), &addr.a6, 16);
-    return ike::IpAddress::v6(b);
 }
 
 int on_state(nl_msg* msg, void* arg) {
@@ -59,8 +48,8 @@ int on_state(nl_msg* msg, void* arg) {
     state->presence.inbound = from_peer;
     state->presence.description =
         cat(info.id.proto == IPPROTO_AH ? "AH" : "ESP", " SA SPI ", spi, " ",
-            to_address(info.family, info.saddr).to_string(), " -> ",
-            to_address(info.family, info.id.daddr).to_string(),
+            address_from_bytes(info.family, &info.saddr)->to_string(), " -> ",
+            address_from_bytes(info.family, &info.id.daddr)->to_string(),
             from_peer ? " (inbound)" : " (outbound)", info.id.spi ? "" : " larval");
     return NL_OK;
 }

@@ -10,6 +10,7 @@
 
 #include <netlink/attr.h>
 
+#include "ike/daemon/addresses.hpp"
 #include "ike/daemon/log.hpp"
 #include "uapi/linux/spirecovery.h"
 
@@ -64,18 +65,6 @@ const std::array<nla_policy, SPIRECOVERY_A_EVENT_MAX + 1>& policy() {
     return table;
 }
 
-ike::IpAddress address4(const nlattr* attr) {
-    std::array<uint8_t, 4> b;
-    std::memcpy(b.data(), nla_data(attr), 4); // network byte order, as on the wire
-    return ike::IpAddress::v4(b);
-}
-
-ike::IpAddress address6(const nlattr* attr) {
-    std::array<uint8_t, 16> b;
-    std::memcpy(b.data(), nla_data(attr), 16);
-    return ike::IpAddress::v6(b);
-}
-
 } // namespace
 
 std::string MissEvent::protocol_name() const {
@@ -120,14 +109,14 @@ ike::Result<MissEvent> decode_miss_event(std::span<const uint8_t> attributes) {
     case AF_INET:
         if (!tb[SPIRECOVERY_A_EVENT_SADDR4] || !tb[SPIRECOVERY_A_EVENT_DADDR4])
             return ike::Error{"IPv4 event without addresses"};
-        ev.source = address4(tb[SPIRECOVERY_A_EVENT_SADDR4]);
-        ev.destination = address4(tb[SPIRECOVERY_A_EVENT_DADDR4]);
+        ev.source = *address_from_bytes(AF_INET, nla_data(tb[SPIRECOVERY_A_EVENT_SADDR4]));
+        ev.destination = *address_from_bytes(AF_INET, nla_data(tb[SPIRECOVERY_A_EVENT_DADDR4]));
         break;
     case AF_INET6:
         if (!tb[SPIRECOVERY_A_EVENT_SADDR6] || !tb[SPIRECOVERY_A_EVENT_DADDR6])
             return ike::Error{"IPv6 event without addresses"};
-        ev.source = address6(tb[SPIRECOVERY_A_EVENT_SADDR6]);
-        ev.destination = address6(tb[SPIRECOVERY_A_EVENT_DADDR6]);
+        ev.source = *address_from_bytes(AF_INET6, nla_data(tb[SPIRECOVERY_A_EVENT_SADDR6]));
+        ev.destination = *address_from_bytes(AF_INET6, nla_data(tb[SPIRECOVERY_A_EVENT_DADDR6]));
         break;
     default:
         return ike::Error{cat("address family ",

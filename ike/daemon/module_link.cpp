@@ -12,6 +12,7 @@
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 
+#include "ike/daemon/addresses.hpp"
 #include "ike/daemon/log.hpp"
 #include "uapi/linux/spirecovery.h"
 
@@ -46,17 +47,7 @@ uint64_t get_u64(nlattr* attr) {
 } // namespace
 
 bool SourceEntry::covers(const ike::IpAddress& peer) const {
-    if (peer.family() != address.family())
-        return false;
-    const auto a = address.bytes();
-    const auto b = peer.bytes();
-    const unsigned bits = std::min<unsigned>(prefix_len, static_cast<unsigned>(a.size() * 8));
-    for (unsigned i = 0; i < bits; i++) {
-        const uint8_t mask = static_cast<uint8_t>(0x80 >> (i % 8));
-        if ((a[i / 8] & mask) != (b[i / 8] & mask))
-            return false;
-    }
-    return true;
+    return prefix_covers(address, prefix_len, peer);
 }
 
 ModuleLink::ModuleLink()
@@ -163,15 +154,11 @@ std::vector<SourceEntry> ModuleLink::sources() {
         const uint8_t family = nla_get_u8(tb[SPIRECOVERY_A_SOURCE_FAMILY]);
         if (family == AF_INET && tb[SPIRECOVERY_A_SOURCE_ADDR4] &&
             nla_len(tb[SPIRECOVERY_A_SOURCE_ADDR4]) == 4) {
-            std::array<uint8_t, 4> b;
-            std::memcpy(b.data(), nla_data(tb[SPIRECOVERY_A_SOURCE_ADDR4]), 4);
-            entry.address = ike::IpAddress::v4(b);
+            entry.address = *address_from_bytes(AF_INET, nla_data(tb[SPIRECOVERY_A_SOURCE_ADDR4]));
             entry.prefix_len = 32;
         } else if (family == AF_INET6 && tb[SPIRECOVERY_A_SOURCE_ADDR6] &&
                    nla_len(tb[SPIRECOVERY_A_SOURCE_ADDR6]) == 16) {
-            std::array<uint8_t, 16> b;
-            std::memcpy(b.data(), nla_data(tb[SPIRECOVERY_A_SOURCE_ADDR6]), 16);
-            entry.address = ike::IpAddress::v6(b);
+            entry.address = *address_from_bytes(AF_INET6, nla_data(tb[SPIRECOVERY_A_SOURCE_ADDR6]));
             entry.prefix_len = 128;
         } else {
             return NL_SKIP;

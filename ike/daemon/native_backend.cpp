@@ -9,6 +9,7 @@
 #include <set>
 #include <sys/socket.h>
 
+#include "ike/daemon/addresses.hpp"
 #include "ike/daemon/unique_fd.hpp"
 #include "ike/lib/crypto.h"
 #include "ike/lib/recovery_exchange.h"
@@ -23,39 +24,6 @@ using Verdict = BackendOutcome::Verdict;
 // How often a blocked wait looks at the stop token.
 constexpr std::chrono::milliseconds stop_poll{200};
 constexpr uint8_t non_esp_marker[4] = {0, 0, 0, 0};
-
-socklen_t to_sockaddr(const ike::Endpoint& ep, sockaddr_storage& out) {
-    std::memset(&out, 0, sizeof(out));
-    const auto bytes = ep.address.bytes();
-    if (ep.address.family() == ike::IpAddress::Family::ipv4) {
-        auto* sin = reinterpret_cast<sockaddr_in*>(&out);
-        sin->sin_family = AF_INET;
-        sin->sin_port = htons(ep.port);
-        std::memcpy(&sin->sin_addr, bytes.data(), 4);
-        return sizeof(*sin);
-    }
-    auto* sin6 = reinterpret_cast<sockaddr_in6*>(&out);
-    sin6->sin6_family = AF_INET6;
-    sin6->sin6_port = htons(ep.port);
-    std::memcpy(&sin6->sin6_addr, bytes.data(), 16);
-    return sizeof(*sin6);
-}
-
-std::optional<ike::Endpoint> from_sockaddr(const sockaddr_storage& ss) {
-    if (ss.ss_family == AF_INET) {
-        const auto* sin = reinterpret_cast<const sockaddr_in*>(&ss);
-        std::array<uint8_t, 4> b;
-        std::memcpy(b.data(), &sin->sin_addr, 4);
-        return ike::Endpoint{ike::IpAddress::v4(b), ntohs(sin->sin_port)};
-    }
-    if (ss.ss_family == AF_INET6) {
-        const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(&ss);
-        std::array<uint8_t, 16> b;
-        std::memcpy(b.data(), &sin6->sin6_addr, 16);
-        return ike::Endpoint{ike::IpAddress::v6(b), ntohs(sin6->sin6_port)};
-    }
-    return std::nullopt;
-}
 
 LogLevel to_daemon_level(ike::LogLevel level) {
     switch (level) {
@@ -74,8 +42,8 @@ LogLevel to_daemon_level(ike::LogLevel level) {
 // A UDP socket bound to the address the stale ESP was sent to, so the peer sees us at the
 // address it knows; the port is ephemeral because our IKE daemon owns 500 and 4500.
 ike::Result<std::pair<UniqueFd, ike::Endpoint>> open_socket(const ike::IpAddress& local) {
-    const int family = local.family() == ike::IpAddress::Family::ipv4 ? AF_INET : AF_INET6;
-    UniqueFd fd(::socket(family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_UDP));
+    UniqueFd fd(
+        ::socket(address_family(local), SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_UDP));
     if (!fd)
         return ike::Error{cat("socket: ", std::strerror(errno))};
     sockaddr_storage ss;

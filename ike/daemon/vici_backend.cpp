@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "ike/daemon/addresses.hpp"
 #include "ike/daemon/vici/client.hpp"
 
 namespace spirecovery {
@@ -14,19 +15,6 @@ using vici::Clock;
 
 // Per-request deadline for the short listing commands.
 constexpr std::chrono::seconds listing_timeout{5};
-
-bool in_prefix(const ike::IpAddress& net, unsigned bits, const ike::IpAddress& peer) {
-    const auto a = net.bytes();
-    const auto b = peer.bytes();
-    if (a.size() != b.size() || bits > a.size() * 8)
-        return false;
-    for (unsigned i = 0; i < bits; i++) {
-        const uint8_t mask = static_cast<uint8_t>(0x80 >> (i % 8));
-        if ((a[i / 8] & mask) != (b[i / 8] & mask))
-            return false;
-    }
-    return true;
-}
 
 bool bytes_less_equal(ike::ByteView a, ike::ByteView b) {
     return !std::lexicographical_compare(b.begin(), b.end(), a.begin(), a.end());
@@ -42,7 +30,7 @@ bool remote_addr_covers(std::string_view entry, const ike::IpAddress& peer) {
         auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), bits);
         if (!net || ec != std::errc() || end != text.data() + text.size())
             return false;
-        return in_prefix(*net, bits, peer);
+        return prefix_covers(*net, bits, peer);
     }
     if (auto dash = entry.find('-'); dash != std::string_view::npos) {
         auto from = ike::IpAddress::parse(entry.substr(0, dash));

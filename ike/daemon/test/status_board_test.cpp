@@ -11,8 +11,7 @@ using namespace spirecovery;
 
 namespace {
 
-DaemonConfig config()
-{
+DaemonConfig config() {
     std::istringstream in("[peer.a]\naddress = 192.0.2.1\nlocal-id = b\nremote-id = a\npsk = k\n"
                           "[peer.off]\naddress = 192.0.2.9\nenabled = no\nlocal-id = b\n"
                           "remote-id = a\npsk = k\n");
@@ -22,8 +21,7 @@ DaemonConfig config()
     return *r.config;
 }
 
-std::string slurp(const std::filesystem::path &path)
-{
+std::string slurp(const std::filesystem::path& path) {
     std::ifstream in(path);
     std::stringstream s;
     s << in.rdbuf();
@@ -32,14 +30,13 @@ std::string slurp(const std::filesystem::path &path)
 
 } // namespace
 
-TEST(StatusBoard, KeepsTheLastOfEachPerPeerInTheStateFile)
-{
+TEST(StatusBoard, KeepsTheLastOfEachPerPeerInTheStateFile) {
     const auto path = std::filesystem::temp_directory_path() /
                       ("spirecoveryd-status-" + std::to_string(getpid()));
     const DaemonConfig cfg = config();
     Logger log({LogLevel::error, false, false});
     StatusBoard board(cfg, path.string(), log);
-    const PeerConfig &a = cfg.peers[0];
+    const PeerConfig& a = cfg.peers[0];
 
     std::string text = slurp(path);
     EXPECT_NE(text.find("peer a (192.0.2.1)"), std::string::npos) << text;
@@ -58,8 +55,7 @@ TEST(StatusBoard, KeepsTheLastOfEachPerPeerInTheStateFile)
     std::filesystem::remove(path);
 }
 
-TEST(StatusBoard, ClockTimeFormat)
-{
+TEST(StatusBoard, ClockTimeFormat) {
     // 2001-09-09 01:46:40.123 UTC; the hour depends on the local zone, the rest does not.
     const std::string t = clock_time(1000000000123456789ull);
     EXPECT_EQ(t.size(), 23u) << t;
