@@ -194,7 +194,10 @@ void Daemon::resynchronise() {
         const uint64_t sent = stats.events_sent - events_sent_baseline_;
         const uint64_t lost = sent > events_received_ ? sent - events_received_ : 0;
         log_.warning(cat("event socket overflow (ENOBUFS): ", lost,
-                         " event(s) lost; resynchronising from the module's source table"));
+                         " event(s) lost; module totals: ", stats.suppressed_source,
+                         " misses suppressed per source, ", stats.suppressed_global,
+                         " per namespace, ", stats.send_failed,
+                         " failed sends; resynchronising from the module's source table"));
         events_sent_baseline_ = stats.events_sent;
         events_received_ = 0;
 

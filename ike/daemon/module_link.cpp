@@ -78,15 +78,20 @@ int ModuleLink::event_fd() const {
 ModuleLink::ReadStatus
 ModuleLink::read_events(const std::function<void(ike::Result<MissEvent>)>& sink) {
     const int fd = event_fd();
+    // The kernel reports ENOBUFS before the notifications still queued: keep reading them,
+    // so that the caller's count of lost events only counts those really lost.
+    ReadStatus status = ReadStatus::drained;
     for (;;) {
         const ssize_t n = recv(fd, buffer_.data(), buffer_.size(), MSG_DONTWAIT);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
             if (errno == EAGAIN || errno == EWOULDBLOCK)
-                return ReadStatus::drained;
-            if (errno == ENOBUFS)
-                return ReadStatus::overrun;
+                return status;
+            if (errno == ENOBUFS) {
+                status = ReadStatus::overrun;
+                continue;
+            }
             throw std::runtime_error(cat("spirecovery: reading events: ", std::strerror(errno)));
         }
         int remaining = static_cast<int>(n);
@@ -134,7 +139,6 @@ ModuleStats ModuleLink::stats() {
         out->suppressed_source = get_u64(tb[SPIRECOVERY_A_STATS_SUPPRESSED_SOURCE]);
         out->suppressed_global = get_u64(tb[SPIRECOVERY_A_STATS_SUPPRESSED_GLOBAL]);
         out->send_failed = get_u64(tb[SPIRECOVERY_A_STATS_SEND_FAILED]);
-        out->no_listener = get_u64(tb[SPIRECOVERY_A_STATS_NO_LISTENER]);
         return NL_OK;
     };
     if (int err = netlink_transact(requests_.get(), msg.get(), on_reply, &stats); err < 0)

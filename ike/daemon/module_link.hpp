@@ -16,7 +16,6 @@ struct ModuleStats {
     uint64_t suppressed_source = 0;
     uint64_t suppressed_global = 0;
     uint64_t send_failed = 0;
-    uint64_t no_listener = 0;
 };
 
 // One entry of the module's per-source rate-limit table.
@@ -42,7 +41,8 @@ public:
 
     enum class ReadStatus { drained, overrun };
     // Reads every pending notification and hands each decoded miss to `sink`; undecodable ones
-    // go to `sink` as errors. Returns overrun when the kernel dropped notifications (ENOBUFS).
+    // go to `sink` as errors. Returns overrun when the kernel dropped notifications (ENOBUFS)
+    // since the last call.
     ReadStatus read_events(const std::function<void(ike::Result<MissEvent>)>& sink);
 
     bool recovery_enabled();
