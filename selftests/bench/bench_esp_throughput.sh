@@ -15,7 +15,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 bench_begin esp_throughput
 
-rounds=${BENCH_ROUNDS:-7}
+rounds=${BENCH_ROUNDS:-6}
 seconds=${BENCH_ROUND_SECONDS:-5}
 a=bt-a-$$ b=bt-b-$$
 addr_a=10.79.0.1 addr_b=10.79.0.2

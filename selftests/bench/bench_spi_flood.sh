@@ -10,14 +10,15 @@
 # Rounds as in bench_esp_throughput.sh: each measures both states back to
 # back, which goes first alternating. Absorbed = XfrmInNoStates growth in b
 # over the flood / its duration. Events are bounded by the global limit:
-# over the listener's lifetime, events <= rate x seconds + burst; and, from
-# the kernel timestamps of the events, no window of any length holds more
-# than rate x length + burst (+ 1 for clock granularity).
+# from just before the flood to just after it, events <= rate x seconds +
+# burst, counted by the listener and by the module itself. From the
+# events' kernel timestamps, the largest excess of any window over
+# rate x length is shown too; it should be about the burst.
 set -u
 . "$(dirname "$0")/lib.sh"
 bench_begin spi_flood
 
-rounds=${BENCH_FLOOD_ROUNDS:-3}
+rounds=${BENCH_FLOOD_ROUNDS:-4}
 seconds=${BENCH_FLOOD_SECONDS:-10}
 sources=${BENCH_FLOOD_SOURCES:-131072}
 # The module's defaults, set explicitly: the bound below depends on them.
@@ -46,9 +47,11 @@ flood_once() {
 	local state=$1 before after result sent secs used slab_before
 	slab_before=$(meminfo SUnreclaim)
 	before=$(xfrm_stat "$b" XfrmInNoStates)
+	[ "$state" = with ] && listener_mark 1
 	result=$(ip netns exec "$a" "$flood" -d $addr_b -n "$sources" -t "$seconds") ||
 		cannot_measure "spi_flood failed (round $r, $state the module)"
 	sleep 1 # let the backlog drain
+	[ "$state" = with ] && listener_mark 2
 	after=$(xfrm_stat "$b" XfrmInNoStates)
 	eval "slab_$state+=($(($(meminfo SUnreclaim) - slab_before)))"
 	sent=$(sed -n 's/.*sent=\([0-9]*\).*/\1/p' <<<"$result")
@@ -67,19 +70,34 @@ measure_without() {
 	flood_once without
 }
 
-# measure_with: module loaded and enabled in b, a listener in b drains the
-# events; its report goes to $out_dir/spi_flood.d/listen-$r.json.
-measure_with() {
-	local ready=$bench_tmp/ready-$r report=$bench_tmp/listen-$r.json listener size_before
-	module_load_enabled "$b" source_rate=$source_rate source_burst=$source_burst \
-		global_rate=$global_rate global_burst=$global_burst
-	ip netns exec "$b" $genl listen "$ready" "$report" &
-	listener=$!
+# listener_mark N: have the listener read the module's stats, its Nth mark.
+listener_mark() {
+	kill -USR1 $listener
+	wait_listener_marks "$1"
+}
+
+# wait_listener_marks N: until the listener has taken N marks.
+wait_listener_marks() {
+	local i
 	for ((i = 0; i < 600; i++)); do
-		[ -e "$ready" ] || ! kill -0 $listener 2>/dev/null && break
+		[ "$(cat "$listener_state" 2>/dev/null)" = "$1" ] && return
+		kill -0 $listener 2>/dev/null || break
 		sleep 0.1
 	done
-	[ -e "$ready" ] || cannot_measure "the event listener did not start (round $r)"
+	cannot_measure "the event listener did not reach mark $1 (round $r)"
+}
+
+# measure_with: module loaded and enabled in b, a listener in b draining the
+# events, which reads the module's stats just before and just after the
+# flood (flood_once asks it to); its report goes to the list "reports".
+measure_with() {
+	local report=$bench_tmp/listen-$r.json size_before
+	listener_state=$bench_tmp/listener-$r
+	module_load_enabled "$b" source_rate=$source_rate source_burst=$source_burst \
+		global_rate=$global_rate global_burst=$global_burst
+	ip netns exec "$b" $genl listen "$listener_state" "$report" &
+	listener=$!
+	wait_listener_marks 0
 	size_before=$(module_size)
 	flood_once with
 	size_growth=$((size_growth + $(module_size) - size_before))
@@ -89,7 +107,8 @@ measure_with() {
 }
 
 pps_without=() pps_with=() slab_without=() slab_with=() ratios=() reports=()
-min_sources=$sources size_growth=0
+min_sources=$sources size_growth=0 listener=
+on_exit '[ -n "$listener" ] && kill -TERM $listener'
 for ((r = 1; r <= rounds; r++)); do
 	if ! module_available; then
 		measure_without
@@ -129,8 +148,9 @@ excess = overruns = 0
 for path in sys.argv[3:]:
     with open(path) as f:
         report = json.load(f)
-    bound = int(rate * report["seconds"] + burst)
-    sent = report["stats_after"]["events_sent"] - report["stats_before"]["events_sent"]
+    first, last = report["marks"][0], report["marks"][-1]
+    bound = int(rate * (last["seconds"] - first["seconds"]) + burst)
+    sent = last["stats"]["events_sent"] - first["stats"]["events_sent"]
     if worst_received is None or report["events"] / bound > worst_received[0] / worst_received[1]:
         worst_received = (report["events"], bound)
     if worst_sent is None or sent / bound > worst_sent[0] / worst_sent[1]:
@@ -149,9 +169,10 @@ PY
 read -r received received_bound sent sent_bound excess overruns <<<"$events"
 row events_received "$received" events "<= $received_bound"
 row events_sent "$sent" events "<= $sent_bound"
-# One event of slack: the limiter reads a clock that moves in jiffies, the
-# timestamps are taken a little after its decision.
-row events_max_window_excess "$excess" events "<= $((global_burst + 1))"
+# Informative only: the limiter reads a clock that moves in jiffies (and,
+# under TCG, ticks late when the host is busy) while the timestamps are
+# exact, so this exceeds the burst by rate x that lag (0.4 at HZ=250).
+row events_max_window_excess "$excess" events
 row listener_overruns "$overruns" ENOBUFS
 
 row module_size_growth "$size_growth" bytes "== 0"

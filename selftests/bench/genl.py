@@ -4,13 +4,14 @@
 
     genl.py set NAME=VALUE...        SET_CONFIG (enabled, source_rate, ...)
     genl.py stats                    GET_STATS as one JSON object on stdout
-    genl.py listen READY OUT         join "events", count them until SIGTERM
+    genl.py listen STATE OUT         join "events", count them until SIGTERM
 
 Everything concerns the network namespace the command runs in.  `listen`
-reads the stats, creates READY, counts events (keeping each event's kernel
-timestamp) until SIGTERM or SIGINT, reads the stats again and writes OUT:
-{"events", "overruns", "timestamps_ns", "seconds", "stats_before",
-"stats_after"}, where seconds is the time between the two stats reads.
+joins "events" and writes "0" to STATE; then it counts events, keeping
+each one's kernel timestamp, and on every SIGUSR1 reads the stats (a
+"mark") and writes the number of marks so far to STATE; on SIGTERM or
+SIGINT it writes OUT: {"events", "overruns" (ENOBUFS seen),
+"timestamps_ns" (sorted), "marks": [{"seconds" (CLOCK_MONOTONIC), "stats"}]}.
 
 Attribute numbers come from uapi/linux/spirecovery.h itself, so this file
 cannot drift from the contract; only the types are listed here.
@@ -131,17 +132,25 @@ def get_stats():
     return {name.lower(): value for name, value in reply["attrs"] if name != "PAD"}
 
 
-def listen(ready_path, out_path):
-    stop = []
-    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
-    signal.signal(signal.SIGINT, lambda *_: stop.append(1))
-    timestamps, overruns = [], 0
+def listen(state_path, out_path):
+    """Count events until SIGTERM; on each SIGUSR1 read the stats ("a mark")."""
+    wakeup_r, wakeup_w = socket.socketpair()
+    wakeup_r.setblocking(False)
+    wakeup_w.setblocking(False)
+    signal.set_wakeup_fd(wakeup_w.fileno())
+    pending = []
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGUSR1):
+        signal.signal(signum, lambda signum, _: pending.append(signum))
+    timestamps, marks, overruns = [], [], 0
 
     sock = open_socket(Event)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)  # ride out bursts
     sock.add_membership("events")
-    stats_before, t_before = get_stats(), time.monotonic()
-    open(ready_path, "w").close()
+
+    def report_state():
+        with open(state_path + ".tmp", "w") as f:
+            f.write(f"{len(marks)}\n")
+        os.replace(state_path + ".tmp", state_path)
 
     def drain():
         nonlocal overruns
@@ -157,20 +166,28 @@ def listen(ready_path, out_path):
                 if m["cmd"] == COMMANDS["MISS_NTF"]:
                     timestamps.append(m.get_attr("TIMESTAMP"))
 
-    while not stop:
-        try:
-            select.select([sock], [], [], 0.2)
-        except InterruptedError:
-            pass
+    report_state()
+    while True:
+        select.select([sock, wakeup_r], [], [])
         drain()
-    drain()
-    stats_after, t_after = get_stats(), time.monotonic()
+        try:
+            while wakeup_r.recv(64):
+                pass
+        except BlockingIOError:
+            pass
+        signals = []
+        while pending:  # a handler may append meanwhile: take one at a time
+            signals.append(pending.pop(0))
+        if signal.SIGUSR1 in signals:
+            marks.append({"seconds": time.monotonic(), "stats": get_stats()})
+            report_state()
+        if signal.SIGTERM in signals or signal.SIGINT in signals:
+            break
     drain()
     sock.close()
     with open(out_path, "w") as f:
         json.dump({"events": len(timestamps), "overruns": overruns,
-                   "timestamps_ns": sorted(timestamps), "seconds": t_after - t_before,
-                   "stats_before": stats_before, "stats_after": stats_after}, f)
+                   "timestamps_ns": sorted(timestamps), "marks": marks}, f)
 
 
 def main(argv):

@@ -7,7 +7,8 @@
  *
  * Sources are FIRST_SOURCE (default 10.128.0.0) plus 0 .. SOURCES-1
  * (default 131072), taken in turn so that every source is used once before
- * any repeats.  Only for a network namespace whose peer is a test receiver:
+ * any repeats.  It sends for SECONDS (default 10), and longer if need be
+ * until every source has been used, but never more than 10 x SECONDS.  Only for a network namespace whose peer is a test receiver:
  * nothing here checks where DST is.
  *
  * Output, one line on stdout once done:
@@ -213,11 +214,13 @@ int main(int argc, char **argv)
 				return 1;
 			}
 			failed += BATCH;
-			continue;
+		} else {
+			sent += n;
+			failed += BATCH - n;
 		}
-		sent += n;
-		failed += BATCH - n;
-	} while ((elapsed = now_seconds() - start) < opt.seconds);
+		elapsed = now_seconds() - start;
+	} while ((elapsed < opt.seconds || sent + failed < opt.sources) &&
+		 elapsed < 10 * opt.seconds);
 	close(fd);
 
 	printf("sent=%llu failed=%llu seconds=%.3f sources=%llu\n", sent, failed, elapsed,
