@@ -28,7 +28,7 @@ bench_begin() {
 # ">= 0.99"; SAMPLES space-separated. A row without a target only informs.
 row() {
 	printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${4:-}" "${5:-}" >>"$bench_tmp/rows"
-	printf '# %s = %s %s %s\n' "$1" "$2" "$3" "${4:+(target $4)}"
+	printf '# %s = %s %s%s\n' "$1" "$2" "$3" "${4:+ (target $4)}"
 }
 
 # cannot_measure MESSAGE: record why, and stop the benchmark (status 1).
