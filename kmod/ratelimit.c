@@ -85,7 +85,7 @@ void spirecovery_bucket_init(struct spirecovery_bucket *bucket,
 			     const struct spirecovery_limit *limit)
 {
 	bucket->credit_ns = limit->cap_ns;
-	bucket->stamp_ns = ktime_get_coarse_boottime_ns();
+	bucket->stamp_ns = ktime_get_boottime_ns();
 }
 
 /* Credit the bucket would hold at @now, clamped to a possibly new burst. */
@@ -194,7 +194,7 @@ spirecovery_ratelimit(struct spirecovery_net *sn,
 		      const struct spirecovery_config *cfg,
 		      const struct spirecovery_miss *miss, u32 *suppressed)
 {
-	u64 now = ktime_get_coarse_boottime_ns();
+	u64 now = ktime_get_boottime_ns();
 	enum spirecovery_verdict verdict;
 	struct source_set *set;
 	struct source_key key;
@@ -287,7 +287,7 @@ int spirecovery_table_walk(u64 net_cookie,
 				     void *arg),
 			   void *arg)
 {
-	u64 now = ktime_get_coarse_boottime_ns();
+	u64 now = ktime_get_boottime_ns();
 	struct spirecovery_source_info info;
 	int err = 0;
 
