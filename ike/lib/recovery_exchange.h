@@ -6,9 +6,8 @@
 // other IKE SA (and its CHILD_SAs) for that identity pair (RFC 7296 2.4). Then it reports the
 // stale SPI with N(INVALID_SPI) and deletes its own IKE SA:
 //
-//   IKE_SA_INIT    HDR, SAi1, KEi, Ni, N(NAT_DETECTION_SOURCE_IP), N(NAT_DETECTION_DESTINATION_IP)
-//   -->
-//                  <-- HDR, SAr1, KEr, Nr, [N(CHILDLESS_IKEV2_SUPPORTED)], [N(NAT_DETECTION_*)]
+//   IKE_SA_INIT    HDR, SAi1, KEi, Ni, N(NAT_DETECTION_SOURCE_IP), N(NAT_DETECTION_DEST_IP) -->
+//                  <-- HDR, SAr1, KEr, Nr, N(CHILDLESS_IKEV2_SUPPORTED), [N(NAT_DETECTION_*)]
 //                  (<-- N(COOKIE) or N(INVALID_KE_PAYLOAD): retry, still Message ID 0)
 //   IKE_AUTH       HDR, SK {IDi, N(INITIAL_CONTACT), [IDr], AUTH} -->   (childless, RFC 6023)
 //                  <-- HDR, SK {IDr, AUTH}
@@ -33,7 +32,9 @@
 //   - Datagrams handed to on_datagram() are IKE messages WITHOUT a non-ESP marker: on traffic
 //     from the peer's NAT-T port the daemon strips the four zero bytes first (and drops
 //     datagrams that do not start with them: those are ESP). `from` is the datagram's source.
-//   - All calls are synchronous and non-blocking; the object is not thread-safe.
+//   - All calls are synchronous and non-blocking and never throw (an internal failure ends the
+//     exchange with Done); the object is not thread-safe. An invalid configuration is
+//     reported by start() as Done{false, "invalid configuration: ..."}.
 #pragma once
 
 #include <chrono>
