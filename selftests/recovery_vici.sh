@@ -44,6 +44,7 @@ for variant in "${variants[@]}"; do
 	case $variant in
 	start-native)
 		rec_module_enable 1
+		rec_ping 3 >/dev/null # A's stale SPI: the trigger
 		tap_check "$variant: native exchange succeeded (A dropped its stale SAs)" \
 			wait_until 60 rec_daemon_log_has "recovery done \(native\)"
 		tap_check "$variant: A is left without SAs: nothing makes it re-key (limitation)" \

@@ -58,7 +58,8 @@ Daemon::Daemon(const DaemonConfig& config, Logger& log)
         backends_[BackendKind::vici] =
             std::make_unique<ViciBackend>(config_.vici_socket, config_.vici_timeout);
     }
-    backends_[BackendKind::native] = std::make_unique<NativeBackend>(config_.retransmit);
+    backends_[BackendKind::native] =
+        std::make_unique<NativeBackend>(config_.retransmit, config_.peers);
     backends_[BackendKind::exec] = std::make_unique<ExecBackend>(config_.exec_timeout);
 
     sigset_t set;

@@ -61,6 +61,21 @@ ike::Result<std::pair<UniqueFd, ike::Endpoint>> open_socket(const ike::IpAddress
 
 } // namespace
 
+NativeBackend::NativeBackend(ike::RetransmitPolicy retransmit, const std::vector<PeerConfig>& peers)
+    : retransmit_(retransmit) {
+    std::set<ike::DhGroup> groups;
+    for (const auto& peer : peers) {
+        const bool native = std::find(peer.backends.begin(), peer.backends.end(),
+                                      BackendKind::native) != peer.backends.end();
+        if (native && !peer.proposals.empty() && !peer.proposals.front().dh_groups.empty())
+            groups.insert(peer.proposals.front().dh_groups.front());
+    }
+    for (auto group : groups)
+        (void)ike::crypto::DhKey::generate(group).public_value();
+    uint8_t byte;
+    ike::crypto::SystemRandom().fill({&byte, 1});
+}
+
 BackendOutcome NativeBackend::recover(const RecoveryRequest& request, PeerLog& log,
                                       std::stop_token stop) {
     const PeerConfig& peer = request.peer;

@@ -10,7 +10,9 @@ namespace spirecovery {
 // re-keys with our IKE daemon on its next packet.
 class NativeBackend final : public RecoveryBackend {
 public:
-    explicit NativeBackend(ike::RetransmitPolicy retransmit) : retransmit_(retransmit) {}
+    // Generates one throwaway key per DH group the peers offer first: OpenSSL initialises
+    // lazily, and the first recovery must not pay for it between event and first packet.
+    NativeBackend(ike::RetransmitPolicy retransmit, const std::vector<PeerConfig>& peers);
     BackendKind kind() const override { return BackendKind::native; }
     BackendOutcome recover(const RecoveryRequest& request, PeerLog& log,
                            std::stop_token stop) override;

@@ -43,7 +43,10 @@ globals=
 rec_daemon_config "$globals" "backends = $backend"
 rec_daemon_start || fail "spirecoveryd did not start"
 ctl=$REC_BUILD/tools/spirecoveryctl
-(in_b "$ctl" monitor >"$REC_DIR/monitor.log" 2>&1 &)
+in_b "$ctl" monitor >"$REC_DIR/monitor.log" 2>&1 &
+monitor=$!
+disown "$monitor"
+trap 'kill "$monitor" 2>/dev/null; rec_cleanup' EXIT
 rec_module_enable 1
 echo "    A $REC_A <-> B $REC_B, tunnel $REC_IN_A <-> $REC_IN_B"
 echo "    on B: the spirecovery module (enabled) and spirecoveryd ($backend backend)"
