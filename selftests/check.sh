@@ -48,6 +48,7 @@ done
 step tools-unit make -C tools test-asan
 step ike-unit make -C ike test-asan
 step daemon-unit make -C ike/daemon test-asan
+step ike-interop make -C ike interop
 step ike-fuzz make -C ike fuzz-run
 step tools-fuzz make -C tools fuzz-run
 step daemon-fuzz make -C ike/daemon fuzz-run
