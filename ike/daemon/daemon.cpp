@@ -158,6 +158,7 @@ void Daemon::read_events() {
                 log_.warning(cat("ignored an undecodable event: ", event.error().message));
                 return;
             }
+            event.value().received = clock_.now();
             handle_event(event.value());
         });
     } catch (const std::runtime_error& e) {
@@ -222,6 +223,7 @@ void Daemon::resynchronise() {
                 }
                 event.destination = *local;
                 event.timestamp_ns = realtime_now_ns() - source.last_seen_msecs * 1000000;
+                event.received = clock_.now();
                 log_.info(cat(peer_prefix(peer), "missed events (", source.misses,
                               " misses in the source table); SPI unknown"));
                 status_.event(peer, "resynchronised after lost events (SPI unknown)");
@@ -256,6 +258,7 @@ bool Daemon::recover_now(const PeerConfig& peer, uint32_t spi) {
     event.spi = spi;
     event.source = peer.address;
     event.timestamp_ns = realtime_now_ns();
+    event.received = clock_.now();
     auto local = route_source(peer.address);
     if (!local) {
         log_.error(cat(peer_prefix(peer), "no route to the peer"));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -24,6 +25,8 @@ struct MissEvent {
     uint32_t mark = 0;
     uint32_t suppressed = 0;   // misses from this source not reported since its last event
     uint64_t timestamp_ns = 0; // CLOCK_REALTIME of the drop
+    // When the daemon read the event, to measure its own latency; not part of the message.
+    std::chrono::steady_clock::time_point received{};
 
     std::string protocol_name() const;
     // "ESP SPI 0x0000c0de seq 17 from 192.0.2.1 to 192.0.2.2 (UDP 4500->4500), 3 suppressed"

@@ -110,6 +110,7 @@ BackendOutcome NativeBackend::recover(const RecoveryRequest& request, PeerLog& l
     ike::RecoveryExchange exchange(std::move(config), random);
     std::optional<Clock::time_point> timer;
     std::set<uint16_t> marker_ports; // peer ports we talk to with the non-ESP marker
+    bool first_send = true;
 
     // Runs actions; returns the outcome once a Done appears.
     auto execute = [&](ike::Actions actions) -> std::optional<BackendOutcome> {
@@ -123,8 +124,16 @@ BackendOutcome NativeBackend::recover(const RecoveryRequest& request, PeerLog& l
                 wire.insert(wire.end(), send->message.begin(), send->message.end());
                 sockaddr_storage to;
                 const socklen_t len = to_sockaddr({event.source, send->destination_port}, to);
-                if (::sendto(fd.get(), wire.data(), wire.size(), 0,
-                             reinterpret_cast<sockaddr*>(&to), len) < 0)
+                const bool sent = ::sendto(fd.get(), wire.data(), wire.size(), 0,
+                                           reinterpret_cast<sockaddr*>(&to), len) >= 0;
+                if (sent && first_send && event.received != Clock::time_point{}) {
+                    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                        Clock::now() - event.received);
+                    log.info(cat("native: first IKE packet sent ", us.count(),
+                                 " us after the event was read"));
+                }
+                first_send = false;
+                if (!sent)
                     // Like a lost datagram: the retransmission timer covers it.
                     log.warning(cat("native: sendto ", event.source.to_string(), ":",
                                     send->destination_port, ": ", std::strerror(errno)));
