@@ -82,7 +82,7 @@ bool Daemon::connect_module() {
     try {
         link_.emplace();
         const ModuleStats stats = link_->stats();
-        events_sent_baseline_ = stats.events_sent;
+        events_attempted_baseline_ = stats.events_sent + stats.send_failed;
         events_received_ = 0;
         last_drained_ = clock_.now();
         log_.notice("listening for invalid-SPI events of the spirecovery module");
@@ -193,20 +193,26 @@ void Daemon::resynchronise() {
     // module's counter, then look for configured peers among the sources seen meanwhile.
     try {
         const ModuleStats stats = link_->stats();
-        const uint64_t sent = stats.events_sent - events_sent_baseline_;
-        const uint64_t lost = sent > events_received_ ? sent - events_received_ : 0;
-        log_.warning(cat("event socket overflow (ENOBUFS): ", lost,
-                         " event(s) lost; module totals: ", stats.suppressed_source,
-                         " misses suppressed per source, ", stats.suppressed_global,
-                         " per namespace, ", stats.send_failed,
-                         " failed sends; resynchronising from the module's source table"));
-        events_sent_baseline_ = stats.events_sent;
+        const uint64_t attempted =
+            stats.events_sent + stats.send_failed - events_attempted_baseline_;
+        const uint64_t lost = attempted > events_received_ ? attempted - events_received_ : 0;
+        log_.warning(
+            cat("event socket overflow (ENOBUFS): ", lost, " event(s) lost (the module sent ",
+                attempted, " since the last synchronisation, the daemon read ", events_received_,
+                "); module totals: ", stats.suppressed_source, " misses suppressed per source, ",
+                stats.suppressed_global, " per namespace, ", stats.send_failed,
+                " failed sends; resynchronising from the module's source table"));
+        events_attempted_baseline_ = stats.events_sent + stats.send_failed;
         events_received_ = 0;
 
         const auto since_drained =
             std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now() - last_drained_) +
             std::chrono::seconds(1);
-        for (const SourceEntry& source : link_->sources()) {
+        const std::vector<SourceEntry> sources = link_->sources();
+        log_.debug(cat("source table: ", sources.size(),
+                       " entries; looking at those seen in the last ", since_drained.count(),
+                       " ms"));
+        for (const SourceEntry& source : sources) {
             if (source.last_seen_msecs > static_cast<uint64_t>(since_drained.count()))
                 continue;
             for (const auto& peer : config_.peers) {

@@ -64,8 +64,10 @@ private:
 
     std::optional<ModuleLink> link_;
     bool link_warning_logged_ = false;
-    uint64_t events_sent_baseline_ = 0; // the module's events-sent when we last synchronised
-    uint64_t events_received_ = 0;      // events read since then
+    // Events the module tried to send (events-sent + send-failed: a multicast that did not
+    // reach every listener counts as failed) when we last synchronised, and events read since.
+    uint64_t events_attempted_baseline_ = 0;
+    uint64_t events_received_ = 0;
     std::chrono::steady_clock::time_point last_drained_;
 
     UniqueFd signal_fd_;
