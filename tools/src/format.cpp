@@ -75,7 +75,7 @@ std::string python_hex(std::uint64_t value) {
 
 std::string spi_text(std::uint32_t spi) {
     char buf[sizeof "0x12345678(4294967295)"];
-    std::snprintf(buf, sizeof buf, "0x%08" PRIX32 "(%" PRIu32 ")", spi, spi);
+    std::snprintf(buf, sizeof buf, "0x%" PRIX32 "(%" PRIu32 ")", spi, spi);
     return buf;
 }
 

@@ -16,7 +16,8 @@ std::string to_string(const IpAddress& addr);
 // Python's hex(): "0x" and lower-case digits without leading zeros ("0x0" for zero).
 std::string python_hex(std::uint64_t value);
 
-// An SPI as operators read it in syslog: "0x1F6E4C3C(527322172)".
+// An SPI as IOS logs it: upper-case hex without leading zeros, then decimal:
+// "0x1F6E4C3C(527322172)".
 std::string spi_text(std::uint32_t spi);
 
 // Milliseconds as seconds with three decimals: "1.234s".

@@ -3,19 +3,26 @@
 
 #include <cstdint>
 
+#include "tools/src/model.h"
+
 namespace spirecovery::ctl {
 
-// The kernel only says "some were dropped" (ENOBUFS); how many follows from its events-sent
-// counter against the events we received. Events the kernel sends between our drain of the
-// queue and the counter read look lost for a moment; they are subtracted again when they
-// arrive, so the reported total stays right and no loss is reported twice.
+// Events the module tried to deliver. While we listen, each lands in events-sent, send-failed
+// (a listener with NETLINK_BROADCAST_ERROR, such as ours, could not take it) or no-listener (no
+// listener could take it).
+std::uint64_t events_due(const Stats& stats);
+
+// The kernel only says "some were dropped" (ENOBUFS); how many follows from events_due()
+// against the events we received. Events the kernel sends between our drain of the queue and
+// the counter read look lost for a moment; they are subtracted again when they arrive, so the
+// reported total stays right and no loss is reported twice.
 class LossTracker {
 public:
-    explicit LossTracker(std::uint64_t events_sent_at_start) : base_(events_sent_at_start) {}
+    explicit LossTracker(std::uint64_t due_at_start) : base_(due_at_start) {}
 
     void received() { ++received_; }
     // After an overrun, with the queue drained: the events lost since the last report.
-    std::uint64_t newly_lost(std::uint64_t events_sent_now);
+    std::uint64_t newly_lost(std::uint64_t due_now);
 
 private:
     std::uint64_t base_;

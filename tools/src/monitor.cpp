@@ -42,7 +42,7 @@ int run_monitor(Client& client, OutputFormat format, bool timestamps) {
     // Join first, read the counter second: every event sent after the read either reaches us
     // or is counted as lost.
     EventSocket events;
-    LossTracker losses(client.get_stats()[SPIRECOVERY_A_STATS_EVENTS_SENT]);
+    LossTracker losses(events_due(client.get_stats()));
     const UniqueFd signals = stop_signals();
 
     const auto out = make_printer(std::cout, format);
@@ -79,8 +79,7 @@ int run_monitor(Client& client, OutputFormat format, bool timestamps) {
         // Print what did get queued, then count what did not.
         while (events.receive(handlers) != EventSocket::Status::empty) {
         }
-        render_overrun(loss_out,
-                       losses.newly_lost(client.get_stats()[SPIRECOVERY_A_STATS_EVENTS_SENT]));
+        render_overrun(loss_out, losses.newly_lost(events_due(client.get_stats())));
         check_written(std::cout);
     }
 }

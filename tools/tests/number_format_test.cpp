@@ -70,7 +70,7 @@ TEST(ValueText, HexLikePython) {
 
 TEST(ValueText, SpiLikeTheSyslogMessage) {
     EXPECT_EQ(spi_text(0x1f6e4c3c), "0x1F6E4C3C(527322172)");
-    EXPECT_EQ(spi_text(0x100), "0x00000100(256)");
+    EXPECT_EQ(spi_text(0x100), "0x100(256)");
 }
 
 TEST(ValueText, SecondsTimestampsPercentages) {
@@ -83,11 +83,21 @@ TEST(ValueText, SecondsTimestampsPercentages) {
     EXPECT_EQ(percent_text(5, 5), "100.0");
 }
 
-TEST(LossTracker, CountsEventsTheKernelSentThatNeverArrived) {
+TEST(LossTracker, EventsDueAreTheSentTheFailedAndTheUndelivered) {
+    Stats stats;
+    stats.counters[SPIRECOVERY_A_STATS_EVENTS_SENT] = 7;
+    stats.counters[SPIRECOVERY_A_STATS_SEND_FAILED] = 3;
+    stats.counters[SPIRECOVERY_A_STATS_NO_LISTENER] = 20;
+    stats.counters[SPIRECOVERY_A_STATS_SUPPRESSED_SOURCE] = 100;
+    stats.counters[SPIRECOVERY_A_STATS_DISABLED] = 100;
+    EXPECT_EQ(events_due(stats), 30u);
+}
+
+TEST(LossTracker, CountsEventsDueThatNeverArrived) {
     LossTracker losses(100);
     for (int i = 0; i < 7; ++i)
         losses.received();
-    EXPECT_EQ(losses.newly_lost(110), 3u); // 10 sent since the start, 7 arrived
+    EXPECT_EQ(losses.newly_lost(110), 3u); // 10 due since the start, 7 arrived
     losses.received();
     EXPECT_EQ(losses.newly_lost(111), 0u); // already reported
     EXPECT_EQ(losses.newly_lost(116), 5u);
@@ -98,7 +108,7 @@ TEST(LossTracker, LateArrivalsAreNotReportedTwice) {
     EXPECT_EQ(losses.newly_lost(4), 4u); // two of them were still on their way
     losses.received();
     losses.received();
-    EXPECT_EQ(losses.newly_lost(6), 0u); // 6 sent, 2 arrived: 4 lost, all reported
+    EXPECT_EQ(losses.newly_lost(6), 0u); // 6 due, 2 arrived: 4 lost, all reported
     EXPECT_EQ(losses.newly_lost(9), 3u);
     EXPECT_EQ(losses.newly_lost(3), 0u); // a counter below ours (module reloaded)
 }

@@ -181,7 +181,7 @@ TEST(RenderEvent, TextIsTheIosLogLine) {
               "(3 suppressed)\n");
     EXPECT_EQ(rendered(text, [](Printer& p) { render_event(p, ipv6_udp_event(), false); }),
               "%SPIRECOVERY-4-RECV_PKT_INV_SPI: decaps: rec'd IPSEC packet has invalid spi for "
-              "destaddr=2001:db8::2, prot=50, spi=0x00000001(1), srcaddr=2001:db8::1, "
+              "destaddr=2001:db8::2, prot=50, spi=0x1(1), srcaddr=2001:db8::1, "
               "sport=4500, dport=4501 (0 suppressed)\n");
 }
 
