@@ -97,9 +97,9 @@ static bool parse_udp(const struct sk_buff *skb, int offset,
 }
 
 /*
- * Offsets are relative to skb->data, which xfrm has moved past the headers
- * already, so they are negative and skb_header_pointer() reads the linear
- * part in front of the data.
+ * Offsets are relative to skb->data, which the stack has already moved to
+ * the ESP or AH header: the headers in front of it have negative offsets,
+ * and skb_header_pointer() reads them from the linear part of the skb.
  */
 static bool parse_ipv4(const struct sk_buff *skb,
 		       struct spirecovery_miss *miss)
