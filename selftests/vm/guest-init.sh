@@ -21,7 +21,7 @@ ip link set lo up
 
 for arg in $(cat /proc/cmdline); do
 	case $arg in
-	spirecovery.run=*) rundir=${arg#*=} ;;
+	srvm.run=*) rundir=${arg#*=} ;;
 	esac
 done
 kver=$(uname -r)

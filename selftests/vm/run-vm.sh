@@ -61,8 +61,8 @@ timeout --foreground "$timeout" qemu-system-x86_64 \
 	-nographic -no-reboot -nic none \
 	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 oops=panic panic_on_warn=0 \
-spirecovery.build=$build spirecovery.run=$rundir \
-spirecovery.init=$here/guest-init.sh" \
+srvm.build=$build srvm.run=$rundir \
+srvm.init=$here/guest-init.sh" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs local,path="$build",mount_tag=build,security_model=none,multidevs=remap \
 	-serial file:"$log" -serial stdio -monitor none </dev/null || rc=$?
