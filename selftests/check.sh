@@ -13,7 +13,8 @@ rm -rf "$logs"
 mkdir -p "$logs"
 passed=0 failed=0 skipped=0
 failures=()
-jobs=${JOBS:-2}
+jobs=${JOBS:-$(nproc)}
+export MAKEFLAGS="-j$jobs"
 
 # step NAME COMMAND...: run, show, count.
 step() {
@@ -35,7 +36,7 @@ step() {
 	echo "=== $name: $p passed, $f failed, $s skipped"
 }
 
-step build make -j"$jobs" all selftests-bin
+step build make all selftests-bin
 step checkpatch make -C kmod checkpatch
 for kver in $(selftests/vm/kernels.sh); do
 	step "sparse-$kver" make -C kmod sparse KDIR="/lib/modules/$kver/build" \
