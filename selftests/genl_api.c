@@ -310,6 +310,18 @@ TEST_F(genl, set_config_changes_only_given_values)
 	want = (struct config){ 0, SPIRECOVERY_RATE_MAX, 1, 1, SPIRECOVERY_BURST_MAX, 1 };
 	ASSERT_EQ(0, get_config(&self->sk, self->info.id, &c));
 	EXPECT_CONFIG(want, c);
+
+	/* ... and the other end of each range. */
+	genl_msg_init(&m, self->info.id, SPIRECOVERY_CMD_SET_CONFIG, 0);
+	nl_put_u32(&m, SPIRECOVERY_A_CONFIG_SOURCE_RATE, 1);
+	nl_put_u32(&m, SPIRECOVERY_A_CONFIG_SOURCE_BURST, SPIRECOVERY_BURST_MAX);
+	nl_put_u32(&m, SPIRECOVERY_A_CONFIG_GLOBAL_RATE, SPIRECOVERY_RATE_MAX);
+	nl_put_u32(&m, SPIRECOVERY_A_CONFIG_GLOBAL_BURST, 1);
+	nl_put_u8(&m, SPIRECOVERY_A_CONFIG_IPV6_PREFIX, 128);
+	ASSERT_EQ(0, nl_request(&self->sk, &m, NULL, NULL, &res)) TH_LOG("%s", res.msg);
+	want = (struct config){ 0, 1, SPIRECOVERY_BURST_MAX, SPIRECOVERY_RATE_MAX, 1, 128 };
+	ASSERT_EQ(0, get_config(&self->sk, self->info.id, &c));
+	EXPECT_CONFIG(want, c);
 }
 
 TEST_F(genl, set_config_is_all_or_nothing)

@@ -21,7 +21,7 @@ xfrm_sa "$NS_B" esp $A6 $B6 0x7002 mark 0x10 mask 0xff
 
 # From $A4/$A6: mark 0x110 in prerouting (0x10 under the mask).  From .3:
 # mark 0x20 in input.  From .4: no mark.
-ip netns exec "$NS_B" nft -f - <<EOF || bail "nft rules in $NS_B"
+in_ns "$NS_B" nft -f - <<EOF || bail "nft rules in $NS_B"
 table inet sr_mark {
 	chain prerouting {
 		type filter hook prerouting priority 0;

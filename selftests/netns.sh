@@ -22,8 +22,9 @@ ip -n "$NS_A" addr add 10.0.3.1/24 dev veth_ac
 ip -n "$NS_C" addr add 10.0.3.2/24 dev veth_c
 ip -n "$NS_A" link set veth_ac up
 ip -n "$NS_C" link set veth_c up
-ip netns exec "$NS_C" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.veth_c.rp_filter=0
-MAC_C=$(ip netns exec "$NS_C" cat /sys/class/net/veth_c/address)
+in_ns "$NS_C" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.veth_c.rp_filter=0
+link_info "$NS_C" veth_c
+MAC_C=$LINK_MAC
 
 defaults="enabled=0 source-rate=1 source-burst=5 global-rate=100 global-burst=200 ipv6-prefix=64"
 for ns in "$NS_A" "$NS_B" "$NS_C"; do
@@ -49,9 +50,8 @@ t0=$(now_ns)
 send_from "$NS_B" veth_b "$MAC_A" "esp:src=$B4,dst=$A4,spi=0x9002,seq=1"
 next_event a
 check_eq "$NS_A's listener saw only $NS_A's own miss" \
-	"$(ev proto=esp src=$B4 dst=$A4 spi=0x9002 seq=1 ifindex="$(ip netns exec "$NS_A" \
-		cat /sys/class/net/veth_a/ifindex)")" \
-	"$(echo "$EVENT" | sed -E 's/ ?timestamp=[0-9]+//')"
+	"$(ev proto=esp src=$B4 dst=$A4 spi=0x9002 seq=1 ifindex="$IFINDEX_A")" \
+	"$(without "$EVENT" timestamp)"
 
 # --- configuration -----------------------------------------------------------
 sr_config "$NS_B" source-burst=7 ipv6-prefix=56
@@ -74,8 +74,8 @@ check_event "still enabled in $NS_B: event" b \
 
 # --- source table ------------------------------------------------------------
 check_eq "$NS_B's table has $NS_B's source" "family=2 addr4=$A4 prefix-len=32" \
-	"$(sr "$NS_B" dump-sources | grep "addr4=$A4 " |
-		sed -E 's/ ?(tokens|suppressed|misses|last-seen-msecs)=[0-9]+//g')"
+	"$(without "$(sr "$NS_B" dump-sources | grep "addr4=$A4 ")" \
+		tokens suppressed misses last-seen-msecs)"
 check_eq "$NS_C's table does not have it" "" "$(sr "$NS_C" dump-sources | grep "addr4=$A4 ")"
 sr "$NS_C" flush-sources
 check_eq "flush in $NS_C leaves $NS_B's table alone" 1 \
@@ -97,7 +97,7 @@ check_event "$NS_B still reports after another namespace went away" b \
 
 # --- permissions -----------------------------------------------------------------
 nobody() {
-	ip netns exec "$NS_B" setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+	in_ns "$NS_B" setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
 }
 for op in get-config get-stats dump-sources flush-sources "set-config enabled=0"; do
 	# shellcheck disable=SC2086

@@ -92,11 +92,10 @@ check_deltas "extension headers: XfrmInNoStates +3, IPv6 misses counted" "$NS_B"
 
 # NAT-T: sockets with UDP_ENCAP_ESPINUDP on 4500, as an IKE daemon has.
 for v in 4 6; do
-	ip netns exec "$NS_B" python3 "$PYTOOLS/encap_socket.py" --family $v --port 4500 \
-		--ready "$TMP/encap$v.ready" --out "$TMP/encap$v.out" &
-	BG_PIDS+=($!)
+	in_ns_bg "$NS_B" /dev/null "$TMP/encap$v.err" python3 "$PYTOOLS/encap_socket.py" \
+		--family $v --port 4500 --ready "$TMP/encap$v.ready" --out "$TMP/encap$v.out"
 done
-wait_until 10 test -e "$TMP/encap4.ready" -a -e "$TMP/encap6.ready" ||
+wait_until 30 test -e "$TMP/encap4.ready" -a -e "$TMP/encap6.ready" ||
 	bail "UDP_ENCAP sockets in $NS_B"
 snapshot "$NS_B"
 t0=$(now_ns)

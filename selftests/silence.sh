@@ -27,11 +27,10 @@ xfrm_stat_delta() {
 
 # --- NAT-T keepalive and IKE -------------------------------------------------
 for v in 4 6; do
-	ip netns exec "$NS_B" python3 "$PYTOOLS/encap_socket.py" --family $v --port 4500 \
-		--ready "$TMP/encap$v.ready" --out "$TMP/encap$v.out" &
-	BG_PIDS+=($!)
+	in_ns_bg "$NS_B" /dev/null "$TMP/encap$v.err" python3 "$PYTOOLS/encap_socket.py" \
+		--family $v --port 4500 --ready "$TMP/encap$v.ready" --out "$TMP/encap$v.out"
 done
-wait_until 10 test -e "$TMP/encap4.ready" -a -e "$TMP/encap6.ready" ||
+wait_until 30 test -e "$TMP/encap4.ready" -a -e "$TMP/encap6.ready" ||
 	bail "UDP_ENCAP sockets in $NS_B"
 # An IKE_SA_INIT-sized header after the 4-byte non-ESP marker.
 ike=00000000$(printf '%056x' 0x1234)
@@ -89,7 +88,7 @@ check_eq "replay: XfrmInStateSeqError +1" 1 \
 
 # --- firewall ------------------------------------------------------------
 # Dropped in LOCAL_IN, before xfrm ever sees them.
-ip netns exec "$NS_B" nft -f - <<EOF || bail "nft rules in $NS_B"
+in_ns "$NS_B" nft -f - <<EOF || bail "nft rules in $NS_B"
 table inet sr_fw {
 	chain input {
 		type filter hook input priority 0;
@@ -108,10 +107,10 @@ send_ab "esp:src=$A4,dst=$B4,spi=0x6001,seq=1" "ah:src=$A4,dst=$B4,spi=0x6002,se
 check_barrier_next "ESP, AH and ESP-in-UDP dropped by nftables: no event" ev
 check_deltas "dropped by nftables: no miss counted, XfrmInNoStates only for the barrier" \
 	"$NS_B" "${barrier_deltas[@]}"
-dropped=$(ip netns exec "$NS_B" nft list table inet sr_fw |
+dropped=$(in_ns "$NS_B" nft list table inet sr_fw |
 	awk '/counter packets/ { for (i = 1; i < NF; i++) if ($i == "packets") n += $(i + 1) } END { print n }')
 check_eq "nftables counted the 5 drops" 5 "$dropped"
-ip netns exec "$NS_B" nft delete table inet sr_fw
+in_ns "$NS_B" nft delete table inet sr_fw
 
 # --- truncated and malformed -----------------------------------------------
 # ESP shorter than its 8-byte header and AH shorter than its 12-byte header:

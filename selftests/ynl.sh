@@ -30,12 +30,14 @@ proto=$(python3 -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["p
 out=$(python3 -c '
 import sys, yaml, jsonschema
 with open(sys.argv[1]) as s, open(sys.argv[2]) as t:
-    jsonschema.validate(yaml.safe_load(s), yaml.safe_load(t))' "$SPEC" "$YNL/$proto.yaml" 2>&1)
-check_eq "the spec validates against the kernel's $proto.yaml schema" "" "$(echo "$out" | tail -3)"
+    spec, schema = yaml.safe_load(s), yaml.safe_load(t)
+for e in jsonschema.Draft7Validator(schema).iter_errors(spec):
+    print("/".join(str(p) for p in e.absolute_path) + ": " + e.message)' "$SPEC" "$YNL/$proto.yaml" 2>&1)
+check_eq "the spec validates against the kernel's $proto.yaml schema" "" "$out"
 
 topo_pair
 cli() {
-	ip netns exec "$NS_B" python3 "$YNL/cli.py" --spec "$SPEC" --no-schema --output-json "$@"
+	in_ns "$NS_B" python3 "$YNL/cli.py" --spec "$SPEC" --no-schema --output-json "$@"
 }
 
 check_eq "cli.py --do get-config: the defaults" \
@@ -46,23 +48,26 @@ check_eq "cli.py --do set-config" null \
 check_eq "cli.py --do get-config: the new values" \
 	'{"enabled": 1, "global-burst": 200, "global-rate": 100, "ipv6-prefix": 60, "source-burst": 9, "source-rate": 1}' \
 	"$(cli --do get-config | json_sorted)"
+# YNL decodes the extack: the bad attribute by its spec name and the
+# kernel's policy for it, which must be the spec's checks.
 out=$(cli --do set-config --json '{"source-rate": 0}' 2>&1)
-check_eq "cli.py --do set-config with source-rate 0: rejected" 1 \
-	"$(echo "$out" | grep -c 'Netlink error: Invalid argument')"
+check_eq "cli.py --do set-config with source-rate 0: rejected, extack names it" 1 \
+	"$(echo "$out" | grep -c "'bad-attr': '.source-rate'")"
+check_eq "cli.py: the module's policy for source-rate is the spec's 1..rate-max" 1 \
+	"$(echo "$out" | grep -c "'min-value': 1, 'max-value': 1000000,")"
 check_eq "cli.py --do get-stats: every counter, all 0" \
 	'{"disabled": 0, "events-sent": 0, "malformed": 0, "miss-ipv4-ah": 0, "miss-ipv4-esp": 0, "miss-ipv4-esp-udp": 0, "miss-ipv6-ah": 0, "miss-ipv6-esp": 0, "miss-ipv6-esp-udp": 0, "no-listener": 0, "send-failed": 0, "suppressed-global": 0, "suppressed-source": 0}' \
 	"$(cli --do get-stats | json_sorted)"
 check_eq "cli.py --dump get-source: empty" "[]" "$(cli --dump get-source)"
 
 # Two misses, decoded by YNL: plain ESP over IPv4, ESP-in-UDP over IPv6.
-ip netns exec "$NS_B" python3 "$PYTOOLS/encap_socket.py" --family 6 --port 4500 \
-	--ready "$TMP/encap.ready" --out "$TMP/encap.out" &
-BG_PIDS+=($!)
-ip netns exec "$NS_B" python3 "$PYTOOLS/ynl_events.py" --ynl "$YNL" --spec "$SPEC" \
-	--group events --count 2 --ready "$TMP/ynl.ready" >"$TMP/ynl.out" 2>&1 &
-ynl_pid=$!
-BG_PIDS+=("$ynl_pid")
-wait_until 20 test -e "$TMP/ynl.ready" -a -e "$TMP/encap.ready" || bail "YNL listener"
+in_ns_bg "$NS_B" /dev/null "$TMP/encap.err" python3 "$PYTOOLS/encap_socket.py" --family 6 \
+	--port 4500 --ready "$TMP/encap.ready" --out "$TMP/encap.out"
+in_ns_bg "$NS_B" "$TMP/ynl.out" "$TMP/ynl.err" python3 "$PYTOOLS/ynl_events.py" --ynl "$YNL" \
+	--spec "$SPEC" --group events --count 2 --ready "$TMP/ynl.ready"
+ynl_pid=$BG_PID
+wait_until 60 test -e "$TMP/ynl.ready" -a -e "$TMP/encap.ready" ||
+	bail "YNL listener" "$(cat "$TMP/ynl.err" "$TMP/encap.err")"
 send_ab "esp:src=$A4,dst=$B4,spi=0x12345678,seq=77" \
 	"esp:src=$A6,dst=$B6,spi=0xfedcba98,seq=78,sport=4501,dport=4500"
 wait "$ynl_pid"
@@ -70,7 +75,7 @@ check_eq "YNL decodes an ESP/IPv4 event as sent" \
 	"{\"msg\": {\"daddr4\": \"$B4\", \"encap\": \"none\", \"family\": 2, \"ifindex\": $IFINDEX_B, \"mark\": 0, \"proto\": 50, \"saddr4\": \"$A4\", \"seq\": 77, \"spi\": \"0x12345678\", \"suppressed\": 0}, \"name\": \"miss-ntf\"}" \
 	"$(head -1 "$TMP/ynl.out" | json_sorted -t)"
 check_eq "YNL decodes an ESP-in-UDP/IPv6 event as sent" \
-	"{\"msg\": {\"daddr6\": \"$B6\", \"dport\": 4500, \"encap\": \"espinudp\", \"family\": 10, \"ifindex\": $IFINDEX_B, \"mark\": 0, \"proto\": 50, \"saddr6\": \"$A6\", \"seq\": 78, \"sport\": 4501, \"spi\": \"0xfedcba98\", \"suppressed\": 0}, \"name\": \"miss-ntf\"}" \
+	"{\"msg\": {\"daddr6\": \"$B6\", \"dport\": 4500, \"encap\": \"espinudp\", \"family\": 10, \"ifindex\": $IFINDEX_B, \"mark\": 0, \"proto\": 50, \"saddr6\": \"$A6\", \"seq\": 78, \"spi\": \"0xfedcba98\", \"sport\": 4501, \"suppressed\": 0}, \"name\": \"miss-ntf\"}" \
 	"$(sed -n 2p "$TMP/ynl.out" | json_sorted -t)"
 entries=$(cli --dump get-source | python3 -c '
 import json, sys

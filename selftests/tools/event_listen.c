@@ -4,16 +4,20 @@
  * namespace and print one line per event, "name=value" for every attribute
  * (names as in the YNL spec), for the shell selftests to compare.
  *
- *   event_listen [-c COUNT] [-t TIMEOUT_MS] [-r READY_FILE]
+ *   event_listen [-c COUNT] [-t TIMEOUT_MS] [-r READY_FILE] [-s]
  *
  * READY_FILE is created once the group is joined, so a test knows when it
  * may send.  Exit status: 0 after COUNT events (or at the timeout when no
  * COUNT is given), 2 when the timeout came first, 1 on an error (the
  * message on stderr names the errno, e.g. "join events: EPERM").
+ *
+ * -s makes a stalled listener: the smallest receive buffer, never read, so
+ * that the module's sends fail once it is full.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,8 +77,9 @@ int main(int argc, char **argv)
 	struct nl_result res;
 	struct nl_sock sk;
 	int count = -1, seen = 0, rcvbuf = 1 << 20, opt, err;
+	bool stall = false;
 
-	while ((opt = getopt(argc, argv, "c:t:r:")) != -1) {
+	while ((opt = getopt(argc, argv, "c:t:r:s")) != -1) {
 		switch (opt) {
 		case 'c':
 			count = atoi(optarg);
@@ -85,8 +90,12 @@ int main(int argc, char **argv)
 		case 'r':
 			ready_file = optarg;
 			break;
+		case 's':
+			stall = true;
+			rcvbuf = 0;	/* the kernel rounds it up to its minimum */
+			break;
 		default:
-			fprintf(stderr, "usage: %s [-c COUNT] [-t TIMEOUT_MS] [-r READY_FILE]\n",
+			fprintf(stderr, "usage: %s [-c COUNT] [-t TIMEOUT_MS] [-r READY_FILE] [-s]\n",
 				argv[0]);
 			return 1;
 		}
@@ -112,6 +121,10 @@ int main(int argc, char **argv)
 	}
 
 	deadline = now_ms() + timeout_ms;
+	if (stall) {
+		poll(NULL, 0, (int)timeout_ms);
+		return 0;
+	}
 	while (count < 0 || seen < count) {
 		struct pollfd pfd = { .fd = sk.fd, .events = POLLIN };
 		long long left = deadline - now_ms();

@@ -20,7 +20,7 @@ Each SPEC is KIND:key=value,... and is sent in order:
 Common keys: src, dst (IPv4 or IPv6), count (packets per source, default
 1), sources (consecutive source addresses from src, default 1), ext (IPv6
 extension headers before the transport header: hop and/or dst, joined by
-'+'), and for AH/ESP bytes filled with a counter so every packet differs.
+'+').  ESP payloads and AH ICVs are counting bytes that differ per packet.
 
 Prints "elapsed_ns=N", the time from the first to the last packet sent.
 """
@@ -149,24 +149,34 @@ def frames(spec, dst_mac, src_mac):
             yield dst_mac + src_mac + struct.pack("!H", ethertype) + packet
 
 
+def mac_address(text):
+    octets = text.split(":")
+    if len(octets) != 6 or not all(len(o) == 2 for o in octets):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a MAC address like 02:00:00:00:00:01")
+    try:
+        return bytes.fromhex("".join(octets))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a MAC address") from None
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dev", required=True, help="interface to send from")
-    parser.add_argument("--dst-mac", required=True, help="MAC address of the receiver")
+    parser.add_argument("--dst-mac", required=True, type=mac_address,
+                        help="MAC address of the receiver")
     parser.add_argument("specs", nargs="+", metavar="SPEC")
     args = parser.parse_args()
 
-    with open(f"/sys/class/net/{args.dev}/address") as f:
-        src_mac = bytes.fromhex(f.read().strip().replace(":", ""))
-    dst_mac = bytes.fromhex(args.dst_mac.replace(":", ""))
-    try:
-        # Build everything first so that sending is quick and evenly paced.
-        all_frames = [fr for spec in args.specs for fr in frames(spec, dst_mac, src_mac)]
-    except (ValueError, KeyError) as e:
-        sys.exit(f"send_packets: bad spec: {e}")
-
     with socket.socket(socket.AF_PACKET, socket.SOCK_RAW) as s:
         s.bind((args.dev, 0))
+        # The bound address carries the interface's MAC (no sysfs needed,
+        # which shows another namespace's devices after a plain setns).
+        src_mac = s.getsockname()[4]
+        try:
+            # Build everything first so that sending is quick and evenly paced.
+            all_frames = [fr for spec in args.specs for fr in frames(spec, args.dst_mac, src_mac)]
+        except (ValueError, KeyError) as e:
+            sys.exit(f"send_packets: bad spec: {e}")
         start = time.monotonic_ns()
         for frame in all_frames:
             s.send(frame)
