@@ -82,7 +82,7 @@ bool Daemon::connect_module() {
     try {
         link_.emplace();
         const ModuleStats stats = link_->stats();
-        events_attempted_baseline_ = stats.events_sent + stats.send_failed;
+        events_attempted_baseline_ = stats.events_attempted();
         events_received_ = 0;
         last_drained_ = clock_.now();
         log_.notice("listening for invalid-SPI events of the spirecovery module");
@@ -193,16 +193,13 @@ void Daemon::resynchronise() {
     // module's counter, then look for configured peers among the sources seen meanwhile.
     try {
         const ModuleStats stats = link_->stats();
-        const uint64_t attempted =
-            stats.events_sent + stats.send_failed - events_attempted_baseline_;
+        const uint64_t attempted = stats.events_attempted() - events_attempted_baseline_;
         const uint64_t lost = attempted > events_received_ ? attempted - events_received_ : 0;
-        log_.warning(
-            cat("event socket overflow (ENOBUFS): ", lost, " event(s) lost (the module sent ",
-                attempted, " since the last synchronisation, the daemon read ", events_received_,
-                "); module totals: ", stats.suppressed_source, " misses suppressed per source, ",
-                stats.suppressed_global, " per namespace, ", stats.send_failed,
-                " failed sends; resynchronising from the module's source table"));
-        events_attempted_baseline_ = stats.events_sent + stats.send_failed;
+        log_.warning(cat("event socket overflow (ENOBUFS): ", lost,
+                         " event(s) lost (the module tried to send ", attempted,
+                         " since the last synchronisation, the daemon read ", events_received_,
+                         "); resynchronising from the module's source table"));
+        events_attempted_baseline_ = stats.events_attempted();
         events_received_ = 0;
 
         const auto since_drained =

@@ -64,8 +64,7 @@ private:
 
     std::optional<ModuleLink> link_;
     bool link_warning_logged_ = false;
-    // Events the module tried to send (events-sent + send-failed: a multicast that did not
-    // reach every listener counts as failed) when we last synchronised, and events read since.
+    // ModuleStats::events_attempted() when we last synchronised, and events read since.
     uint64_t events_attempted_baseline_ = 0;
     uint64_t events_received_ = 0;
     std::chrono::steady_clock::time_point last_drained_;

@@ -136,9 +136,8 @@ ModuleStats ModuleLink::stats() {
         if (!parse_reply<SPIRECOVERY_A_STATS_MAX>(reply, tb))
             return NL_SKIP;
         out->events_sent = get_u64(tb[SPIRECOVERY_A_STATS_EVENTS_SENT]);
-        out->suppressed_source = get_u64(tb[SPIRECOVERY_A_STATS_SUPPRESSED_SOURCE]);
-        out->suppressed_global = get_u64(tb[SPIRECOVERY_A_STATS_SUPPRESSED_GLOBAL]);
         out->send_failed = get_u64(tb[SPIRECOVERY_A_STATS_SEND_FAILED]);
+        out->no_listener = get_u64(tb[SPIRECOVERY_A_STATS_NO_LISTENER]);
         return NL_OK;
     };
     if (int err = netlink_transact(requests_.get(), msg.get(), on_reply, &stats); err < 0)

@@ -13,9 +13,13 @@ namespace spirecovery {
 
 struct ModuleStats {
     uint64_t events_sent = 0;
-    uint64_t suppressed_source = 0;
-    uint64_t suppressed_global = 0;
     uint64_t send_failed = 0;
+    uint64_t no_listener = 0;
+
+    // Every event the module tried to send. A listener whose socket is full misses the event
+    // while the module may count it as sent (another listener got it), failed, or without
+    // listener (nobody got it): only this sum tells what a listener should have received.
+    uint64_t events_attempted() const { return events_sent + send_failed + no_listener; }
 };
 
 // One entry of the module's per-source rate-limit table.
