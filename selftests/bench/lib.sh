@@ -6,8 +6,12 @@
 
 bench_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$bench_dir/../.." && pwd)
-out_dir=${SPIRECOVERY_BUILD:-$repo/build}/bench
-genl="python3 $bench_dir/genl.py"
+build=${SPIRECOVERY_BUILD:-$repo/build}
+out_dir=$build/bench
+# The selftests' raw generic-netlink tools (make -C selftests): they start in
+# milliseconds, which keeps the two halves of a round close in time.
+genl_request=$build/selftests/genl_request
+event_listen=$build/selftests/event_listen
 
 # bench_begin NAME: start collecting rows for build/bench/NAME.json; the file
 # is written when the script exits, whatever way it exits.
@@ -101,13 +105,19 @@ module_available() {
 }
 
 # module_load_enabled NS [NAME=VALUE...]: load the module and enable it in NS
-# with the given configuration.
+# with the given configuration (names as in the YNL spec, e.g. global-rate).
 module_load_enabled() {
 	local ns=$1
 	shift
+	[ -x "$genl_request" ] || cannot_measure "$genl_request is missing (make -C selftests)"
 	modprobe spirecovery || cannot_measure "modprobe spirecovery failed"
-	ip netns exec "$ns" $genl set enabled=1 "$@" ||
+	ip netns exec "$ns" "$genl_request" set-config enabled=1 "$@" ||
 		cannot_measure "enabling the module in $ns failed"
+}
+
+# module_stat NS NAME: one counter of GET_STATS in NS (e.g. events-sent).
+module_stat() {
+	ip netns exec "$1" "$genl_request" get-stats | tr ' ' '\n' | sed -n "s/^$2=//p"
 }
 
 # module_unload: the "without" state of every comparison: not loaded at all.

@@ -22,7 +22,8 @@
 #    rounds, and puts targets on ratios: absolute numbers depend on the
 #    machine (qemu TCG on a shared host here).
 #
-# This script builds the helpers (selftests/bench/Makefile), boots the VM
+# This script builds the helpers (selftests/bench/Makefile and the
+# selftests' genetlink tools, selftests/Makefile), boots the VM
 # once with selftests/bench/in-vm.sh, prints every row of every
 # build/bench/NAME.json as one table and exits non-zero only when a
 # benchmark could not measure or the VM failed.
@@ -32,7 +33,8 @@ kver=${1:-$(selftests/vm/kernels.sh | tail -n 1)}
 [ $# -gt 0 ] && shift
 out=build/bench
 
-make -C selftests/bench || exit 1
+# The helpers: spi_flood here, genl_request and event_listen of the selftests.
+make -C selftests/bench && make -C selftests || exit 1
 [ $# -gt 0 ] || set -- selftests/bench/bench_*.sh
 names=()
 for bench in "$@"; do
