@@ -65,8 +65,12 @@ ModuleLink::ModuleLink()
     if (int err = nl_socket_add_membership(events_.get(), group); err < 0)
         throw failure("spirecovery: joining the \"events\" group (needs CAP_NET_ADMIN)", err);
     nl_socket_disable_seq_check(events_.get());
-    if (int err = nl_socket_set_buffer_size(events_.get(), event_socket_buffer, 0); err < 0)
-        throw failure("spirecovery: event socket buffer", err);
+    // SO_RCVBUFFORCE passes net.core.rmem_max, which would cap the buffer at a few hundred
+    // events; with CAP_NET_ADMIN it is allowed, and SO_RCVBUF remains the fallback.
+    if (setsockopt(event_fd(), SOL_SOCKET, SO_RCVBUFFORCE, &event_socket_buffer,
+                   sizeof(event_socket_buffer)) != 0)
+        if (int err = nl_socket_set_buffer_size(events_.get(), event_socket_buffer, 0); err < 0)
+            throw failure("spirecovery: event socket buffer", err);
     if (int err = nl_socket_set_nonblocking(events_.get()); err < 0)
         throw failure("spirecovery: event socket", err);
 }

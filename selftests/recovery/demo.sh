@@ -43,7 +43,7 @@ globals=
 rec_daemon_config "$globals" "backends = $backend"
 rec_daemon_start || fail "spirecoveryd did not start"
 ctl=$REC_BUILD/tools/spirecoveryctl
-in_b "$ctl" monitor >"$REC_DIR/monitor.log" 2>&1 &
+ip netns exec "$REC_NS_B" "$ctl" monitor >"$REC_DIR/monitor.log" 2>&1 &
 monitor=$!
 disown "$monitor"
 trap 'kill "$monitor" 2>/dev/null; rec_cleanup' EXIT
@@ -74,7 +74,7 @@ echo "    silently, until A re-keys (an hour with strongSwan's defaults)."
 
 say "4. spirecovery on: the next dropped packet is an event"
 # A keeps pinging (5/s) in the background: its next ESP packet is the trigger.
-in_a ping -D -n -i 0.2 -W 1 -I "$REC_IN_A" "$REC_IN_B" >"$REC_DIR/ping.log" 2>&1 &
+ip netns exec "$REC_NS_A" ping -D -n -i 0.2 -W 1 -I "$REC_IN_A" "$REC_IN_B" >"$REC_DIR/ping.log" 2>&1 &
 pinger=$!
 T_ENABLE=$(now_ms)
 rec_module_enable 1

@@ -252,7 +252,8 @@ rec_setup() {
 	# B, the appliance, always comes back with trap policies.
 	rec_write_swanctl B "$REC_B" "$REC_A" b.example a.example trap \
 		"$REC_IN_B/$hlen" "$REC_IN_A/$hlen"
-	rec_charon_start A && rec_charon_start B
+	# B first: with start_action = start, A initiates as soon as its configuration loads.
+	rec_charon_start B && rec_charon_start A
 }
 
 # rec_ping COUNT [INTERVAL]: ICMP A -> B through the tunnel, prints the number of replies.
@@ -303,8 +304,10 @@ rec_daemon_config() {
 }
 
 rec_daemon_start() {
-	in_b "$REC_DAEMON" --config "$REC_DIR/spirecoveryd.conf" --log-stderr yes --syslog no \
-		>>"$REC_DIR/spirecoveryd.log" 2>&1 &
+	# Not through in_b: a backgrounded function is a subshell, and $! must be the daemon
+	# (ip netns exec execs it) for rec_daemon_stop and the tests' signals.
+	ip netns exec "$REC_NS_B" "$REC_DAEMON" --config "$REC_DIR/spirecoveryd.conf" \
+		--log-stderr yes --syslog no >>"$REC_DIR/spirecoveryd.log" 2>&1 &
 	REC_DAEMON_PID=$!
 	disown "$REC_DAEMON_PID"
 	wait_until 10 grep -q "listening for invalid-SPI events" "$REC_DIR/spirecoveryd.log"
