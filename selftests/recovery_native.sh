@@ -5,7 +5,7 @@
 # INITIAL_CONTACT exchange and A's next packet re-keys with B's charon. Also: a spoofed ESP
 # packet with a random SPI from A's address while the tunnel is healthy changes nothing.
 # Runs in the VM: selftests/vm/run-vm.sh -k KVER -- selftests/recovery_native.sh [VARIANT...]
-# VARIANT: ipv4 ipv6 natt (default: all three). Logs: build/recovery/native-VARIANT/.
+# VARIANT: ipv4 ipv6 natt (default: ipv4 ipv6). Logs: build/recovery/native-VARIANT/.
 cd "$(dirname "$0")/.." || exit 1
 source selftests/recovery/lib.sh
 source selftests/recovery/checks.sh
@@ -13,7 +13,8 @@ source selftests/recovery/checks.sh
 modprobe spirecovery || { echo "not ok 1 modprobe spirecovery"; exit 1; }
 
 variants=("$@")
-[ $# -gt 0 ] || variants=(ipv4 ipv6 natt)
+# NAT-T runs from recovery_natt.sh: one VM test stays within the runner's time limit.
+[ $# -gt 0 ] || variants=(ipv4 ipv6)
 for variant in "${variants[@]}"; do
 	case $variant in
 	ipv4) set -- 4 no IPv4 ;;

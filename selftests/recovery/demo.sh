@@ -102,12 +102,23 @@ echo "    SAs on A now (the stale ones, $(echo $stale), are gone):"
 ip -n "$REC_NS_A" xfrm state | awk '$3 == "spi" { print $2, $4 }' | show
 
 say "Timeline"
-event=$(awk '/invalid SPI/ { print $1; exit }' "$REC_DIR/spirecoveryd.log")
-recovered=$(grep -m1 -oE 'installed [0-9]+ ms after the dropped packet' "$REC_DIR/spirecoveryd.log")
-for line in "${timeline[@]}"; do echo "    $line"; done
-echo "    daemon: first event at $event (wall clock); new inbound SA ${recovered:-not seen}"
-echo "    ${bold}first reply $ms ms after enabling recovery; the daemon measured"
-echo "    ${recovered#installed } from the dropped packet to B's new inbound SA$off"
+# The daemon's steps, from its wall-clock time stamps (HH:MM:SS.mmm, today).
+daemon_mark() { # PATTERN LABEL
+	local t
+	t=$(grep -m1 -E "$1" "$REC_DIR/spirecoveryd.log" | cut -d' ' -f1)
+	[ -n "$t" ] || return 0
+	t=$(date -d "$t" +%s%3N)
+	timeline+=("$(printf '%7.3f s' "$(echo "scale=3; ($t - $T0) / 1000" | bc)")  spirecoveryd: $2")
+}
+daemon_mark 'invalid SPI' "event: A's packet on its stale SPI was dropped"
+daemon_mark 'acting:' "decision: act (no SA with A on B)"
+daemon_mark 'sending IKE_SA_INIT|vici: initiating' "first IKE request"
+daemon_mark 'INITIAL_CONTACT delivered|charon: .*established' "A authenticated B's new life"
+daemon_mark 'recovered:' "B holds a new inbound SA from A"
+printf '%s\n' "${timeline[@]}" | sort -n | sed 's/^/    /'
+recovered=$(grep -m1 -oE 'installed [0-9]+ ms after' "$REC_DIR/spirecoveryd.log" | grep -oE '[0-9]+')
+echo "    ${bold}first ping reply ${ms:-?} ms after enabling recovery; ${recovered:-?} ms from the"
+echo "    dropped packet to B's new inbound SA (the daemon's own measure)$off"
 echo
 echo "logs: build/recovery/demo/ (charon A and B, spirecoveryd, its status file)"
 echo "spirecoveryd --status:"
