@@ -15,14 +15,11 @@ passed=0 failed=0 skipped=0
 failures=()
 jobs=${JOBS:-$(nproc)}
 export MAKEFLAGS="-j$jobs"
+export FUZZ_SECONDS=${FUZZ_SECONDS:-10}
 
-# step NAME COMMAND...: run, show, count.
-step() {
-	local name=$1 log=$logs/$1.log rc p f s
-	shift
-	echo "=== $name"
-	"$@" 2>&1 | tee "$log"
-	rc=${PIPESTATUS[0]}
+# tally NAME RC: count the results in build/check/NAME.log.
+tally() {
+	local name=$1 rc=$2 log=$logs/$1.log p f s
 	s=$(grep -cE '^(ok|not ok) .*# SKIP' "$log")
 	p=$(($(grep -cE '^ok ' "$log") - s + $(grep -cE '^\[ +OK \] ' "$log")))
 	f=$(($(grep -cE '^not ok ' "$log") + $(grep -cE '^\[  FAILED  \] .*\([0-9]+ ms\)$' "$log")))
@@ -34,6 +31,15 @@ step() {
 	[ "$f" -gt 0 ] && failures+=("$name ($f, see build/check/$name.log)")
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 	echo "=== $name: $p passed, $f failed, $s skipped"
+}
+
+# step NAME COMMAND...: run, show, count.
+step() {
+	local name=$1
+	shift
+	echo "=== $name"
+	"$@" 2>&1 | tee "$logs/$name.log"
+	tally "$name" "${PIPESTATUS[0]}"
 }
 
 step build make all selftests-bin
@@ -53,8 +59,20 @@ step ike-interop make -C ike interop
 step ike-fuzz make -C ike fuzz-run
 step tools-fuzz make -C tools fuzz-run
 step daemon-fuzz make -C ike/daemon fuzz-run
+# The VM runs mostly wait on timers: boot every kernel at once and show
+# each log when its run is over.
+declare -A vm_pid
 for kver in $(selftests/vm/kernels.sh); do
-	step "vm-$kver" selftests/vm/run-vm.sh -k "$kver" -n selftests -t 1500 -- selftests/run.sh
+	selftests/vm/run-vm.sh -k "$kver" -n selftests -t 1500 -- selftests/run.sh \
+		>"$logs/vm-$kver.log" 2>&1 &
+	vm_pid[$kver]=$!
+done
+for kver in "${!vm_pid[@]}"; do
+	wait "${vm_pid[$kver]}"
+	rc=$?
+	echo "=== vm-$kver"
+	cat "$logs/vm-$kver.log"
+	tally "vm-$kver" "$rc"
 done
 
 if [ ${#failures[@]} -gt 0 ]; then
