@@ -287,14 +287,11 @@ bool Daemon::recover(const PeerConfig& peer, const MissEvent& event, std::stop_t
     for (size_t i = 0; i < peer.backends.size(); i++) {
         const BackendKind kind = peer.backends[i];
         const std::string name(to_string(kind));
-        auto it = backends_.find(kind);
-        if (it == backends_.end()) {
-            log.warning(cat("backend ", name, " is not configured in this daemon"));
-            continue;
-        }
+        // The configuration guarantees it: vici needs vici-socket, the others always exist.
+        RecoveryBackend& backend = *backends_.at(kind);
         log.info(cat("recovery: backend ", name));
         status_.result(peer, name, "running");
-        const BackendOutcome outcome = it->second->recover(request, log, stop);
+        const BackendOutcome outcome = backend.recover(request, log, stop);
         switch (outcome.verdict) {
         case BackendOutcome::Verdict::unavailable: {
             const bool last = i + 1 == peer.backends.size();

@@ -67,7 +67,6 @@ public:
     void notice(std::string_view line) { log(LogLevel::notice, line); }
     void info(std::string_view line) { log(LogLevel::info, line); }
     void debug(std::string_view line) { log(LogLevel::debug, line); }
-    Logger& logger() { return logger_; }
 
 private:
     Logger& logger_;

@@ -28,7 +28,6 @@ struct MissEvent {
     // When the daemon read the event, to measure its own latency; not part of the message.
     std::chrono::steady_clock::time_point received{};
 
-    std::string protocol_name() const;
     // "ESP SPI 0x0000c0de seq 17 from 192.0.2.1 to 192.0.2.2 (UDP 4500->4500), 3 suppressed"
     std::string to_string() const;
 };

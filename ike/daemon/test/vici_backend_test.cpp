@@ -57,7 +57,6 @@ TEST(ViciBackend, FindsTheRecordedIkeSaByRemoteHost) {
 
 TEST(ViciBackend, AbsentSocketIsUnavailable) {
     ViciBackend backend("/nonexistent/charon.vici", std::chrono::seconds(1));
-    DaemonConfig config;
     PeerConfig peer;
     peer.name = "a";
     peer.address = ip("192.0.2.1");
