@@ -241,6 +241,22 @@ send_udp() {
 		bail "send a datagram from $1 to $2 port $3"
 }
 
+# sa_packets NS ID...: packets the SA with this ID (ip xfrm state get
+# arguments) has processed.
+sa_packets() {
+	ip -n "$1" -s xfrm state get "${@:2}" |
+		awk '/lifetime current:/ { getline; sub(/\(packets\)/, "", $2); print $2 }'
+}
+
+# check_sa_packets DESC NS PACKETS ID...: the SA has processed PACKETS
+# packets, waiting up to 5 s for them.
+check_sa_packets() {
+	local desc=$1 ns=$2 want=$3
+	shift 3
+	wait_until 5 test "$(sa_packets "$ns" "$@")" = "$want"
+	check_eq "$desc" "$want" "$(sa_packets "$ns" "$@")"
+}
+
 # xfrm_stat NS NAME: a counter of /proc/net/xfrm_stat in NS.
 xfrm_stat() {
 	in_ns "$1" awk -v k="$2" '$1 == k { print $2 }' /proc/net/xfrm_stat

@@ -45,9 +45,10 @@ check_eq "cli.py --do get-config: the defaults" \
 	"$(cli --do get-config | json_sorted)"
 check_eq "cli.py --do set-config" null \
 	"$(cli --do set-config --json '{"enabled": 1, "source-burst": 9, "ipv6-prefix": 60}')"
-check_eq "cli.py --do get-config: the new values" \
-	'{"enabled": 1, "global-burst": 200, "global-rate": 100, "ipv6-prefix": 60, "source-burst": 9, "source-rate": 1}' \
-	"$(cli --do get-config | json_sorted)"
+# Read back without YNL: each cli.py run costs seconds under TCG.
+check_eq "cli.py --do set-config: the values set" \
+	"enabled=1 source-rate=1 source-burst=9 global-rate=100 global-burst=200 ipv6-prefix=60" \
+	"$(sr "$NS_B" get-config)"
 # YNL decodes the extack: the bad attribute by its spec name and the
 # kernel's policy for it, which must be the spec's checks.
 out=$(cli --do set-config --json '{"source-rate": 0}' 2>&1)
@@ -58,7 +59,6 @@ check_eq "cli.py: the module's policy for source-rate is the spec's 1..rate-max"
 check_eq "cli.py --do get-stats: every counter, all 0" \
 	'{"disabled": 0, "events-sent": 0, "malformed": 0, "miss-ipv4-ah": 0, "miss-ipv4-esp": 0, "miss-ipv4-esp-udp": 0, "miss-ipv6-ah": 0, "miss-ipv6-esp": 0, "miss-ipv6-esp-udp": 0, "no-listener": 0, "send-failed": 0, "suppressed-global": 0, "suppressed-source": 0}' \
 	"$(cli --do get-stats | json_sorted)"
-check_eq "cli.py --dump get-source: empty" "[]" "$(cli --dump get-source)"
 
 # Two misses, decoded by YNL: plain ESP over IPv4, ESP-in-UDP over IPv6.
 in_ns_bg "$NS_B" /dev/null "$TMP/encap.err" python3 "$PYTOOLS/encap_socket.py" --family 6 \
@@ -82,5 +82,5 @@ import json, sys
 print(" ".join(sorted(e.get("addr4") or e.get("addr6") for e in json.load(sys.stdin))))')
 check_eq "cli.py --dump get-source: both sources, addresses decoded" "$A4 fd00::" "$entries"
 check_eq "cli.py --do flush-sources" null "$(cli --do flush-sources)"
-check_eq "cli.py --dump get-source: empty after flush" "[]" "$(cli --dump get-source)"
+check_eq "flush-sources emptied the table" "" "$(sr "$NS_B" dump-sources)"
 finish
