@@ -15,8 +15,8 @@ set -u
 . "$(dirname "$0")/lib.sh"
 bench_begin esp_throughput
 
-rounds=${BENCH_ROUNDS:-6}
-seconds=${BENCH_ROUND_SECONDS:-5}
+rounds=${BENCH_ROUNDS:-10}
+seconds=${BENCH_ROUND_SECONDS:-3}
 a=bt-a-$$ b=bt-b-$$
 addr_a=10.79.0.1 addr_b=10.79.0.2
 key_ab=0x$(printf '%040x' 0xab) key_ba=0x$(printf '%040x' 0xba)
@@ -103,3 +103,4 @@ row throughput_with_mean "$mean_with" Mbit/s "" "${with[*]}"
 row throughput_with_median "$median_with" Mbit/s
 row throughput_ratio_of_means "$(calc "$mean_with / $mean_without")" with/without
 row throughput_ratio "$(median "${ratios[@]}")" with/without ">= 0.99" "${ratios[*]}"
+row throughput_ratio_iqr "$(iqr "${ratios[@]}")" with/without

@@ -151,6 +151,7 @@ row absorbed_with_median "$(median "${pps_with[@]}")" packets/s "" "${pps_with[*
 row absorbed_ratio_of_means \
 	"$(calc "$(mean "${pps_with[@]}") / $(mean "${pps_without[@]}")")" with/without
 row absorbed_ratio "$(median "${ratios[@]}")" with/without ">= 0.9" "${ratios[*]}"
+row absorbed_ratio_iqr "$(iqr "${ratios[@]}")" with/without
 
 # Events: the round closest to its bound (received / bound) for the
 # listener's count and for the module's, the largest window excess of all.

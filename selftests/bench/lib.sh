@@ -69,6 +69,14 @@ median() {
 	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
 		END { if (NR) printf "%.6g\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
+# iqr: interquartile range (linear interpolation), how far apart the middle
+# half of the values lie: the noise a ratio's target has to be read against.
+iqr() {
+	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
+		function q(p,  h, i) { h = (NR - 1) * p + 1; i = int(h)
+			return i < NR ? v[i] + (h - i) * (v[i + 1] - v[i]) : v[NR] }
+		END { if (NR) printf "%.6g\n", q(0.75) - q(0.25) }'
+}
 # calc EXPRESSION: evaluate with awk, e.g. calc "$a / $b".
 calc() {
 	awk "BEGIN { printf \"%.6g\\n\", $1 }"
