@@ -120,6 +120,7 @@ wait_until() {
 	done
 }
 
+# now_ns: CLOCK_REALTIME in nanoseconds, rounded down to the microsecond.
 now_ns() {
 	local t=$EPOCHREALTIME
 	echo "${t/./}000"
@@ -417,7 +418,7 @@ check_event() {
 		not_ok "$desc" "no event" "expected: $want"
 		return
 	fi
-	t1=$(now_ns)
+	t1=$(($(now_ns) + 999))
 	ts=$(kv timestamp "$EVENT")
 	rest=$(without "$EVENT" timestamp)
 	if [ "$rest" != "$want" ]; then
@@ -446,10 +447,11 @@ send_ab() {
 	send_from "$NS_A" veth_a "$MAC_B" "$@"
 }
 
-# new_barrier DST: set BARRIER to a packet spec for an ESP miss at DST from a source and SPI no test uses (each barrier its own, so
-# that per-source limits never hold one back).  Sent after packets that must
-# stay silent, its event proves they were all processed; it adds 1 to
-# XfrmInNoStates, miss-ipv4-esp and events-sent.
+# new_barrier DST: set BARRIER to a packet spec for an ESP miss at DST from
+# a source and SPI no test uses (each barrier its own, so that per-source
+# limits never hold one back).  Sent after packets that must stay silent,
+# its event proves they were all processed; it adds 1 to XfrmInNoStates,
+# miss-ipv4-esp and events-sent.
 new_barrier() {
 	BARRIERS=$((BARRIERS + 1))
 	BARRIER_SPI=$(printf '0xba%06x' "$BARRIERS")
