@@ -1,4 +1,5 @@
-// Event notifications come from the kernel: decode anything, render whatever decodes.
+// Notifications come from the kernel: decode anything as an event or a family removal, render
+// whatever decodes as an event.
 #include <sstream>
 
 #include "tools/fuzz/netlink_input.h"
@@ -9,6 +10,10 @@ using namespace spirecovery::ctl;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const auto message = fuzz::netlink_message(data, size, 0x20, SPIRECOVERY_CMD_MISS_NTF);
+    try {
+        (void)is_family_removal(message, 0x20);
+    } catch (const DecodeError&) {
+    }
     Event event;
     try {
         event = decode_event(message);

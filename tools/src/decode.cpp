@@ -20,6 +20,7 @@ namespace {
 using Bytes = std::span<const std::uint8_t>;
 
 struct GenlMessage {
+    std::uint16_t type;
     std::uint8_t cmd;
     Bytes attributes;
 };
@@ -36,7 +37,7 @@ GenlMessage split_headers(MessageBytes message) {
                           std::to_string(message.size()) + " received bytes");
     genlmsghdr genl;
     std::memcpy(&genl, message.data() + NLMSG_HDRLEN, sizeof genl);
-    return {genl.cmd, message.subspan(headers, nlh.nlmsg_len - headers)};
+    return {nlh.nlmsg_type, genl.cmd, message.subspan(headers, nlh.nlmsg_len - headers)};
 }
 
 // The payloads of one message's attributes by type, every known one checked for its size.
@@ -105,6 +106,10 @@ private:
     std::span<const spec::Attribute> set_;
     std::vector<std::optional<Bytes>> payloads_;
 };
+
+// The one attribute of the controller's family notices that matters here.
+constexpr spec::Attribute ctrl_attrs[] = {{}, {"family-id", 2}};
+static_assert(std::size(ctrl_attrs) == CTRL_ATTR_FAMILY_ID + 1);
 
 std::string family_text(int family) {
     return "address family " + std::to_string(family) + " is neither AF_INET nor AF_INET6";
@@ -194,6 +199,14 @@ Event decode_event(MessageBytes message) {
     event.suppressed = attrs.find<std::uint32_t>(SPIRECOVERY_A_EVENT_SUPPRESSED);
     event.timestamp_ns = attrs.find<std::uint64_t>(SPIRECOVERY_A_EVENT_TIMESTAMP);
     return event;
+}
+
+bool is_family_removal(MessageBytes message, int family_id) {
+    const GenlMessage genl = split_headers(message);
+    if (genl.type != GENL_ID_CTRL || genl.cmd != CTRL_CMD_DELFAMILY)
+        return false;
+    const Attributes attrs(genl.attributes, ctrl_attrs);
+    return attrs.get<std::uint16_t>(CTRL_ATTR_FAMILY_ID) == family_id;
 }
 
 } // namespace spirecovery::ctl

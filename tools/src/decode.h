@@ -25,4 +25,8 @@ Source decode_source(MessageBytes message);
 // Also checks that the message is a SPIRECOVERY_CMD_MISS_NTF.
 Event decode_event(MessageBytes message);
 
+// Whether `message` is the generic-netlink controller's notice that family `family_id` is gone
+// (CTRL_CMD_DELFAMILY), as when its module is unloaded. Throws DecodeError if it is out of shape.
+bool is_family_removal(MessageBytes message, int family_id);
+
 } // namespace spirecovery::ctl

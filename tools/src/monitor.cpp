@@ -74,13 +74,19 @@ int run_monitor(Client& client, OutputFormat format, bool timestamps) {
             return exit_ok;
         if (!fds[0].revents)
             continue;
-        if (events.receive(handlers) != EventSocket::Status::overrun)
-            continue;
-        // Print what did get queued, then count what did not.
-        while (events.receive(handlers) != EventSocket::Status::empty) {
+        EventSocket::Status status = events.receive(handlers);
+        if (status == EventSocket::Status::overrun) {
+            // Print what did get queued, then count what did not.
+            do
+                status = events.receive(handlers);
+            while (status == EventSocket::Status::read || status == EventSocket::Status::overrun);
+            if (status == EventSocket::Status::empty) {
+                render_overrun(loss_out, losses.newly_lost(events_due(client.get_stats())));
+                check_written(std::cout);
+            }
         }
-        render_overrun(loss_out, losses.newly_lost(events_due(client.get_stats())));
-        check_written(std::cout);
+        if (status == EventSocket::Status::family_removed)
+            throw Failure("the spirecovery kernel module was unloaded: no more events");
     }
 }
 

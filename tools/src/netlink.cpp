@@ -202,11 +202,20 @@ struct Reception {
     int family;
     const EventSocket::Handlers* handlers;
     std::exception_ptr handler_error;
+    bool family_removed;
 };
 
 int on_notification(nl_msg* msg, void* arg) {
     auto& r = *static_cast<Reception*>(arg);
     const nlmsghdr* nlh = nlmsg_hdr(msg);
+    if (nlh->nlmsg_type == GENL_ID_CTRL) {
+        try {
+            r.family_removed = r.family_removed || is_family_removal(bytes_of(nlh), r.family);
+        } catch (const DecodeError&) {
+            // Some other family's notice that we cannot read: not ours.
+        }
+        return NL_OK;
+    }
     if (nlh->nlmsg_type != r.family)
         return NL_SKIP;
     try {
@@ -244,6 +253,13 @@ EventSocket::EventSocket()
     nl_cb_set(callbacks_.get(), NL_CB_SEQ_CHECK, NL_CB_CUSTOM, accept_any_sequence, nullptr);
     if (const int err = nl_socket_add_membership(socket_.get(), group); err < 0)
         throw Failure(netlink_error_message("cannot join the spirecovery events group", err));
+    // The controller announces a family's removal there: a monitor must not wait forever for
+    // events from a module that is gone.
+    const int ctrl_group = genl_ctrl_resolve_grp(socket_.get(), "nlctrl", "notify");
+    if (ctrl_group < 0)
+        throw Failure(netlink_error_message("cannot find the nlctrl notify group", ctrl_group));
+    if (const int err = nl_socket_add_membership(socket_.get(), ctrl_group); err < 0)
+        throw Failure(netlink_error_message("cannot join the nlctrl notify group", err));
     // An event our full queue cannot take then fails the module's multicast, which counts it
     // as send-failed instead of no-listener. No libnl call for it; older kernels ignore it.
     const int one = 1;
@@ -258,12 +274,14 @@ int EventSocket::fd() const {
 }
 
 EventSocket::Status EventSocket::receive(const Handlers& handlers) {
-    Reception r{family_, &handlers, nullptr};
+    Reception r{family_, &handlers, nullptr, false};
     nl_cb_set(callbacks_.get(), NL_CB_VALID, NL_CB_CUSTOM, on_notification, &r);
     errno = 0;
     const int n = nl_recvmsgs_report(socket_.get(), callbacks_.get());
     if (r.handler_error)
         std::rethrow_exception(r.handler_error);
+    if (r.family_removed)
+        return Status::family_removed;
     if (n > 0)
         return Status::read;
     if (n == 0 || n == -NLE_AGAIN)

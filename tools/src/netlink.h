@@ -62,9 +62,10 @@ public:
         std::function<void(const Event&)> event;
         std::function<void(const DecodeError&)> malformed; // the event is skipped
     };
-    enum class Status { read, empty, overrun };
+    enum class Status { read, empty, overrun, family_removed };
     // Reads what one receive call returns: `read` if it handled messages, `empty` if nothing
-    // was queued, `overrun` if the kernel dropped events because the queue was full.
+    // was queued, `overrun` if the kernel dropped events because the queue was full,
+    // `family_removed` if the module went away (no more events will come).
     Status receive(const Handlers& handlers);
 
 private:

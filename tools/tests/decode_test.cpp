@@ -267,5 +267,24 @@ TEST(DecodeEvent, RejectsAShortAddress) {
     }
 }
 
+MessageBuilder ctrl_notice(std::uint8_t cmd, std::uint16_t family_id) {
+    MessageBuilder m(cmd, 0, GENL_ID_CTRL);
+    m.u16(CTRL_ATTR_FAMILY_ID, family_id);
+    m.bytes(CTRL_ATTR_FAMILY_NAME, {'s', 'r', 0});
+    return m;
+}
+
+TEST(FamilyRemoval, RecognisesTheControllersNoticeForTheFamily) {
+    EXPECT_TRUE(is_family_removal(ctrl_notice(CTRL_CMD_DELFAMILY, 0x1d).build(), 0x1d));
+    EXPECT_FALSE(is_family_removal(ctrl_notice(CTRL_CMD_DELFAMILY, 0x1e).build(), 0x1d));
+    EXPECT_FALSE(is_family_removal(ctrl_notice(CTRL_CMD_NEWFAMILY, 0x1d).build(), 0x1d));
+    EXPECT_FALSE(is_family_removal(ipv4_event().build(), 0x1d));
+}
+
+TEST(FamilyRemoval, RejectsANoticeWithoutTheFamily) {
+    MessageBuilder m(CTRL_CMD_DELFAMILY, 0, GENL_ID_CTRL);
+    EXPECT_THROW(is_family_removal(m.build(), 0x1d), DecodeError);
+}
+
 } // namespace
 } // namespace spirecovery::ctl

@@ -21,8 +21,9 @@ inline constexpr int test_family = 0x1d;
 
 class MessageBuilder {
 public:
-    explicit MessageBuilder(std::uint8_t cmd, int flags = 0) : msg_(nlmsg_alloc(), nlmsg_free) {
-        if (!msg_ || !genlmsg_put(msg_.get(), 1, 1, test_family, 0, flags, cmd, 1))
+    explicit MessageBuilder(std::uint8_t cmd, int flags = 0, int family = test_family)
+        : msg_(nlmsg_alloc(), nlmsg_free) {
+        if (!msg_ || !genlmsg_put(msg_.get(), 1, 1, family, 0, flags, cmd, 1))
             throw std::runtime_error("cannot build a test message");
     }
 
