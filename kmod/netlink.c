@@ -5,16 +5,17 @@
  *
  * Every command acts on the network namespace of the requesting socket and
  * needs CAP_NET_ADMIN over the user namespace owning it.  The policies
- * carry the spec's ranges, so the core rejects a bad value before a
- * handler runs, with an extack naming the attribute and the policy that
- * says what is allowed.  With resv_start_op 0 the core also rejects
- * unknown attributes, attributes a command does not take and flags in the
- * reserved header byte.
+ * fix the types; SET_CONFIG checks the spec's ranges itself, so that the
+ * extack text names the attribute and its range (the core's policy text
+ * is only "integer out of range", and 6.1 has no formatted extack).  With
+ * resv_start_op 0 the core also rejects unknown attributes, attributes a
+ * command does not take and flags in the reserved header byte.
  */
 
 #include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/spirecovery.h>
+#include <linux/stringify.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include <net/sock.h>
@@ -29,28 +30,45 @@ enum {
 	SPIRECOVERY_NLGRP_EVENTS,
 };
 
-static struct netlink_range_validation rate_range = {
-	.min = 1,
-	.max = SPIRECOVERY_RATE_MAX,
-};
-
-static struct netlink_range_validation burst_range = {
-	.min = 1,
-	.max = SPIRECOVERY_BURST_MAX,
-};
-
 static const struct nla_policy config_policy[SPIRECOVERY_A_CONFIG_MAX + 1] = {
-	[SPIRECOVERY_A_CONFIG_ENABLED] = NLA_POLICY_RANGE(NLA_U8, 0, 1),
-	[SPIRECOVERY_A_CONFIG_SOURCE_RATE] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &rate_range),
-	[SPIRECOVERY_A_CONFIG_SOURCE_BURST] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &burst_range),
-	[SPIRECOVERY_A_CONFIG_GLOBAL_RATE] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &rate_range),
-	[SPIRECOVERY_A_CONFIG_GLOBAL_BURST] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &burst_range),
-	[SPIRECOVERY_A_CONFIG_IPV6_PREFIX] = NLA_POLICY_RANGE(NLA_U8, 1, 128),
+	[SPIRECOVERY_A_CONFIG_ENABLED] = { .type = NLA_U8 },
+	[SPIRECOVERY_A_CONFIG_SOURCE_RATE] = { .type = NLA_U32 },
+	[SPIRECOVERY_A_CONFIG_SOURCE_BURST] = { .type = NLA_U32 },
+	[SPIRECOVERY_A_CONFIG_GLOBAL_RATE] = { .type = NLA_U32 },
+	[SPIRECOVERY_A_CONFIG_GLOBAL_BURST] = { .type = NLA_U32 },
+	[SPIRECOVERY_A_CONFIG_IPV6_PREFIX] = { .type = NLA_U8 },
 };
+
+#define RATE_RANGE "1.." __stringify(SPIRECOVERY_RATE_MAX)
+#define BURST_RANGE "1.." __stringify(SPIRECOVERY_BURST_MAX)
+
+static const struct config_range {
+	u32 min;
+	u32 max;
+	const char *msg;
+} config_ranges[SPIRECOVERY_A_CONFIG_MAX + 1] = {
+	[SPIRECOVERY_A_CONFIG_ENABLED] = { 0, 1, "enabled must be 0 or 1" },
+	[SPIRECOVERY_A_CONFIG_SOURCE_RATE] = {
+		1, SPIRECOVERY_RATE_MAX,
+		"source-rate out of range, allowed " RATE_RANGE " events/s" },
+	[SPIRECOVERY_A_CONFIG_SOURCE_BURST] = {
+		1, SPIRECOVERY_BURST_MAX,
+		"source-burst out of range, allowed " BURST_RANGE " events" },
+	[SPIRECOVERY_A_CONFIG_GLOBAL_RATE] = {
+		1, SPIRECOVERY_RATE_MAX,
+		"global-rate out of range, allowed " RATE_RANGE " events/s" },
+	[SPIRECOVERY_A_CONFIG_GLOBAL_BURST] = {
+		1, SPIRECOVERY_BURST_MAX,
+		"global-burst out of range, allowed " BURST_RANGE " events" },
+	[SPIRECOVERY_A_CONFIG_IPV6_PREFIX] = {
+		1, 128, "ipv6-prefix out of range, allowed 1..128 bits" },
+};
+
+static u32 config_value(const struct nlattr *attr, int type)
+{
+	return config_policy[type].type == NLA_U8 ? nla_get_u8(attr) :
+						    nla_get_u32(attr);
+}
 
 static struct genl_family spirecovery_genl_family;
 
@@ -92,13 +110,29 @@ nla_put_failure:
 	return -EMSGSIZE;
 }
 
-/* The policy has checked every value, so applying them cannot fail half way. */
+/* Every value is checked before any is applied: a request changes all or nothing. */
 static int set_config_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct spirecovery_net *sn = spirecovery_net(genl_info_net(info));
 	struct spirecovery_settings settings;
 	struct nlattr **attrs = info->attrs;
-	int err;
+	int type, err;
+
+	for (type = 1; type <= SPIRECOVERY_A_CONFIG_MAX; type++) {
+		const struct config_range *range = &config_ranges[type];
+		u32 value;
+
+		if (!attrs[type])
+			continue;
+		value = config_value(attrs[type], type);
+		if (value < range->min || value > range->max) {
+			/* The message macros take literals; these are static too. */
+			if (info->extack)
+				info->extack->_msg = range->msg;
+			NL_SET_BAD_ATTR(info->extack, attrs[type]);
+			return -ERANGE;
+		}
+	}
 
 	mutex_lock(&sn->config_lock);
 	spirecovery_settings_get(sn, &settings);
@@ -332,7 +366,8 @@ static int fill_miss(struct sk_buff *msg, const struct spirecovery_miss *miss,
  *
  * Context: any context that may not sleep; must not hold the table lock.
  * Return: 0 when sent, -ESRCH when nobody listens, another negative error
- * code when the message could not be built or delivered.
+ * code (-ENOBUFS when every listener's queue was full) when the message
+ * could not be built or delivered.
  */
 int spirecovery_nl_notify_miss(struct net *net,
 			       const struct spirecovery_miss *miss,
@@ -360,8 +395,13 @@ int spirecovery_nl_notify_miss(struct net *net,
 		goto free_msg;
 	genlmsg_end(msg, hdr);
 
-	return genlmsg_multicast_netns(&spirecovery_genl_family, net, msg, 0,
-				       SPIRECOVERY_NLGRP_EVENTS, GFP_ATOMIC);
+	err = genlmsg_multicast_netns(&spirecovery_genl_family, net, msg, 0,
+				      SPIRECOVERY_NLGRP_EVENTS, GFP_ATOMIC);
+	/*
+	 * There were listeners a moment ago, so -ESRCH here means that every
+	 * one of them had a full receive queue: the event was lost, not unwanted.
+	 */
+	return err == -ESRCH ? -ENOBUFS : err;
 
 free_msg:
 	nlmsg_free(msg);
