@@ -16,6 +16,7 @@ mount -t tmpfs tmpfs /tmp
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
 mkdir -p /run/netns /run/lock
+ln -sfn /proc/self/fd /dev/fd
 hostname spirecovery-vm
 ip link set lo up
 
