@@ -39,35 +39,57 @@ static const struct nla_policy config_policy[SPIRECOVERY_A_CONFIG_MAX + 1] = {
 	[SPIRECOVERY_A_CONFIG_IPV6_PREFIX] = { .type = NLA_U8 },
 };
 
+/* Not const: struct nla_policy points at them without the qualifier. */
+static struct netlink_range_validation enabled_range = { .min = 0, .max = 1 };
+
+static struct netlink_range_validation rate_range = {
+	.min = 1, .max = SPIRECOVERY_RATE_MAX,
+};
+
+static struct netlink_range_validation burst_range = {
+	.min = 1, .max = SPIRECOVERY_BURST_MAX,
+};
+
+static struct netlink_range_validation prefix_range = { .min = 1, .max = 128 };
+
 #define RATE_RANGE "1.." __stringify(SPIRECOVERY_RATE_MAX)
 #define BURST_RANGE "1.." __stringify(SPIRECOVERY_BURST_MAX)
 
-static const struct config_range {
-	u32 min;
-	u32 max;
+/*
+ * The spec's range of each value, and what the extack says when a value
+ * is outside it: the text names the attribute and the range, and the
+ * policy goes along so that the ack also carries the range as numbers.
+ */
+static const struct config_limit {
+	struct nla_policy policy;
 	const char *msg;
-} config_ranges[SPIRECOVERY_A_CONFIG_MAX + 1] = {
-	[SPIRECOVERY_A_CONFIG_ENABLED] = { 0, 1, "enabled must be 0 or 1" },
+} config_limits[SPIRECOVERY_A_CONFIG_MAX + 1] = {
+	[SPIRECOVERY_A_CONFIG_ENABLED] = {
+		NLA_POLICY_FULL_RANGE(NLA_U8, &enabled_range),
+		"enabled must be 0 or 1" },
 	[SPIRECOVERY_A_CONFIG_SOURCE_RATE] = {
-		1, SPIRECOVERY_RATE_MAX,
+		NLA_POLICY_FULL_RANGE(NLA_U32, &rate_range),
 		"source-rate out of range, allowed " RATE_RANGE " events/s" },
 	[SPIRECOVERY_A_CONFIG_SOURCE_BURST] = {
-		1, SPIRECOVERY_BURST_MAX,
+		NLA_POLICY_FULL_RANGE(NLA_U32, &burst_range),
 		"source-burst out of range, allowed " BURST_RANGE " events" },
 	[SPIRECOVERY_A_CONFIG_GLOBAL_RATE] = {
-		1, SPIRECOVERY_RATE_MAX,
+		NLA_POLICY_FULL_RANGE(NLA_U32, &rate_range),
 		"global-rate out of range, allowed " RATE_RANGE " events/s" },
 	[SPIRECOVERY_A_CONFIG_GLOBAL_BURST] = {
-		1, SPIRECOVERY_BURST_MAX,
+		NLA_POLICY_FULL_RANGE(NLA_U32, &burst_range),
 		"global-burst out of range, allowed " BURST_RANGE " events" },
 	[SPIRECOVERY_A_CONFIG_IPV6_PREFIX] = {
-		1, 128, "ipv6-prefix out of range, allowed 1..128 bits" },
+		NLA_POLICY_FULL_RANGE(NLA_U8, &prefix_range),
+		"ipv6-prefix out of range, allowed 1..128 bits" },
 };
 
-static u32 config_value(const struct nlattr *attr, int type)
+static bool config_value_valid(const struct nlattr *attr, int type)
 {
-	return config_policy[type].type == NLA_U8 ? nla_get_u8(attr) :
-						    nla_get_u32(attr);
+	const struct nla_policy *pt = &config_limits[type].policy;
+	u64 value = pt->type == NLA_U8 ? nla_get_u8(attr) : nla_get_u32(attr);
+
+	return value >= pt->range->min && value <= pt->range->max;
 }
 
 static struct genl_family spirecovery_genl_family;
@@ -119,19 +141,14 @@ static int set_config_doit(struct sk_buff *skb, struct genl_info *info)
 	int type, err;
 
 	for (type = 1; type <= SPIRECOVERY_A_CONFIG_MAX; type++) {
-		const struct config_range *range = &config_ranges[type];
-		u32 value;
-
-		if (!attrs[type])
+		if (!attrs[type] || config_value_valid(attrs[type], type))
 			continue;
-		value = config_value(attrs[type], type);
-		if (value < range->min || value > range->max) {
-			/* The message macros take literals; these are static too. */
-			if (info->extack)
-				info->extack->_msg = range->msg;
-			NL_SET_BAD_ATTR(info->extack, attrs[type]);
-			return -ERANGE;
-		}
+		/* The message macros take literals; these are static too. */
+		if (info->extack)
+			info->extack->_msg = config_limits[type].msg;
+		NL_SET_BAD_ATTR_POLICY(info->extack, attrs[type],
+				       &config_limits[type].policy);
+		return -ERANGE;
 	}
 
 	mutex_lock(&sn->config_lock);
