@@ -63,7 +63,7 @@ step daemon-fuzz make -C ike/daemon fuzz-run
 # each log when its run is over.
 declare -A vm_pid
 for kver in $(selftests/vm/kernels.sh); do
-	selftests/vm/run-vm.sh -k "$kver" -n selftests -t 1500 -- selftests/run.sh \
+	selftests/vm/run-vm.sh -k "$kver" -n selftests -t 2400 -- selftests/run.sh \
 		>"$logs/vm-$kver.log" 2>&1 &
 	vm_pid[$kver]=$!
 done
