@@ -310,7 +310,8 @@ rec_daemon_start() {
 		--log-stderr yes --syslog no >>"$REC_DIR/spirecoveryd.log" 2>&1 &
 	REC_DAEMON_PID=$!
 	disown "$REC_DAEMON_PID"
-	wait_until 10 grep -q "listening for invalid-SPI events" "$REC_DIR/spirecoveryd.log"
+	# Generous: under a loaded TCG host the start alone has taken over 10 s.
+	wait_until 30 grep -q "listening for invalid-SPI events" "$REC_DIR/spirecoveryd.log"
 }
 
 rec_daemon_stop() {
