@@ -6,7 +6,7 @@
 # between tests so that each starts from the defaults.
 cd "$(dirname "$0")/.."
 build=${SPIRECOVERY_BUILD:-$(pwd)/build}
-timeout_s=${SPIRECOVERY_TEST_TIMEOUT:-600}
+timeout_s=${SPIRECOVERY_TEST_TIMEOUT:-900}
 
 tests=()
 [ -x "$build/selftests/genl_api" ] && tests+=("$build/selftests/genl_api")

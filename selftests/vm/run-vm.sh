@@ -60,7 +60,7 @@ timeout --foreground "$timeout" qemu-system-x86_64 \
 	-machine q35 -accel tcg -cpu max -smp 2 -m "$mem" \
 	-nographic -no-reboot -nic none \
 	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 oops=panic panic_on_warn=0 \
+	-append "console=ttyS0 no_timer_check panic=-1 oops=panic panic_on_warn=0 \
 srvm.build=$build srvm.run=$rundir \
 srvm.init=$here/guest-init.sh" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
