@@ -132,14 +132,16 @@ check_json "set changed only the given values" \
 	'.config == {"enabled": 1, "source-rate": 1, "source-burst": 3, "global-rate": 500,
 	 "global-burst": 200, "ipv6-prefix": 64}'
 
+# The kernel's words may vary; the message must name the attribute and its range.
 check_fails "set source-rate 0: the kernel's reason, the attribute, the range (exit 2)" 2 \
-	'^spirecoveryctl: the kernel rejected set-config: source-rate: .+ \(allowed 1\.\.1000000\)$' \
+	'^spirecoveryctl: the kernel rejected set-config: .*source-rate.*1\.\.1000000' \
 	-n "$NS_B" set source-rate 0
 check_fails "set ipv6-prefix 129: the kernel's reason, the attribute, the range (exit 2)" 2 \
-	'^spirecoveryctl: the kernel rejected set-config: ipv6-prefix: .+ \(allowed 1\.\.128\)$' \
+	'^spirecoveryctl: the kernel rejected set-config: .*ipv6-prefix.*1\.\.128' \
 	-n "$NS_B" set ipv6-prefix 129
 check_fails "set global-burst 2 ipv6-prefix 0: the bad one is named (exit 2)" 2 \
-	'set-config: ipv6-prefix: ' -n "$NS_B" set global-burst 2 ipv6-prefix 0
+	'^spirecoveryctl: the kernel rejected set-config: .*ipv6-prefix.*1\.\.128' \
+	-n "$NS_B" set global-burst 2 ipv6-prefix 0
 ctl -n "$NS_B" -j show
 check_json "a rejected set changes nothing" \
 	'.config."global-burst" == 200 and .config."ipv6-prefix" == 64'

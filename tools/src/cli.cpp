@@ -47,6 +47,19 @@ struct CommandSpec {
     std::span<const Option> options;
 };
 
+// What each `set` key means, by attribute type (its range comes from spec::config_ranges).
+constexpr std::string_view set_key_help[] = {
+    "",
+    "",
+    "events per second per source",
+    "events a source may send at once",
+    "events per second in this network namespace",
+    "events this network namespace may send at once",
+    "IPv6 sources sharing this prefix share one limit",
+};
+static_assert(std::size(set_key_help) == SPIRECOVERY_A_CONFIG_MAX + 1);
+constexpr int first_set_key = SPIRECOVERY_A_CONFIG_ENABLED + 1;
+
 constexpr CommandSpec commands[] = {
     {Command::enable, "enable", "", "report invalid-SPI drops in this network namespace",
      "Starts reporting ESP and AH packets dropped for lack of an SA in the network namespace\n"
@@ -56,12 +69,6 @@ constexpr CommandSpec commands[] = {
      "Stops reporting; the counters keep counting misses as \"disabled\".\n", write_options},
     {Command::set, "set", "KEY N [KEY N]...", "change rate limits; the others stay",
      "Changes the given values in one request; the kernel checks them all before applying any.\n"
-     "Keys:\n"
-     "  source-rate N    events per second per source (1..1000000)\n"
-     "  source-burst N   events a source may send at once (1..1000000)\n"
-     "  global-rate N    events per second in this network namespace (1..1000000)\n"
-     "  global-burst N   events this network namespace may send at once (1..1000000)\n"
-     "  ipv6-prefix N    IPv6 sources sharing this prefix share one limit (1..128)\n"
      "N is a decimal number. The kernel decides what is allowed; these are its limits.\n",
      write_options},
     {Command::show, "show", "", "configuration and a summary",
@@ -203,7 +210,7 @@ po::variables_map parse_command(const CommandSpec& spec, std::span<const std::st
 }
 
 std::string range_text(const spec::Range& range) {
-    return "(allowed: " + std::to_string(range.min) + ".." + std::to_string(range.max) + ")";
+    return std::to_string(range.min) + ".." + std::to_string(range.max);
 }
 
 // `set`'s KEY N pairs. Values must fit the attribute's type; whether they are allowed is the
@@ -212,29 +219,30 @@ ConfigChange parse_set_arguments(const std::vector<std::string>& args) {
     ConfigChange change;
     for (std::size_t i = 0; i < args.size(); i += 2) {
         const std::string& key = args[i];
-        int type = SPIRECOVERY_A_CONFIG_ENABLED + 1;
+        int type = first_set_key;
         while (type <= SPIRECOVERY_A_CONFIG_MAX && spec::config_attrs[type].name != key)
             ++type;
-        if (type > SPIRECOVERY_A_CONFIG_MAX)
-            throw UsageError("set: unknown key \"" + key +
-                                 "\" (keys: source-rate, source-burst, global-rate, "
-                                 "global-burst, ipv6-prefix)",
-                             "set");
+        if (type > SPIRECOVERY_A_CONFIG_MAX) {
+            std::string keys;
+            for (int t = first_set_key; t <= SPIRECOVERY_A_CONFIG_MAX; ++t)
+                keys += (keys.empty() ? "" : ", ") + std::string(spec::config_attrs[t].name);
+            throw UsageError("set: unknown key \"" + key + "\" (keys: " + keys + ")", "set");
+        }
         const spec::Range& range = spec::config_ranges[type];
         if (i + 1 == args.size())
-            throw UsageError("set: " + key + " needs a value " + range_text(range), "set");
+            throw UsageError("set: " + key + " needs a value (allowed: " + range_text(range) + ")",
+                             "set");
         const std::string& text = args[i + 1];
         const std::uint64_t type_max = spec::config_attrs[type].size == 1
                                            ? std::numeric_limits<std::uint8_t>::max()
                                            : std::numeric_limits<std::uint32_t>::max();
         const auto value = parse_decimal(text, type_max);
         if (!value) {
-            const bool digits = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-                return c >= '0' && c <= '9';
-            });
+            const bool digits =
+                !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
             throw UsageError("set: " + key + " " + text +
-                                 (digits ? " is out of range " : " is not a decimal number ") +
-                                 range_text(range),
+                                 (digits ? " is out of range" : " is not a decimal number") +
+                                 " (allowed: " + range_text(range) + ")",
                              "set");
         }
         if (!change.emplace(type, static_cast<std::uint32_t>(*value)).second)
@@ -352,7 +360,17 @@ std::string command_usage(Command command) {
     out << "Usage: spirecoveryctl [-n NAME] " << c.name;
     if (!c.synopsis.empty())
         out << " " << c.synopsis;
-    out << "\n" << c.description << "\n" << describe(c.options);
+    out << "\n" << c.description;
+    if (command == Command::set) {
+        out << "Keys:\n";
+        for (int type = first_set_key; type <= SPIRECOVERY_A_CONFIG_MAX; ++type) {
+            std::string key = "  " + std::string(spec::config_attrs[type].name) + " N";
+            key.resize(19, ' ');
+            out << key << set_key_help[type] << " (" << range_text(spec::config_ranges[type])
+                << ")\n";
+        }
+    }
+    out << "\n" << describe(c.options);
     return out.str();
 }
 

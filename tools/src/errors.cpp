@@ -26,11 +26,16 @@ std::string kernel_error_message(std::string_view operation, const KernelAck& ac
     std::string text = ack.message.empty() && ack.error != EINVAL && ack.error != ERANGE
                            ? std::string(operation) + " failed: "
                            : "the kernel rejected " + std::string(operation) + ": ";
-    if (attribute)
+    const std::string reason = ack.message.empty() ? std::strerror(ack.error) : ack.message;
+    // Name the attribute and the range unless the kernel's words already do.
+    if (attribute && reason.find(*attribute) == std::string::npos)
         text += std::string(*attribute) + ": ";
-    text += ack.message.empty() ? std::strerror(ack.error) : ack.message;
-    if (ack.min && ack.max)
-        text += " (allowed " + std::to_string(*ack.min) + ".." + std::to_string(*ack.max) + ")";
+    text += reason;
+    if (ack.min && ack.max) {
+        const std::string range = std::to_string(*ack.min) + ".." + std::to_string(*ack.max);
+        if (reason.find(range) == std::string::npos)
+            text += " (allowed " + range + ")";
+    }
     return text;
 }
 

@@ -41,6 +41,15 @@ TEST(ErrorMessages, ExtendedAckIsQuotedWithTheAttributeAndTheRange) {
         "the kernel rejected set-config: ipv6-prefix must be 1..128");
 }
 
+TEST(ErrorMessages, WhatTheKernelAlreadySaysIsNotRepeated) {
+    KernelAck a = ack(ERANGE, "source-rate out of range, allowed 1..1000000 events/s");
+    a.min = 1;
+    a.max = 1000000;
+    EXPECT_EQ(kernel_error_message("set-config", a, "source-rate"),
+              "the kernel rejected set-config: source-rate out of range, allowed 1..1000000 "
+              "events/s");
+}
+
 TEST(ErrorMessages, WithoutExtendedAckTheErrnoIsNamed) {
     EXPECT_EQ(kernel_error_message("set-config", ack(ERANGE), "global-burst"),
               "the kernel rejected set-config: global-burst: Numerical result out of range");
