@@ -13,6 +13,8 @@
 
 #include <boost/program_options/parsers.hpp>
 
+#include "tools/src/program_options_error.h"
+
 namespace po = boost::program_options;
 
 namespace spirecovery {
@@ -410,7 +412,7 @@ ConfigResult parse_config(std::istream& in, const std::string& source,
     try {
         parsed = po::parse_config_file(in, desc, true);
     } catch (const po::error& e) {
-        errors.push_back(cat(source, ": ", e.what()));
+        errors.push_back(cat(source, ": ", program_options_message(e)));
         return result;
     }
 
@@ -446,7 +448,7 @@ ConfigResult parse_config(std::istream& in, const std::string& source,
     try {
         po::store(registered, vm);
     } catch (const po::error& e) {
-        errors.push_back(cat(source, ": ", e.what()));
+        errors.push_back(cat(source, ": ", program_options_message(e)));
         return result;
     }
 

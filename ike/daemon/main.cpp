@@ -11,6 +11,7 @@
 
 #include "ike/daemon/config.hpp"
 #include "ike/daemon/daemon.hpp"
+#include "tools/src/program_options_error.h"
 
 namespace po = boost::program_options;
 using namespace spirecovery;
@@ -51,7 +52,7 @@ int main(int argc, char** argv) {
     try {
         po::store(po::parse_command_line(argc, argv, cli), overrides);
     } catch (const po::error& e) {
-        std::cerr << "spirecoveryd: " << e.what() << "\n";
+        std::cerr << "spirecoveryd: " << program_options_message(e) << "\n";
         return 1;
     }
     if (overrides.count("help")) {

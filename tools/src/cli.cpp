@@ -10,6 +10,7 @@
 
 #include "tools/src/errors.h"
 #include "tools/src/number.h"
+#include "tools/src/program_options_error.h"
 #include "tools/src/spec.h"
 
 namespace po = boost::program_options;
@@ -328,7 +329,7 @@ Invocation parse_command_line(std::span<const std::string> args) {
             throw UsageError(std::string(spec->name) + ": unknown argument \"" + rest[0] + "\"",
                              spec->name);
     } catch (const po::error& e) {
-        throw UsageError(e.what(), inv.command ? command_name(*inv.command) : "");
+        throw UsageError(program_options_message(e), inv.command ? command_name(*inv.command) : "");
     }
     return inv;
 }

@@ -97,6 +97,14 @@ TEST(CommandLine, SetValuesAreStrictDecimals) {
               "set: ipv6-prefix 256 is out of range (allowed: 1..128)");
 }
 
+// Boost's own what() loops for ever on an argument holding one of its placeholders.
+TEST(CommandLine, PlaceholdersInArgumentsAreQuoted) {
+    EXPECT_EQ(usage_error({"--%canonical_option%", "show"}).first,
+              "unrecognised option '--%canonical_option%'");
+    EXPECT_EQ(usage_error({"-j", "--%original_token%%prefix%", "show"}).first,
+              "unrecognised option '--%original_token%%prefix%'");
+}
+
 TEST(CommandLine, SetRejectsUnknownMissingAndRepeatedKeys) {
     EXPECT_EQ(usage_error({"set", "enabled", "1"}).first,
               "set: unknown key \"enabled\" (keys: source-rate, source-burst, global-rate, "

@@ -200,6 +200,16 @@ TEST(Config, ErrorsNameTheCulprit) {
     }
 }
 
+// Boost's own what() loops for ever on a value holding one of its placeholders.
+TEST(Config, PlaceholdersInTheInputAreQuoted) {
+    auto value = parse("hold-down = %value%\n");
+    EXPECT_TRUE(has_error(value, "the argument ('%value%') for option 'hold-down' is invalid"))
+        << joined(value.errors);
+    auto line = parse("%invalid_line% %canonical_option%\n");
+    EXPECT_TRUE(has_error(line, "invalid line '%invalid_line% %canonical_option%'"))
+        << joined(line.errors);
+}
+
 TEST(Config, CollectsEveryError) {
     auto r = parse("bogus = 1\nlog-level = loud\n[peer.a]\naddress = nowhere\n");
     EXPECT_GE(r.errors.size(), 3u) << joined(r.errors);
