@@ -60,6 +60,17 @@ static struct source_set *table;
 static unsigned int table_sets;
 static hsiphash_key_t table_hash_key __read_mostly;
 
+/*
+ * The limiters' clock.  The coarse clock is the time of the last tick: a
+ * memory read, where a full clock read may be a device access (HPET,
+ * acpi_pm) that costs more than the rest of the miss path under a flood.
+ * One tick of lag does not matter to limits counted in events per second.
+ */
+static u64 limiter_now(void)
+{
+	return ktime_get_coarse_boottime_ns();
+}
+
 /**
  * spirecovery_limit_init() - convert a rate and burst to bucket units
  * @limit: receives the result
@@ -85,7 +96,7 @@ void spirecovery_bucket_init(struct spirecovery_bucket *bucket,
 			     const struct spirecovery_limit *limit)
 {
 	bucket->credit_ns = limit->cap_ns;
-	bucket->stamp_ns = ktime_get_boottime_ns();
+	bucket->stamp_ns = limiter_now();
 }
 
 /* Credit the bucket would hold at @now, clamped to a possibly new burst. */
@@ -194,7 +205,7 @@ spirecovery_ratelimit(struct spirecovery_net *sn,
 		      const struct spirecovery_config *cfg,
 		      const struct spirecovery_miss *miss, u32 *suppressed)
 {
-	u64 now = ktime_get_boottime_ns();
+	u64 now = limiter_now();
 	enum spirecovery_verdict verdict;
 	struct source_set *set;
 	struct source_key key;
@@ -287,7 +298,7 @@ int spirecovery_table_walk(u64 net_cookie,
 				     void *arg),
 			   void *arg)
 {
-	u64 now = ktime_get_boottime_ns();
+	u64 now = limiter_now();
 	struct spirecovery_source_info info;
 	int err = 0;
 
