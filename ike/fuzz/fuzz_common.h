@@ -7,6 +7,7 @@
 
 #include "ike/lib/message_protection.h"
 #include "ike/lib/recovery_exchange.h"
+#include "ike/test/test_util.h"
 
 namespace spirecovery::ike::fuzz {
 

@@ -6,11 +6,13 @@ using namespace spirecovery::ike;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     fuzz::FixedRandom random;
-    RecoveryExchange exchange(fuzz::exchange_config(), random);
-    const TimePoint start{};
-    (void)exchange.start(start);
+    crypto::FreshDhKeys keys;
+    test::ManualClock clock;
+    RecoveryExchange exchange(fuzz::exchange_config(), random, keys, clock);
+    (void)exchange.start();
     const Endpoint peer = fuzz::exchange_config().remote;
-    (void)exchange.on_datagram(ByteView(data, size), peer, start);
-    (void)exchange.on_timer(start + std::chrono::seconds(1));
+    (void)exchange.on_datagram(ByteView(data, size), peer);
+    clock.advance(std::chrono::seconds(1));
+    (void)exchange.on_timer();
     return 0;
 }

@@ -121,9 +121,11 @@ void write_sk(const std::string& target, const NegotiatedSuite& suite) {
 void write_exchange_responses() {
     fuzz::FixedRandom random;
     const RecoveryConfig config = fuzz::exchange_config();
-    RecoveryExchange exchange(config, random);
+    crypto::FreshDhKeys keys;
+    test::ManualClock clock;
+    RecoveryExchange exchange(config, random, keys, clock);
     Bytes request;
-    for (const Action& action : exchange.start(TimePoint{}))
+    for (const Action& action : exchange.start())
         if (const auto* send = std::get_if<Send>(&action))
             request = send->message;
 

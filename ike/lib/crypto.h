@@ -100,4 +100,19 @@ private:
     std::unique_ptr<EVP_PKEY, PkeyFree> key_;
 };
 
+// Where an exchange gets its ephemeral DH key pairs; injected so that a daemon can generate
+// them ahead of time, off the path from the event to the first packet. take() hands over a
+// key pair nobody has been given before and keeps no copy: one key pair, one KE payload.
+class DhKeySource {
+public:
+    virtual ~DhKeySource() = default;
+    virtual DhKey take(DhGroup group) = 0;
+};
+
+// Generates each key pair when it is asked for.
+class FreshDhKeys final : public DhKeySource {
+public:
+    DhKey take(DhGroup group) override { return DhKey::generate(group); }
+};
+
 } // namespace spirecovery::ike::crypto

@@ -26,8 +26,6 @@ constexpr unsigned max_sa_init_retries = 4;
 
 constexpr std::uint32_t sa_init_message_id = 0;
 constexpr std::uint32_t auth_message_id = 1;
-constexpr std::uint32_t invalid_spi_message_id = 2;
-constexpr std::uint32_t delete_message_id = 3;
 
 std::string spi_text(std::uint32_t spi) {
     char text[16];
@@ -168,10 +166,11 @@ Result<NegotiatedSuite> select_suite(const SaPayload& sa, const std::vector<IkeP
 
 class RecoveryExchange::State {
 public:
-    State(RecoveryConfig config, crypto::RandomSource& random)
-        : config_(std::move(config)), random_(random) {}
+    State(RecoveryConfig config, crypto::RandomSource& random, crypto::DhKeySource& keys,
+          const Clock& clock)
+        : config_(std::move(config)), random_(random), keys_(keys), clock_(clock) {}
 
-    Actions start(TimePoint now) {
+    Actions start() {
         return guarded([&] {
             if (phase_ != Phase::idle) {
                 log(LogLevel::warning, "start() called twice; ignored");
@@ -181,7 +180,7 @@ public:
                 finish(false, "invalid configuration: " + status.error().message);
                 return;
             }
-            overall_deadline_ = now + config_.retransmit.overall_timeout;
+            overall_deadline_ = clock_.now() + config_.retransmit.overall_timeout;
             nat_t_ = config_.start_with_nat_t;
             do
                 random_.fill(spi_i_);
@@ -189,17 +188,19 @@ public:
             nonce_i_.resize(nonce_size);
             random_.fill(nonce_i_);
             ke_group_ = config_.proposals.front().dh_groups.front();
-            dh_.emplace(crypto::DhKey::generate(ke_group_));
+            dh_.emplace(keys_.take(ke_group_));
             log(LogLevel::info,
                 "recovering stale " +
                     std::string(config_.stale_sa.protocol == ProtocolId::ah ? "AH" : "ESP") +
-                    " SPI " + spi_text(config_.stale_sa.spi) + " from " +
-                    config_.remote.address.to_string() + " as " + config_.local_id.to_string());
-            send_sa_init(now);
+                    (config_.stale_sa.spi ? " SPI " + spi_text(*config_.stale_sa.spi)
+                                          : " SA (SPI unknown)") +
+                    " from " + config_.remote.address.to_string() + " as " +
+                    config_.local_id.to_string());
+            send_sa_init();
         });
     }
 
-    Actions on_datagram(ByteView datagram, const Endpoint& from, TimePoint now) {
+    Actions on_datagram(ByteView datagram, const Endpoint& from) {
         return guarded([&] {
             if (!awaiting_response())
                 return;
@@ -218,14 +219,14 @@ public:
             }
             switch (phase_) {
             case Phase::sa_init:
-                handle_sa_init_response(datagram, now);
+                handle_sa_init_response(datagram);
                 break;
             case Phase::auth:
-                handle_auth_response(datagram, now);
+                handle_auth_response(datagram);
                 break;
             case Phase::invalid_spi:
             case Phase::delete_ike:
-                handle_informational_response(datagram, now);
+                handle_informational_response(datagram);
                 break;
             case Phase::idle:
             case Phase::done:
@@ -234,10 +235,11 @@ public:
         });
     }
 
-    Actions on_timer(TimePoint now) {
+    Actions on_timer() {
         return guarded([&] {
             if (!awaiting_response())
                 return;
+            const TimePoint now = clock_.now();
             if (now >= overall_deadline_) {
                 give_up("overall timeout of " + seconds_text(config_.retransmit.overall_timeout) +
                         " expired");
@@ -254,7 +256,6 @@ public:
             }
             ++request_.transmissions;
             request_.timeout *= config_.retransmit.backoff_factor;
-            request_.deadline = now + request_.timeout;
             log(LogLevel::info, "retransmitting " + request_.name + " request (" +
                                     std::to_string(request_.transmissions) + "/" +
                                     std::to_string(config_.retransmit.max_transmissions) + ")");
@@ -333,21 +334,24 @@ private:
                               ArmTimer{std::min(request_.deadline, overall_deadline_)});
     }
 
+    // The deadline counts from now, after whatever work the message needed: a slow key
+    // generation or key derivation must not eat into the peer's time to answer.
     void transmit() {
         const Endpoint peer = peer_endpoint();
         actions_.emplace_back(std::in_place_type<Send>, Send{request_.message, peer.port, nat_t_});
+        request_.deadline = clock_.now() + request_.timeout;
         arm_timer();
     }
 
     void send_request(std::string name, ExchangeType exchange, std::uint32_t message_id,
-                      Bytes message, TimePoint now) {
+                      Bytes message) {
         request_ = Request{std::move(name),
                            exchange,
                            message_id,
                            std::move(message),
                            1,
                            config_.retransmit.initial_timeout,
-                           now + config_.retransmit.initial_timeout};
+                           {}};
         transmit();
     }
 
@@ -374,7 +378,7 @@ private:
     }
 
     // HDR, [N(COOKIE),] SAi1, KEi, Ni, N(NAT_DETECTION_SOURCE_IP), N(NAT_DETECTION_DESTINATION_IP)
-    void send_sa_init(TimePoint now) {
+    void send_sa_init() {
         phase_ = Phase::sa_init;
         Message request{request_header(ExchangeType::ike_sa_init, sa_init_message_id), {}};
         std::vector<Payload>& payloads = request.payloads;
@@ -397,11 +401,11 @@ private:
                                 (nat_t_ ? " (non-ESP marker)" : "") + ", SPIi " + to_hex(spi_i_) +
                                 ", KE " + to_string(ke_group_) +
                                 (cookie_.empty() ? "" : ", with cookie"));
-        send_request("IKE_SA_INIT", ExchangeType::ike_sa_init, sa_init_message_id, sa_init_request_,
-                     now);
+        send_request("IKE_SA_INIT", ExchangeType::ike_sa_init, sa_init_message_id,
+                     sa_init_request_);
     }
 
-    void handle_sa_init_response(ByteView datagram, TimePoint now) {
+    void handle_sa_init_response(ByteView datagram) {
         auto decoded = decode_message(datagram);
         if (!decoded) {
             drop("malformed message: " + decoded.error().message);
@@ -411,12 +415,12 @@ private:
         const std::vector<Payload>& payloads = response.payloads;
 
         if (const NotifyPayload* cookie = find_notify(payloads, NotifyType::cookie)) {
-            handle_cookie(*cookie, now);
+            handle_cookie(*cookie);
             return;
         }
         if (const NotifyPayload* invalid_ke =
                 find_notify(payloads, NotifyType::invalid_ke_payload)) {
-            handle_invalid_ke(*invalid_ke, now);
+            handle_invalid_ke(*invalid_ke);
             return;
         }
         for (const Payload& payload : payloads) {
@@ -483,10 +487,10 @@ private:
             finish(false, "peer does not support childless IKE SAs (RFC 6023)");
             return;
         }
-        send_auth(now);
+        send_auth();
     }
 
-    void handle_cookie(const NotifyPayload& cookie, TimePoint now) {
+    void handle_cookie(const NotifyPayload& cookie) {
         if (cookie.data.empty() || cookie.data.size() > max_cookie_size) {
             drop("COOKIE of " + std::to_string(cookie.data.size()) + " bytes");
             return;
@@ -501,11 +505,11 @@ private:
         }
         cookie_ = cookie.data;
         log(LogLevel::info, "peer requested a COOKIE (RFC 7296 2.6); retrying IKE_SA_INIT");
-        send_sa_init(now);
+        send_sa_init();
     }
 
     // RFC 7296 1.2: retry with the group the responder asks for, if it is one we offer.
-    void handle_invalid_ke(const NotifyPayload& invalid_ke, TimePoint now) {
+    void handle_invalid_ke(const NotifyPayload& invalid_ke) {
         if (invalid_ke.data.size() != 2) {
             drop("INVALID_KE_PAYLOAD with " + std::to_string(invalid_ke.data.size()) +
                  " bytes of data");
@@ -527,8 +531,8 @@ private:
         log(LogLevel::info, "peer requested DH group " + to_string(wanted) +
                                 " (INVALID_KE_PAYLOAD); retrying IKE_SA_INIT");
         ke_group_ = wanted;
-        dh_.emplace(crypto::DhKey::generate(ke_group_));
-        send_sa_init(now);
+        dh_.emplace(keys_.take(ke_group_));
+        send_sa_init();
     }
 
     // RFC 7296 2.23: compare the peer's view of both endpoints with ours; on a mismatch move
@@ -565,7 +569,7 @@ private:
     }
 
     // HDR, SK {IDi, N(INITIAL_CONTACT), [IDr,] AUTH}: childless (RFC 6023), so no SA/TS.
-    void send_auth(TimePoint now) {
+    void send_auth() {
         phase_ = Phase::auth;
         const Bytes id_body = encode_id_body(config_.local_id);
         const SecureBytes auth =
@@ -583,11 +587,10 @@ private:
                                 " with INITIAL_CONTACT, childless");
         send_request("IKE_AUTH", ExchangeType::ike_auth, auth_message_id,
                      outbound_->seal(request_header(ExchangeType::ike_auth, auth_message_id), inner,
-                                     random_),
-                     now);
+                                     random_));
     }
 
-    void handle_auth_response(ByteView datagram, TimePoint now) {
+    void handle_auth_response(ByteView datagram) {
         auto opened = inbound_->open(datagram);
         if (!opened) {
             drop(opened.error().message);
@@ -628,37 +631,40 @@ private:
         }
         log(LogLevel::info, "IKE SA established with " + id_r->identity.to_string() +
                                 "; INITIAL_CONTACT delivered");
-        send_invalid_spi(now);
+        if (config_.stale_sa.spi)
+            send_invalid_spi(*config_.stale_sa.spi);
+        else
+            send_delete();
     }
 
     // HDR, SK {N(INVALID_SPI)}: Protocol ID 0, SPI Size 0, data = the SPI (RFC 7296 1.5, 3.10).
-    void send_invalid_spi(TimePoint now) {
+    void send_invalid_spi(std::uint32_t spi) {
         phase_ = Phase::invalid_spi;
-        const std::uint32_t spi = config_.stale_sa.spi;
         Bytes data{std::uint8_t(spi >> 24), std::uint8_t(spi >> 16), std::uint8_t(spi >> 8),
                    std::uint8_t(spi)};
         const std::vector<Payload> inner{
             NotifyPayload{ProtocolId::none, {}, NotifyType::invalid_spi, std::move(data)}};
         log(LogLevel::info, "sending INFORMATIONAL N(INVALID_SPI) for " + spi_text(spi));
-        send_request(
-            "INFORMATIONAL(INVALID_SPI)", ExchangeType::informational, invalid_spi_message_id,
-            outbound_->seal(request_header(ExchangeType::informational, invalid_spi_message_id),
-                            inner, random_),
-            now);
+        send_informational("INFORMATIONAL(INVALID_SPI)", inner);
     }
 
     // HDR, SK {D(IKE)}: closes our IKE SA; the peer's stale SAs are already gone.
-    void send_delete(TimePoint now) {
+    void send_delete() {
         phase_ = Phase::delete_ike;
         const std::vector<Payload> inner{DeletePayload{ProtocolId::ike, 0, {}}};
         log(LogLevel::info, "sending INFORMATIONAL D(IKE)");
-        send_request("INFORMATIONAL(Delete)", ExchangeType::informational, delete_message_id,
-                     outbound_->seal(request_header(ExchangeType::informational, delete_message_id),
-                                     inner, random_),
-                     now);
+        send_informational("INFORMATIONAL(Delete)", inner);
     }
 
-    void handle_informational_response(ByteView datagram, TimePoint now) {
+    // The INFORMATIONAL requests follow IKE_AUTH with consecutive Message IDs (RFC 7296 2.2).
+    void send_informational(std::string name, const std::vector<Payload>& inner) {
+        const std::uint32_t message_id = request_.message_id + 1;
+        send_request(std::move(name), ExchangeType::informational, message_id,
+                     outbound_->seal(request_header(ExchangeType::informational, message_id), inner,
+                                     random_));
+    }
+
+    void handle_informational_response(ByteView datagram) {
         auto opened = inbound_->open(datagram);
         if (!opened) {
             drop(opened.error().message);
@@ -672,15 +678,19 @@ private:
         }
         if (phase_ == Phase::invalid_spi) {
             log(LogLevel::info, "peer acknowledged INVALID_SPI");
-            send_delete(now);
+            send_delete();
             return;
         }
-        finish(true, success_reason() + "; reported SPI " + spi_text(config_.stale_sa.spi) +
+        finish(true, success_reason() +
+                         (config_.stale_sa.spi ? "; reported SPI " + spi_text(*config_.stale_sa.spi)
+                                               : "; SPI unknown, not reported") +
                          "; IKE SA deleted");
     }
 
     RecoveryConfig config_;
     crypto::RandomSource& random_;
+    crypto::DhKeySource& keys_;
+    const Clock& clock_;
     Actions actions_;
     Phase phase_ = Phase::idle;
     TimePoint overall_deadline_;
@@ -705,23 +715,24 @@ private:
     SecureBytes sk_pr_;
 };
 
-RecoveryExchange::RecoveryExchange(RecoveryConfig config, crypto::RandomSource& random)
-    : state_(std::make_unique<State>(std::move(config), random)) {}
+RecoveryExchange::RecoveryExchange(RecoveryConfig config, crypto::RandomSource& random,
+                                   crypto::DhKeySource& keys, const Clock& clock)
+    : state_(std::make_unique<State>(std::move(config), random, keys, clock)) {}
 
 RecoveryExchange::~RecoveryExchange() = default;
 RecoveryExchange::RecoveryExchange(RecoveryExchange&&) noexcept = default;
 RecoveryExchange& RecoveryExchange::operator=(RecoveryExchange&&) noexcept = default;
 
-Actions RecoveryExchange::start(TimePoint now) {
-    return state_->start(now);
+Actions RecoveryExchange::start() {
+    return state_->start();
 }
 
-Actions RecoveryExchange::on_datagram(ByteView message, const Endpoint& from, TimePoint now) {
-    return state_->on_datagram(message, from, now);
+Actions RecoveryExchange::on_datagram(ByteView message, const Endpoint& from) {
+    return state_->on_datagram(message, from);
 }
 
-Actions RecoveryExchange::on_timer(TimePoint now) {
-    return state_->on_timer(now);
+Actions RecoveryExchange::on_timer() {
+    return state_->on_timer();
 }
 
 bool RecoveryExchange::finished() const {

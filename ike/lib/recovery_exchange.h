@@ -18,14 +18,16 @@
 //   - Build a RecoveryConfig; `local` must be the address and port the socket really sends
 //     from (connect() the UDP socket to the peer, then getsockname()), because the NAT
 //     detection hashes cover them.
-//   - Construct RecoveryExchange(config, random); call start(now), then on_datagram() for every
-//     datagram received from the peer and on_timer() when the last ArmTimer deadline passes.
-//     `now` is the daemon's std::chrono::steady_clock::now(): the clock is injected as an
-//     argument, so the core never reads time itself.
-//   - Execute the returned actions in order:
+//   - Construct RecoveryExchange(config, random, keys, clock); call start(), then
+//     on_datagram() for every datagram received from the peer and on_timer() when the last
+//     ArmTimer deadline passes. Randomness, ephemeral DH key pairs and time are injected:
+//     the core never reads a clock or generates a key pair behind the caller's back.
+//   - Execute the returned actions in order, at once:
 //       Send     send `message` to config.remote.address, UDP port `destination_port`. If
 //                `non_esp_marker` is set, prepend four zero bytes (RFC 3948 2.2) before sending.
-//       ArmTimer (re)arm the single timer; a new ArmTimer replaces the previous deadline.
+//       ArmTimer (re)arm the single timer; a new ArmTimer replaces the previous deadline. A
+//                retransmission deadline counts from the clock reading taken when the Send
+//                was produced, after the work the message needed (key generation, DH, keys).
 //       Log      log the line at `level` (one per protocol step, plus every dropped datagram).
 //       Done     the exchange is over: `success` and a one-line `reason`. No further actions
 //                follow; drop the timer and destroy the object.
@@ -37,7 +39,6 @@
 //     reported by start() as Done{false, "invalid configuration: ..."}.
 #pragma once
 
-#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -47,15 +48,13 @@
 
 #include "ike/lib/address.h"
 #include "ike/lib/bytes.h"
+#include "ike/lib/clock.h"
 #include "ike/lib/constants.h"
 #include "ike/lib/crypto.h"
 #include "ike/lib/identity.h"
 #include "ike/lib/proposal.h"
 
 namespace spirecovery::ike {
-
-using TimePoint = std::chrono::steady_clock::time_point;
-using Milliseconds = std::chrono::milliseconds;
 
 // RFC 7296 2.1: the initiator retransmits an unanswered request with exponential back-off.
 // With the defaults a request goes out at 0, 0.5, 1.5, 3.5 and 7.5 s and is given up at 15.5 s.
@@ -68,7 +67,9 @@ struct RetransmitPolicy {
 
 // The SA whose inbound traffic triggered the recovery.
 struct StaleSa {
-    std::uint32_t spi = 0;
+    // Reported to the peer with N(INVALID_SPI). Unknown when the daemon lost the events that
+    // named it; then no INVALID_SPI is sent (INITIAL_CONTACT alone does the work).
+    std::optional<std::uint32_t> spi;
     ProtocolId protocol = ProtocolId::esp; // esp or ah; for logs, INVALID_SPI does not carry it
 };
 
@@ -122,19 +123,22 @@ using Actions = std::vector<Action>;
 
 class RecoveryExchange {
 public:
-    // `random` supplies SPIs, nonces and IVs and must outlive the exchange.
-    RecoveryExchange(RecoveryConfig config, crypto::RandomSource& random);
+    // `random` supplies SPIs, nonces and IVs, `keys` the ephemeral DH key pairs, `clock` the
+    // time; all three must outlive the exchange.
+    RecoveryExchange(RecoveryConfig config, crypto::RandomSource& random, crypto::DhKeySource& keys,
+                     const Clock& clock);
     ~RecoveryExchange();
     RecoveryExchange(RecoveryExchange&&) noexcept;
     RecoveryExchange& operator=(RecoveryExchange&&) noexcept;
 
-    // Validates the configuration and sends IKE_SA_INIT (or ends at once with Done).
-    Actions start(TimePoint now);
+    // Validates the configuration and sends IKE_SA_INIT (or ends at once with Done). The
+    // overall timeout counts from here.
+    Actions start();
     // One received IKE message from `from`. Anything that is not the awaited response
     // (duplicate, late, malformed, forged) is dropped with a Log and changes nothing.
-    Actions on_datagram(ByteView message, const Endpoint& from, TimePoint now);
+    Actions on_datagram(ByteView message, const Endpoint& from);
     // The armed deadline passed: retransmit, or give up.
-    Actions on_timer(TimePoint now);
+    Actions on_timer();
 
     bool finished() const;
 

@@ -44,6 +44,25 @@ ResponderOptions default_responder() {
     return options;
 }
 
+// Fresh key pairs that remembers what it handed out, and may take simulated time doing it
+// (a slow host generating a MODP key).
+class RecordingDhKeys final : public crypto::DhKeySource {
+public:
+    explicit RecordingDhKeys(test::ManualClock& clock) : clock_(clock) {}
+    crypto::DhKey take(DhGroup group) override {
+        clock_.advance(generation_time);
+        crypto::DhKey key = crypto::DhKey::generate(group);
+        taken.push_back({group, key.public_value()});
+        return key;
+    }
+
+    Milliseconds generation_time{0};
+    std::vector<std::pair<DhGroup, Bytes>> taken;
+
+private:
+    test::ManualClock& clock_;
+};
+
 // One datagram in flight towards the initiator.
 struct Arrival {
     Bytes message;
@@ -54,7 +73,7 @@ class Link {
 public:
     Link(RecoveryConfig config, ResponderOptions options)
         : seen_from(config.local), peer_address(options.endpoint.address),
-          responder(std::move(options)), exchange(std::move(config), random) {}
+          responder(std::move(options)), exchange(std::move(config), random, keys, clock) {}
 
     // Impairments. `lose_request(n)` drops the n-th request sent (0-based); `deliver` turns a
     // response into the datagrams that actually arrive (default: just it).
@@ -67,7 +86,7 @@ public:
     // Runs until Done; fails the test on a hang (no timer and nothing to deliver) or after a
     // step limit.
     Done run() {
-        Actions actions = exchange.start(now);
+        Actions actions = exchange.start();
         for (int step = 0; step < 1000; ++step) {
             for (const Action& action : actions) {
                 if (auto done = handle(action))
@@ -76,12 +95,12 @@ public:
             if (!in_flight.empty()) {
                 Arrival arrival = std::move(in_flight.front());
                 in_flight.pop_front();
-                actions = exchange.on_datagram(arrival.message, arrival.from, now);
+                actions = exchange.on_datagram(arrival.message, arrival.from);
             } else if (deadline) {
-                EXPECT_GE(*deadline, now);
-                now = *deadline;
+                EXPECT_GE(*deadline, clock.now());
+                clock.set(*deadline);
                 deadline.reset();
-                actions = exchange.on_timer(now);
+                actions = exchange.on_timer();
             } else {
                 ADD_FAILURE() << "exchange neither finished nor armed a timer";
                 return Done{false, "hang"};
@@ -99,10 +118,11 @@ public:
 
     IpAddress peer_address;
     test::CountingRandom random;
+    const TimePoint start = TimePoint{} + 1000s;
+    test::ManualClock clock{start};
+    RecordingDhKeys keys{clock};
     ScriptedResponder responder;
     RecoveryExchange exchange;
-    TimePoint start = TimePoint{} + 1000s;
-    TimePoint now = start;
     std::optional<TimePoint> deadline;
     std::vector<Send> sent;
     std::vector<TimePoint> send_times;
@@ -115,7 +135,7 @@ private:
         if (const auto* send = std::get_if<Send>(&action)) {
             const unsigned index = static_cast<unsigned>(sent.size());
             sent.push_back(*send);
-            send_times.push_back(now);
+            send_times.push_back(clock.now());
             if (lose_request(index))
                 return std::nullopt;
             if (auto response = responder.respond(send->message, seen_from)) {
@@ -163,9 +183,12 @@ TEST(RecoveryExchange, Succeeds) {
     EXPECT_EQ(link.responder.observed().requested_responder_id,
               Identity::parse("a.example").value());
     ASSERT_EQ(link.sent.size(), 4u); // IKE_SA_INIT, IKE_AUTH, INFORMATIONAL x2
-    for (const Send& send : link.sent) {
-        EXPECT_EQ(send.destination_port, ike_port);
-        EXPECT_FALSE(send.non_esp_marker);
+    for (std::uint32_t i = 0; i < link.sent.size(); ++i) {
+        EXPECT_EQ(link.sent[i].destination_port, ike_port);
+        EXPECT_FALSE(link.sent[i].non_esp_marker);
+        const auto header = decode_header(link.sent[i].message);
+        ASSERT_TRUE(header) << header.error().message;
+        EXPECT_EQ(header->header.message_id, i);
     }
     for (const char* step :
          {"sending IKE_SA_INIT", "IKE_SA_INIT done", "sending IKE_AUTH", "IKE SA established",
@@ -350,6 +373,65 @@ TEST(RecoveryExchange, RetriesWithRequestedGroup) {
     EXPECT_TRUE(link.logged("INVALID_KE_PAYLOAD"));
 }
 
+// The KE payload carries the key pair the exchange took from its key source, one per
+// IKE_SA_INIT variant: a retry with another group takes a second, never reuses the first.
+TEST(RecoveryExchange, TakesOneKeyPairPerKePayload) {
+    ResponderOptions responder = default_responder();
+    responder.suite.dh_group = DhGroup::ecp_256;
+    Link link(default_config(), responder);
+    const Done done = link.run();
+    EXPECT_TRUE(done.success) << done.reason;
+    ASSERT_EQ(link.keys.taken.size(), 2u);
+    EXPECT_EQ(link.keys.taken[0].first, DhGroup::curve25519);
+    EXPECT_EQ(link.keys.taken[1].first, DhGroup::ecp_256);
+    ASSERT_GE(link.sent.size(), 2u);
+    for (std::size_t i = 0; i < 2; ++i) {
+        const auto request = decode_message(link.sent[i].message);
+        ASSERT_TRUE(request) << request.error().message;
+        const auto* ke = find_payload<KePayload>(request->payloads);
+        ASSERT_TRUE(ke);
+        EXPECT_EQ(ke->group, link.keys.taken[i].first);
+        EXPECT_EQ(ke->data, link.keys.taken[i].second);
+    }
+}
+
+// A slow key generation must not shorten the peer's time to answer: the retransmission
+// deadline counts from the moment the request is ready to go, not from start().
+TEST(RecoveryExchange, RetransmitDeadlineCountsFromTheSend) {
+    Link link(default_config(), default_responder());
+    link.keys.generation_time = 300ms;
+    link.lose_request = [](unsigned index) { return index == 0; };
+    const Done done = link.run();
+    EXPECT_TRUE(done.success) << done.reason;
+    ASSERT_GE(link.send_times.size(), 2u);
+    EXPECT_EQ(link.send_times[0] - link.start, 300ms);
+    EXPECT_EQ(link.send_times[1] - link.send_times[0], 500ms); // initial_timeout
+    EXPECT_EQ(link.sent[0].message, link.sent[1].message);
+}
+
+// After lost events the daemon does not know the stale SPI: no N(INVALID_SPI) for a made-up
+// one; the Delete follows IKE_AUTH with the next Message ID.
+TEST(RecoveryExchange, UnknownStaleSpiIsNotReported) {
+    RecoveryConfig config = default_config();
+    config.stale_sa.spi.reset();
+    Link link(config, default_responder());
+    const Done done = link.run();
+    EXPECT_TRUE(done.success) << done.reason;
+    EXPECT_NE(done.reason.find("SPI unknown, not reported"), std::string::npos) << done.reason;
+    const test::Observed& seen = link.responder.observed();
+    EXPECT_TRUE(seen.initial_contact);
+    EXPECT_FALSE(seen.invalid_spi);
+    EXPECT_TRUE(seen.deleted);
+    ASSERT_EQ(link.sent.size(), 3u); // IKE_SA_INIT, IKE_AUTH, INFORMATIONAL(Delete)
+    for (std::uint32_t i = 0; i < 3; ++i) {
+        const auto header = decode_header(link.sent[i].message);
+        ASSERT_TRUE(header) << header.error().message;
+        EXPECT_EQ(header->header.message_id, i);
+    }
+    EXPECT_TRUE(link.logged("stale ESP SA (SPI unknown)"));
+    EXPECT_FALSE(link.logged("INVALID_SPI"));
+}
+
 TEST(RecoveryExchange, FailsWhenRequestedGroupIsNotConfigured) {
     ResponderOptions responder = default_responder();
     responder.suite.dh_group = DhGroup::modp_2048; // only in the second proposal, with CBC
@@ -469,7 +551,7 @@ TEST(RecoveryExchange, GivesUpAfterMaxTransmissions) {
     EXPECT_EQ(done.reason,
               "no response after 5 transmissions waiting for the IKE_SA_INIT response");
     EXPECT_EQ(link.sent.size(), 5u);
-    EXPECT_EQ(link.now - link.start, 15500ms); // 0.5 + 1 + 2 + 4 + 8 s
+    EXPECT_EQ(link.clock.now() - link.start, 15500ms); // 0.5 + 1 + 2 + 4 + 8 s
 }
 
 TEST(RecoveryExchange, OverallTimeoutEndsTheExchange) {
@@ -481,7 +563,7 @@ TEST(RecoveryExchange, OverallTimeoutEndsTheExchange) {
     EXPECT_FALSE(done.success);
     EXPECT_NE(done.reason.find("overall timeout of 2.0 s expired"), std::string::npos)
         << done.reason;
-    EXPECT_EQ(link.now - link.start, 2s);
+    EXPECT_EQ(link.clock.now() - link.start, 2s);
 }
 
 TEST(RecoveryExchange, SilenceAfterAuthenticationStillCountsAsRecovery) {
@@ -527,8 +609,10 @@ TEST(RecoveryExchange, StartsOnNatTPortWhenConfigured) {
 TEST(RecoveryExchange, RejectsInvalidConfiguration) {
     auto expect_refused = [](RecoveryConfig config, const std::string& fragment) {
         test::CountingRandom random;
-        RecoveryExchange exchange(std::move(config), random);
-        const Actions actions = exchange.start(TimePoint{});
+        crypto::FreshDhKeys keys;
+        test::ManualClock clock;
+        RecoveryExchange exchange(std::move(config), random, keys, clock);
+        const Actions actions = exchange.start();
         ASSERT_FALSE(actions.empty());
         const auto* done = std::get_if<Done>(&actions.back());
         ASSERT_TRUE(done);
@@ -538,7 +622,8 @@ TEST(RecoveryExchange, RejectsInvalidConfiguration) {
             return std::holds_alternative<Send>(action);
         }));
         EXPECT_TRUE(exchange.finished());
-        EXPECT_TRUE(exchange.on_timer(TimePoint{} + 10s).empty());
+        clock.advance(10s);
+        EXPECT_TRUE(exchange.on_timer().empty());
     };
     RecoveryConfig config = default_config();
     config.proposals.clear();
@@ -562,9 +647,11 @@ TEST(RecoveryExchange, RejectsInvalidConfiguration) {
 
 TEST(RecoveryExchange, NothingHappensBeforeStartOrAfterDone) {
     test::CountingRandom random;
-    RecoveryExchange exchange(default_config(), random);
-    EXPECT_TRUE(exchange.on_timer(TimePoint{}).empty());
-    EXPECT_TRUE(exchange.on_datagram(Bytes(40, 0), responder_endpoint, TimePoint{}).empty());
+    crypto::FreshDhKeys keys;
+    test::ManualClock clock;
+    RecoveryExchange exchange(default_config(), random, keys, clock);
+    EXPECT_TRUE(exchange.on_timer().empty());
+    EXPECT_TRUE(exchange.on_datagram(Bytes(40, 0), responder_endpoint).empty());
     EXPECT_FALSE(exchange.finished());
 }
 

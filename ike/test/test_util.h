@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "ike/lib/bytes.h"
+#include "ike/lib/clock.h"
 #include "ike/lib/crypto.h"
 
 namespace spirecovery::ike::test {
@@ -33,6 +34,18 @@ public:
 
 private:
     std::uint8_t next_;
+};
+
+// Simulated time: stands still until the test moves it.
+class ManualClock final : public Clock {
+public:
+    explicit ManualClock(TimePoint start = TimePoint{}) : now_(start) {}
+    TimePoint now() const override { return now_; }
+    void set(TimePoint now) { now_ = now; }
+    void advance(Milliseconds by) { now_ += by; }
+
+private:
+    TimePoint now_;
 };
 
 } // namespace spirecovery::ike::test

@@ -2,7 +2,7 @@
 // Not the daemon: no events, no configuration files, one exchange, exit status = outcome.
 //
 //   recovery_driver --local ADDR --remote ADDR --id ID [--remote-id ID] --psk-env VAR
-//                   --spi HEX [--proposal P]... [--remote-port N] [--nat-t] [--abandon]
+//                   [--spi HEX] [--proposal P]... [--remote-port N] [--nat-t] [--abandon]
 // --abandon sends IKE_SA_INIT and exits, leaving a half-open IKE SA at the peer (to make a
 // strongSwan with a low cookie_threshold demand a COOKIE from the next initiator).
 #include <arpa/inet.h>
@@ -28,7 +28,7 @@ namespace {
     std::fprintf(stderr,
                  "recovery_driver: %s\n"
                  "usage: recovery_driver --local ADDR --remote ADDR --id ID [--remote-id ID]\n"
-                 "       --psk-env VAR --spi HEX [--proposal P]... [--remote-port N] [--nat-t]\n"
+                 "       --psk-env VAR [--spi HEX] [--proposal P]... [--remote-port N] [--nat-t]\n"
                  "       [--abandon]\n",
                  why.c_str());
     std::exit(2);
@@ -85,7 +85,7 @@ IpAddress address_or_exit(const char* text) {
 int main(int argc, char** argv) {
     RecoveryConfig config;
     const char* psk_variable = nullptr;
-    bool have_local = false, have_remote = false, have_id = false, have_spi = false;
+    bool have_local = false, have_remote = false, have_id = false;
     bool abandon = false;
     config.remote.port = ike_port;
     for (int i = 1; i < argc; ++i) {
@@ -118,7 +118,6 @@ int main(int argc, char** argv) {
             psk_variable = value;
         } else if (option == "--spi") {
             config.stale_sa.spi = static_cast<std::uint32_t>(std::strtoul(value, nullptr, 16));
-            have_spi = true;
         } else if (option == "--proposal") {
             auto proposal = IkeProposal::parse(value);
             if (!proposal)
@@ -128,8 +127,8 @@ int main(int argc, char** argv) {
             usage("unknown option " + std::string(option));
         }
     }
-    if (!have_local || !have_remote || !have_id || !have_spi || !psk_variable)
-        usage("--local, --remote, --id, --spi and --psk-env are required");
+    if (!have_local || !have_remote || !have_id || !psk_variable)
+        usage("--local, --remote, --id and --psk-env are required");
     const char* psk = std::getenv(psk_variable);
     if (!psk || !*psk)
         usage(std::string("environment variable ") + psk_variable + " is empty");
@@ -151,9 +150,11 @@ int main(int argc, char** argv) {
     const IpAddress remote_address = config.remote.address;
 
     crypto::SystemRandom random;
-    RecoveryExchange exchange(std::move(config), random);
+    crypto::FreshDhKeys keys;
+    const SteadyClock clock;
+    RecoveryExchange exchange(std::move(config), random, keys, clock);
+    std::vector<Action> pending = exchange.start();
     using Clock = std::chrono::steady_clock;
-    std::vector<Action> pending = exchange.start(Clock::now());
     Clock::time_point deadline = Clock::time_point::max();
     int status = 1;
     bool done = false;
@@ -188,7 +189,7 @@ int main(int argc, char** argv) {
         pollfd poller{fd, POLLIN, 0};
         const int ready = poll(&poller, 1, static_cast<int>(std::max<long>(0, wait.count())));
         if (ready == 0) {
-            pending = exchange.on_timer(Clock::now());
+            pending = exchange.on_timer();
             continue;
         }
         std::uint8_t buffer[65536];
@@ -206,7 +207,7 @@ int main(int argc, char** argv) {
                 continue;
             message = message.subspan(4);
         }
-        pending = exchange.on_datagram(message, source, Clock::now());
+        pending = exchange.on_datagram(message, source);
     }
     close(fd);
     return status;
