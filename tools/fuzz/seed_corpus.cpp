@@ -134,6 +134,8 @@ void command_lines() {
         "-n\0blue\0monitor\0-jt"sv,
         "stats\0-sp"sv,
         "help\0set"sv,
+        // Boost's what() looped for ever on its own placeholders.
+        "--%canonical_option%\0show"sv,
     };
     int i = 0;
     for (const std::string_view line : lines)
