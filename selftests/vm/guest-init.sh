@@ -12,7 +12,6 @@ mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
 mount -t tmpfs tmpfs /run
-mount -t tmpfs tmpfs /tmp
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
 mkdir -p /run/netns /run/lock
@@ -25,6 +24,12 @@ for arg in $(cat /proc/cmdline); do
 	srvm.run=*) rundir=${arg#*=} ;;
 	esac
 done
+# A clean /tmp, unless the checkout (and with it the shared build directory)
+# lives below /tmp: a tmpfs would hide it. The overlay's /tmp is in tmpfs too.
+case $rundir in
+/tmp/*) ;;
+*) mount -t tmpfs tmpfs /tmp ;;
+esac
 kver=$(uname -r)
 out=/dev/ttyS1
 stty -F "$out" raw -echo 2>/dev/null
