@@ -12,7 +12,7 @@ namespace spirecovery {
 
 struct RecoveryRequest {
     const PeerConfig& peer;
-    MissEvent event; // source is the peer; spi 0 when resynchronising after lost events
+    MissEvent event; // source is the peer; no SPI when resynchronising after lost events
 };
 
 struct BackendOutcome {

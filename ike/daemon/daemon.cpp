@@ -158,7 +158,6 @@ void Daemon::read_events() {
                 log_.warning(cat("ignored an undecodable event: ", event.error().message));
                 return;
             }
-            event.value().received = clock_.now();
             handle_event(event.value());
         });
     } catch (const std::runtime_error& e) {
@@ -255,7 +254,7 @@ void Daemon::start_recovery(const PeerConfig& peer, const MissEvent& event) {
     });
 }
 
-bool Daemon::recover_now(const PeerConfig& peer, uint32_t spi) {
+bool Daemon::recover_now(const PeerConfig& peer, std::optional<uint32_t> spi) {
     MissEvent event;
     event.proto = IPPROTO_ESP;
     event.spi = spi;

@@ -33,7 +33,7 @@ public:
 
     // One recovery of `peer` now, as if a miss of `spi` from it had arrived, under the same
     // rules (no SA with the peer, backends in order). Returns whether it succeeded.
-    bool recover_now(const PeerConfig& peer, uint32_t spi);
+    bool recover_now(const PeerConfig& peer, std::optional<uint32_t> spi);
 
 private:
     struct Job {

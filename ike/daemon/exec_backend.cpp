@@ -69,8 +69,7 @@ private:
 
 std::vector<std::string> expand_command(const std::vector<std::string>& templ,
                                         const MissEvent& event) {
-    char spi[16];
-    std::snprintf(spi, sizeof(spi), "0x%08x", event.spi);
+    const std::string spi = event.spi_text();
     const std::string proto = event.proto == IPPROTO_AH ? "ah" : "esp";
     std::vector<std::string> argv;
     for (std::string arg : templ) {

@@ -109,16 +109,18 @@ int main(int argc, char** argv) {
                 std::cerr << "spirecoveryd: no [peer." << name << "] in " << path << "\n";
                 return 1;
             }
-            uint32_t spi = 0;
+            std::optional<uint32_t> spi;
             if (overrides.count("spi")) {
                 const std::string text = overrides["spi"].as<std::string>();
                 const size_t skip = text.rfind("0x", 0) == 0 ? 2 : 0;
+                uint32_t value = 0;
                 auto [end, ec] =
-                    std::from_chars(text.data() + skip, text.data() + text.size(), spi, 16);
+                    std::from_chars(text.data() + skip, text.data() + text.size(), value, 16);
                 if (ec != std::errc() || end != text.data() + text.size()) {
                     std::cerr << "spirecoveryd: --spi wants a hex SPI, not '" << text << "'\n";
                     return 1;
                 }
+                spi = value;
             }
             return daemon.recover_now(*peer, spi) ? 0 : 1;
         }

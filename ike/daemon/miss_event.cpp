@@ -67,10 +67,16 @@ const std::array<nla_policy, SPIRECOVERY_A_EVENT_MAX + 1>& policy() {
 
 } // namespace
 
+std::string MissEvent::spi_text() const {
+    if (!spi)
+        return "unknown";
+    char text[16];
+    std::snprintf(text, sizeof(text), "0x%08x", *spi);
+    return text;
+}
+
 std::string MissEvent::to_string() const {
-    char spi_text[16];
-    std::snprintf(spi_text, sizeof(spi_text), "0x%08x", spi);
-    std::string text = cat(proto == IPPROTO_AH ? "AH" : "ESP", " SPI ", spi_text, " seq ", seq,
+    std::string text = cat(proto == IPPROTO_AH ? "AH" : "ESP", " SPI ", spi_text(), " seq ", seq,
                            " from ", source.to_string(), " to ", destination.to_string());
     if (udp_encapsulated)
         text += cat(" (UDP ", source_port, "->", destination_port, ")");

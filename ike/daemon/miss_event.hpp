@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -13,10 +14,10 @@ namespace spirecovery {
 
 // One SPIRECOVERY_CMD_MISS_NTF: an ESP/AH packet the kernel dropped for lack of an SA.
 struct MissEvent {
-    uint8_t proto = 0;          // IPPROTO_ESP or IPPROTO_AH
-    ike::IpAddress source;      // the sender, our peer if it is configured
-    ike::IpAddress destination; // our address the packet was sent to
-    uint32_t spi = 0;
+    uint8_t proto = 0;           // IPPROTO_ESP or IPPROTO_AH
+    ike::IpAddress source;       // the sender, our peer if it is configured
+    ike::IpAddress destination;  // our address the packet was sent to
+    std::optional<uint32_t> spi; // unknown when resynchronising after lost events
     uint32_t seq = 0;
     bool udp_encapsulated = false; // ESP in UDP (RFC 3948)
     uint16_t source_port = 0;      // only when udp_encapsulated
@@ -25,11 +26,14 @@ struct MissEvent {
     uint32_t mark = 0;
     uint32_t suppressed = 0;   // misses from this source not reported since its last event
     uint64_t timestamp_ns = 0; // CLOCK_REALTIME of the drop
-    // When the daemon read the event, to measure its own latency; not part of the message.
+    // When recv() returned the message that carried it, to measure the daemon's own latency;
+    // not part of the message.
     std::chrono::steady_clock::time_point received{};
 
     // "ESP SPI 0x0000c0de seq 17 from 192.0.2.1 to 192.0.2.2 (UDP 4500->4500), 3 suppressed"
     std::string to_string() const;
+    // "0x0000c0de", or "unknown"
+    std::string spi_text() const;
 };
 
 // Decodes the attributes of a miss notification (the payload after the genetlink header).

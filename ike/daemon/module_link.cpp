@@ -2,6 +2,7 @@
 #include "ike/daemon/module_link.hpp"
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -98,6 +99,8 @@ ModuleLink::read_events(const std::function<void(ike::Result<MissEvent>)>& sink)
             }
             throw std::runtime_error(cat("spirecovery: reading events: ", std::strerror(errno)));
         }
+        // The daemon's latency is measured from here, before any decoding or deciding.
+        const auto received = std::chrono::steady_clock::now();
         int remaining = static_cast<int>(n);
         for (auto* hdr = reinterpret_cast<nlmsghdr*>(buffer_.data()); nlmsg_ok(hdr, remaining);
              hdr = nlmsg_next(hdr, &remaining)) {
@@ -111,7 +114,10 @@ ModuleLink::read_events(const std::function<void(ike::Result<MissEvent>)>& sink)
             if (gnl->cmd != SPIRECOVERY_CMD_MISS_NTF)
                 continue;
             const auto* attrs = reinterpret_cast<const uint8_t*>(genlmsg_attrdata(gnl, 0));
-            sink(decode_miss_event({attrs, static_cast<size_t>(genlmsg_attrlen(gnl, 0))}));
+            auto event = decode_miss_event({attrs, static_cast<size_t>(genlmsg_attrlen(gnl, 0))});
+            if (event)
+                event.value().received = received;
+            sink(std::move(event));
         }
     }
 }

@@ -44,9 +44,9 @@ public:
     int event_fd() const;
 
     enum class ReadStatus { drained, overrun };
-    // Reads every pending notification and hands each decoded miss to `sink`; undecodable ones
-    // go to `sink` as errors. Returns overrun when the kernel dropped notifications (ENOBUFS)
-    // since the last call.
+    // Reads every pending notification and hands each decoded miss to `sink`, `received` set
+    // to when recv() returned it; undecodable ones go to `sink` as errors. Returns overrun when the
+    // kernel dropped notifications (ENOBUFS) since the last call.
     ReadStatus read_events(const std::function<void(ike::Result<MissEvent>)>& sink);
 
     bool recovery_enabled();

@@ -59,22 +59,24 @@ ike::Result<std::pair<UniqueFd, ike::Endpoint>> open_socket(const ike::IpAddress
     return std::pair{std::move(fd), *bound};
 }
 
+// Every group a native peer may use: the first one goes into KEi, the others may be asked
+// for by INVALID_KE_PAYLOAD.
+std::set<ike::DhGroup> native_dh_groups(const std::vector<PeerConfig>& peers) {
+    std::set<ike::DhGroup> groups;
+    for (const auto& peer : peers) {
+        if (std::find(peer.backends.begin(), peer.backends.end(), BackendKind::native) ==
+            peer.backends.end())
+            continue;
+        for (const auto& proposal : peer.proposals)
+            groups.insert(proposal.dh_groups.begin(), proposal.dh_groups.end());
+    }
+    return groups;
+}
+
 } // namespace
 
 NativeBackend::NativeBackend(ike::RetransmitPolicy retransmit, const std::vector<PeerConfig>& peers)
-    : retransmit_(retransmit) {
-    std::set<ike::DhGroup> groups;
-    for (const auto& peer : peers) {
-        const bool native = std::find(peer.backends.begin(), peer.backends.end(),
-                                      BackendKind::native) != peer.backends.end();
-        if (native && !peer.proposals.empty() && !peer.proposals.front().dh_groups.empty())
-            groups.insert(peer.proposals.front().dh_groups.front());
-    }
-    for (auto group : groups)
-        (void)ike::crypto::DhKey::generate(group).public_value();
-    uint8_t byte;
-    ike::crypto::SystemRandom().fill({&byte, 1});
-}
+    : retransmit_(retransmit), keys_(native_dh_groups(peers)) {}
 
 BackendOutcome NativeBackend::recover(const RecoveryRequest& request, PeerLog& log,
                                       std::stop_token stop) {
@@ -107,7 +109,7 @@ BackendOutcome NativeBackend::recover(const RecoveryRequest& request, PeerLog& l
                  event.udp_encapsulated ? " (UDP-encapsulated, non-ESP marker)" : ""));
 
     ike::crypto::SystemRandom random;
-    ike::RecoveryExchange exchange(std::move(config), random);
+    ike::RecoveryExchange exchange(std::move(config), random, keys_, clock_);
     std::optional<Clock::time_point> timer;
     std::set<uint16_t> marker_ports; // peer ports we talk to with the non-ESP marker
     bool first_send = true;
@@ -149,7 +151,7 @@ BackendOutcome NativeBackend::recover(const RecoveryRequest& request, PeerLog& l
         return std::nullopt;
     };
 
-    if (auto outcome = execute(exchange.start(Clock::now())))
+    if (auto outcome = execute(exchange.start()))
         return *outcome;
 
     std::vector<uint8_t> buffer(65536);
@@ -159,7 +161,7 @@ BackendOutcome NativeBackend::recover(const RecoveryRequest& request, PeerLog& l
         auto now = Clock::now();
         if (timer && now >= *timer) {
             timer.reset();
-            if (auto outcome = execute(exchange.on_timer(now)))
+            if (auto outcome = execute(exchange.on_timer()))
                 return *outcome;
             continue;
         }
@@ -194,7 +196,7 @@ BackendOutcome NativeBackend::recover(const RecoveryRequest& request, PeerLog& l
                 continue; // ESP on the NAT-T port, not IKE
             message = message.subspan(4);
         }
-        if (auto outcome = execute(exchange.on_datagram(message, *from, Clock::now())))
+        if (auto outcome = execute(exchange.on_datagram(message, *from)))
             return *outcome;
     }
 }

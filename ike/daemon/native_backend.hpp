@@ -2,6 +2,8 @@
 #pragma once
 
 #include "ike/daemon/backend.hpp"
+#include "ike/daemon/dh_key_pool.hpp"
+#include "ike/lib/clock.h"
 
 namespace spirecovery {
 
@@ -10,8 +12,7 @@ namespace spirecovery {
 // re-keys with our IKE daemon on its next packet.
 class NativeBackend final : public RecoveryBackend {
 public:
-    // Generates one throwaway key per DH group the peers offer first: OpenSSL initialises
-    // lazily, and the first recovery must not pay for it between event and first packet.
+    // Keeps a DH key pair ready for every group the native peers' proposals name.
     NativeBackend(ike::RetransmitPolicy retransmit, const std::vector<PeerConfig>& peers);
     BackendKind kind() const override { return BackendKind::native; }
     BackendOutcome recover(const RecoveryRequest& request, PeerLog& log,
@@ -19,6 +20,8 @@ public:
 
 private:
     ike::RetransmitPolicy retransmit_;
+    DhKeyPool keys_;
+    ike::SteadyClock clock_;
 };
 
 } // namespace spirecovery

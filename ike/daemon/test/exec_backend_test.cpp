@@ -46,6 +46,8 @@ TEST(ExecBackend, ExpandsPlaceholdersPerArgument) {
                                               "2001:db8::a2001:db8::a"}));
     e.proto = IPPROTO_AH;
     EXPECT_EQ(expand_command({"{proto}"}, e), std::vector<std::string>{"ah"});
+    e.spi.reset(); // resynchronised after lost events
+    EXPECT_EQ(expand_command({"{spi}"}, e), std::vector<std::string>{"unknown"});
 }
 
 TEST(ExecBackend, ArgumentsNeverMeetAShell) {
