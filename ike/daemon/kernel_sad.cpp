@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <sys/socket.h>
 
+#include <netlink/attr.h>
 #include <netlink/errno.h>
 #include <netlink/msg.h>
 
@@ -54,17 +55,44 @@ int on_state(nl_msg* msg, void* arg) {
     return NL_OK;
 }
 
+// The kernel walks its whole SAD either way, but copies out only the states that pass the
+// filter: the cost no longer grows with the SAs a busy gateway holds with other peers.
+xfrm_address_filter filter_for(const ike::IpAddress& peer, bool peer_is_source) {
+    xfrm_address_filter filter{};
+    filter.family = static_cast<uint16_t>(address_family(peer));
+    const auto bytes = peer.bytes();
+    const auto bits = static_cast<uint8_t>(bytes.size() * 8);
+    if (peer_is_source) {
+        std::memcpy(&filter.saddr, bytes.data(), bytes.size());
+        filter.splen = bits;
+    } else {
+        std::memcpy(&filter.daddr, bytes.data(), bytes.size());
+        filter.dplen = bits;
+    }
+    return filter;
+}
+
 } // namespace
 
 ike::Result<SaPresence> KernelSad::find(const ike::IpAddress& peer) {
     try {
-        auto sock = connect_netlink(NETLINK_XFRM, "XFRM");
-        NlMessage msg(nlmsg_alloc_simple(XFRM_MSG_GETSA, NLM_F_DUMP));
-        if (!msg)
-            return ike::Error{"cannot allocate an XFRM request"};
+        if (!socket_)
+            socket_ = connect_netlink(NETLINK_XFRM, "XFRM");
         DumpState state{&peer, {}};
-        if (int err = netlink_transact(sock.get(), msg.get(), on_state, &state); err < 0)
-            return ike::Error{cat("XFRM_MSG_GETSA dump: ", nl_geterror(err))};
+        // The filter ANDs source and destination: one dump for the states from the peer (an
+        // inbound one is the best description), one for those to it if there was none.
+        for (const bool peer_is_source : {true, false}) {
+            if (state.presence.found)
+                break;
+            NlMessage msg(nlmsg_alloc_simple(XFRM_MSG_GETSA, NLM_F_DUMP));
+            const xfrm_address_filter filter = filter_for(peer, peer_is_source);
+            if (!msg || nla_put(msg.get(), XFRMA_ADDRESS_FILTER, sizeof(filter), &filter) < 0)
+                return ike::Error{"cannot build an XFRM request"};
+            if (int err = netlink_transact(socket_.get(), msg.get(), on_state, &state); err < 0) {
+                socket_.reset(); // whatever is left of the dump must not meet the next one
+                return ike::Error{cat("XFRM_MSG_GETSA dump: ", nl_geterror(err))};
+            }
+        }
         return state.presence;
     } catch (const std::runtime_error& e) {
         return ike::Error{e.what()};

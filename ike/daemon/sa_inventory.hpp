@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "ike/daemon/netlink.hpp"
 #include "ike/lib/address.h"
 #include "ike/lib/result.h"
 
@@ -27,7 +28,9 @@ public:
     virtual ike::Result<SaPresence> find(const ike::IpAddress& peer) = 0;
 };
 
-// The kernel SAD of this network namespace, read with an XFRM_MSG_GETSA dump.
+// The kernel SAD of this network namespace, read with XFRM_MSG_GETSA dumps filtered by the
+// peer's address, over a netlink socket kept open between calls. Not thread-safe: one
+// instance per thread.
 class KernelSad final : public SaInventory {
 public:
     std::string_view name() const override { return "kernel SAD"; }
@@ -35,6 +38,9 @@ public:
     // Any state with `peer` as source or destination, larval (acquire) states included:
     // those mean the IKE daemon is already negotiating with the peer.
     ike::Result<SaPresence> find(const ike::IpAddress& peer) override;
+
+private:
+    NlSocket socket_; // opened on first use, again after a failed dump
 };
 
 } // namespace spirecovery
