@@ -76,7 +76,13 @@ std::set<ike::DhGroup> native_dh_groups(const std::vector<PeerConfig>& peers) {
 } // namespace
 
 NativeBackend::NativeBackend(ike::RetransmitPolicy retransmit, const std::vector<PeerConfig>& peers)
-    : retransmit_(retransmit), keys_(native_dh_groups(peers)) {}
+    : retransmit_(retransmit), keys_(native_dh_groups(peers)) {
+    // OpenSSL seeds its random generator and fetches algorithms on first use: now, rather
+    // than between the first event and its IKE_SA_INIT (the key pool did the DH part).
+    uint8_t byte;
+    ike::crypto::SystemRandom().fill({&byte, 1});
+    (void)ike::crypto::digest(ike::crypto::Hash::sha1, {}); // the NAT detection hashes
+}
 
 BackendOutcome NativeBackend::recover(const RecoveryRequest& request, PeerLog& log,
                                       std::stop_token stop) {

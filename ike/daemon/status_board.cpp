@@ -36,19 +36,28 @@ StatusBoard::StatusBoard(const DaemonConfig& config, std::string path, Logger& l
         if (!peer.enabled)
             s.result = "disabled in the configuration";
     }
-    write_locked();
+    write_file(render_locked());
+    writer_ = std::jthread([this](std::stop_token stop) { writer(stop); });
+}
+
+StatusBoard::~StatusBoard() {
+    writer_.request_stop();
+    writer_.join();
+    std::lock_guard lock(mutex_);
+    if (written_ != version_)
+        write_file(render_locked());
 }
 
 void StatusBoard::event(const PeerConfig& peer, const std::string& description) {
     std::lock_guard lock(mutex_);
     peers_[peer.name].last_event = clock_time(realtime_now_ns()) + "  " + description;
-    write_locked();
+    updated_locked();
 }
 
 void StatusBoard::decision(const PeerConfig& peer, const std::string& reason) {
     std::lock_guard lock(mutex_);
     peers_[peer.name].last_decision = clock_time(realtime_now_ns()) + "  " + reason;
-    write_locked();
+    updated_locked();
 }
 
 void StatusBoard::result(const PeerConfig& peer, const std::string& backend,
@@ -58,7 +67,31 @@ void StatusBoard::result(const PeerConfig& peer, const std::string& backend,
     s.backend = backend;
     s.result = clock_time(realtime_now_ns()) + "  " + result;
     s.time_to_recover_ms = time_to_recover_ms;
-    write_locked();
+    updated_locked();
+}
+
+void StatusBoard::updated_locked() {
+    version_++;
+    changed_.notify_all();
+}
+
+void StatusBoard::flush() {
+    std::unique_lock lock(mutex_);
+    const uint64_t wanted = version_;
+    changed_.wait(lock, [&] { return written_ >= wanted; });
+}
+
+void StatusBoard::writer(std::stop_token stop) {
+    std::unique_lock lock(mutex_);
+    while (changed_.wait(lock, stop, [this] { return written_ != version_; })) {
+        const uint64_t version = version_;
+        const std::string text = render_locked();
+        lock.unlock();
+        write_file(text);
+        lock.lock();
+        written_ = version;
+        changed_.notify_all();
+    }
 }
 
 std::string StatusBoard::render() const {
@@ -85,14 +118,15 @@ std::string StatusBoard::render_locked() const {
     return out;
 }
 
-void StatusBoard::write_locked() {
+// Atomically: a temporary file, then rename.
+void StatusBoard::write_file(const std::string& text) {
     if (path_.empty())
         return;
     const std::string tmp = path_ + ".tmp";
     std::string error;
     {
         std::ofstream out(tmp, std::ios::trunc);
-        out << render_locked();
+        out << text;
         if (!out.flush())
             error = cat("cannot write the state file ", tmp, ": ", std::strerror(errno));
     }

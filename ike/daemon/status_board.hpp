@@ -1,18 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "ike/daemon/config.hpp"
 
 namespace spirecovery {
 
 // What the daemon last saw and did per peer, kept in a state file that `spirecoveryd
-// --status` prints. Thread-safe: recoveries update it from their own threads.
+// --status` prints. Thread-safe: recoveries update it from their own threads. Updates only
+// change memory; a thread of its own writes the file after them, so that no file system
+// work sits between an event and the recovery's first packet.
 class StatusBoard {
 public:
     struct PeerStatus {
@@ -24,9 +28,13 @@ public:
         std::optional<uint64_t> time_to_recover_ms;
     };
 
-    // Writes the file at `path` (empty: memory only) now and after every update; a failure
-    // to write is logged once.
+    // Writes the file at `path` (empty: memory only) now and soon after every update (a
+    // burst of updates may become one write); a failure to write is logged once.
     StatusBoard(const DaemonConfig& config, std::string path, Logger& log);
+    // Writes the last state.
+    ~StatusBoard();
+    StatusBoard(const StatusBoard&) = delete;
+    StatusBoard& operator=(const StatusBoard&) = delete;
 
     void event(const PeerConfig& peer, const std::string& description);
     void decision(const PeerConfig& peer, const std::string& reason);
@@ -34,17 +42,24 @@ public:
                 std::optional<uint64_t> time_to_recover_ms = std::nullopt);
 
     std::string render() const;
+    // Returns once the file shows every update made before the call.
+    void flush();
 
 private:
-    // Writes the state file atomically (temporary file + rename).
-    void write_locked();
+    void updated_locked();
+    void write_file(const std::string& text);
+    void writer(std::stop_token stop);
     std::string render_locked() const;
 
     mutable std::mutex mutex_;
+    std::condition_variable_any changed_;
     std::string path_;
     Logger& log_;
-    bool write_failed_ = false;
+    bool write_failed_ = false; // one writer at a time: constructor, writer_, destructor
     std::map<std::string, PeerStatus> peers_; // by peer name
+    uint64_t version_ = 0;                    // of peers_
+    uint64_t written_ = 0;                    // the version the file shows
+    std::jthread writer_;                     // last: stops before the rest goes
 };
 
 // "15:04:05.123" in local time, for wall-clock nanoseconds since the epoch.

@@ -85,21 +85,21 @@ TEST(DhKeyPool, ConcurrentTakesGetDistinctKeyPairs) {
 TEST(DhKeyPool, AGroupAskedForLaterGetsASlot) {
     CountingGenerator counter;
     DhKeyPool pool({DhGroup::curve25519}, counter.generator());
-    // INVALID_KE_PAYLOAD asked for a group no proposal put first: generated on demand...
+    auto on_this_thread = [&] {
+        std::lock_guard lock(counter.mutex);
+        return std::count(counter.threads.begin(), counter.threads.end(),
+                          std::this_thread::get_id());
+    };
+    EXPECT_EQ(on_this_thread(), 1); // the constructor's
+    // INVALID_KE_PAYLOAD asked for a group no proposal names first: generated on demand...
     const DhKey first = pool.take(DhGroup::ecp_256);
     EXPECT_EQ(first.group(), DhGroup::ecp_256);
-    {
-        std::lock_guard lock(counter.mutex);
-        EXPECT_EQ(counter.threads.back(), std::this_thread::get_id());
-    }
+    EXPECT_EQ(on_this_thread(), 2);
     // ...and kept ready from then on.
     pool.wait_full();
     const DhKey second = pool.take(DhGroup::ecp_256);
     EXPECT_NE(first.public_value(), second.public_value());
-    std::lock_guard lock(counter.mutex);
-    EXPECT_EQ(
-        std::count(counter.threads.begin(), counter.threads.end(), std::this_thread::get_id()),
-        2); // the constructor's, the on-demand one
+    EXPECT_EQ(on_this_thread(), 2);
 }
 
 TEST(DhKeyPool, AFailingGeneratorDoesNotStopTheOthers) {

@@ -46,6 +46,7 @@ TEST(StatusBoard, KeepsTheLastOfEachPerPeerInTheStateFile) {
     board.decision(a, "acting: no SA with the peer on this host");
     board.result(a, "native", "running");
     board.result(a, "native", "recovered: ESP SA SPI 0x00000002", 812);
+    board.flush();
     text = slurp(path);
     EXPECT_NE(text.find("ESP SPI 0x00000001"), std::string::npos) << text;
     EXPECT_NE(text.find("acting: no SA"), std::string::npos) << text;
