@@ -194,6 +194,13 @@ check "A: parsed INFORMATIONAL N(INVALID_SPI)" a_logged "parsed INFORMATIONAL re
 check "A: processed Delete(IKE)" a_logged "received DELETE for IKE_SA b\[[0-9]+\]"
 check "A: no SA left" not a_has_sa
 
+# --- 1b. Stale SPI unknown (the daemon lost the events): no INVALID_SPI, Delete is request 2 ---
+mark_a_log
+check "recovery with the stale SPI unknown" sh -c "PSK_VALUE='$PSK' ip netns exec '$NS_B' '$DRIVER' --local $ADDR_B --remote $ADDR_A --id b.example --psk-env PSK_VALUE >'$WORK/no_spi.log' 2>&1"
+sleep 0.5
+check "A: Delete(IKE) is INFORMATIONAL request 2" a_logged "parsed INFORMATIONAL request 2 \[ D \]"
+check "A: no INVALID_SPI" not a_logged "INVAL_SPI"
+
 # --- 2. Other suites: AES-CBC + HMAC-SHA2, ECP-256 and MODP-2048 ---
 mark_a_log
 check "AES-CBC-128/HMAC-SHA2-256, ECP-256" run_driver cbc.log --proposal aes128-sha256-ecp256
