@@ -233,6 +233,24 @@ else
 	not_ok "monitor -t: a timestamp and the IOS log line" "got: $text_line" \
 		"output: $(cat "$TMP/text.out")"
 fi
+# ESP in UDP over IPv6 (crafted: B holds an encapsulation socket as an IKE
+# daemon does), for the addresses, ports and encap of the other family.
+ip netns exec "$NS_B" python3 "$PYTOOLS/encap_socket.py" --family 6 --port 4500 \
+	--ready "$TMP/encap.ready" --out "$TMP/encap.out" &
+BG_PIDS+=($!)
+wait_until 60 test -e "$TMP/encap.ready" || bail "encapsulation socket in $NS_B"
+send_ab "esp:src=$A6,dst=$B6,spi=0xfedcba98,seq=78,sport=4501,dport=4500"
+wait_until 10 grep -q '"0xfedcba98"' "$TMP/json.out"
+OUT=$(grep '"0xfedcba98"' "$TMP/json.out" | head -1)
+check_json "monitor -j: an ESP-in-UDP/IPv6 miss, as YNL renders it" \
+	'(.msg | del(.timestamp)) == {"family": 10, "proto": 50, "saddr6": "'$A6'",
+	 "daddr6": "'$B6'", "spi": "0xfedcba98", "seq": 78, "encap": "espinudp", "sport": 4501,
+	 "dport": 4500, "ifindex": '$IFINDEX_B', "mark": 0, "suppressed": 0}'
+wait_until 10 grep -q 'spi=0xFEDCBA98' "$TMP/text.out"
+check_eq "monitor -t: the ports of ESP in UDP" \
+	"destaddr=$B6, prot=50, spi=0xFEDCBA98(4275878552), srcaddr=$A6, sport=4501, dport=4500 (0 suppressed)" \
+	"$(grep -o 'destaddr=.*0xFEDCBA98.*' "$TMP/text.out")"
+
 kill -INT "${MONITOR_PID[text]}"
 wait "${MONITOR_PID[text]}"
 check_eq "monitor: SIGINT ends it with status 0" 0 $?
