@@ -3,8 +3,6 @@
 
 #include <algorithm>
 
-#include "ike/daemon/idle_priority.hpp"
-
 namespace spirecovery {
 
 DhKeyPool::DhKeyPool(const std::set<ike::DhGroup>& groups, Generator generate)
@@ -46,7 +44,6 @@ void DhKeyPool::wait_full() {
 }
 
 void DhKeyPool::refill(std::stop_token stop) {
-    lower_to_idle_priority();
     std::unique_lock lock(mutex_);
     while (changed_.wait(lock, stop, [this] { return !full(); })) {
         const auto empty = std::find_if(ready_.begin(), ready_.end(),

@@ -9,8 +9,6 @@
 #include <fstream>
 #include <unistd.h>
 
-#include "ike/daemon/idle_priority.hpp"
-
 namespace spirecovery {
 
 uint64_t realtime_now_ns() {
@@ -84,7 +82,6 @@ void StatusBoard::flush() {
 }
 
 void StatusBoard::writer(std::stop_token stop) {
-    lower_to_idle_priority();
     std::unique_lock lock(mutex_);
     while (changed_.wait(lock, stop, [this] { return written_ != version_; })) {
         const uint64_t version = version_;
