@@ -4,7 +4,7 @@
 # per kernel, every selftest. Each step's output is kept in build/check/;
 # results are counted from TAP (`ok`/`not ok`) and GoogleTest lines, a
 # step that fails without saying what counts as one failure, and the run
-# ends with one line: N passed, N failed, N skipped.
+# ends with one plain line: N passed, N failed (after a line with the skipped count).
 set -u
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -79,5 +79,6 @@ if [ ${#failures[@]} -gt 0 ]; then
 	echo "failed steps:"
 	printf '  %s\n' "${failures[@]}"
 fi
-echo "$passed passed, $failed failed, $skipped skipped"
+echo "$skipped skipped"
+echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
