@@ -62,8 +62,7 @@ daemon_log=$REC_DIR/spirecoveryd.log
 daemon_start() {
 	local global=
 	[ "$1" = vici ] && global="vici-socket = $REC_DIR/B/run/charon.vici"
-	rec_daemon_config "$global" "backends = $1"
-	sed -i 's/^hold-down = .*/hold-down = 1/' "$REC_DIR/spirecoveryd.conf"
+	REC_HOLD_DOWN=1 rec_daemon_config "$global" "backends = $1"
 	rec_daemon_start || cannot_measure "spirecoveryd did not start ($1 backend)"
 }
 

@@ -9,6 +9,7 @@
 #   rec_ping COUNT                   pings A -> B through the tunnel, prints replies received
 #   rec_reboot_b                     SIGKILL B's charon, flush B's SAD/SPD, start it again
 #   rec_daemon_start CONF_SNIPPET    spirecoveryd in B with the peer A and extra peer keys
+#                                    (hold-down REC_HOLD_DOWN seconds, default 10)
 #   rec_cleanup                      everything above undone (also on EXIT); the logs of
 #                                    charon and spirecoveryd are kept in
 #                                    build/recovery/$REC_LOG_NAME/
@@ -289,7 +290,7 @@ rec_daemon_config() {
 	# written by selftests/recovery/lib.sh
 	log-level = debug
 	state-file = $REC_DIR/spirecoveryd.status
-	hold-down = 10
+	hold-down = ${REC_HOLD_DOWN:-10}
 	$1
 
 	[peer.a]
