@@ -1,54 +1,90 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# spirecovery: invalid-SPI recovery for Linux IPsec.
+# spirecovery: invalid-SPI recovery for Linux IPsec. `make help` lists the targets.
 #
-#   make             build the module (every installed kernel), tools, daemon
-#   make check       install what is missing, build, run every test
-#   make demo        the recovery scenario end to end in a VM
-#   make bench       benchmarks in a VM: a table and build/bench/*.json
-#   make install     install the module for $(KVER), the tools and the daemon
+# Every target installs the Debian packages it needs first (`deps`), so the kernel
+# list is taken when a recipe runs, never when make reads this file: on a fresh
+# machine the kernels exist only once `deps` has run.
 
-KVERS := $(shell selftests/vm/kernels.sh)
-KVER ?= $(lastword $(KVERS))
-BUILD := $(CURDIR)/build
+BUILD ?= $(CURDIR)/build
+# Stand-ins for these three let selftests/make_targets.sh play a fresh machine.
+DEPS ?= selftests/vm/deps.sh
+KERNELS ?= selftests/vm/kernels.sh
+RUN_VM ?= selftests/vm/run-vm.sh
+export RUN_VM
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all deps modules modules_install tools ike daemon selftests-bin \
+NO_KERNEL = no kernel with headers found: apt-get install linux-image-amd64 linux-headers-amd64 (or make deps)
+
+# Sets $$kver in a recipe: KVER if given, else the newest kernel a VM can boot.
+define pick_kver
+kver='$(KVER)'; \
+if [ -z "$$kver" ]; then kver=$$($(KERNELS) | tail -n 1); fi; \
+if [ -z "$$kver" ]; then echo "$(NO_KERNEL)" >&2; exit 1; fi; \
+if [ ! -d "/lib/modules/$$kver/build" ]; then \
+	echo "no headers for kernel $$kver: apt-get install linux-headers-$$kver" >&2; exit 1; \
+fi
+endef
+
+.PHONY: all help deps modules modules_install tools ike daemon selftests-bin \
 	check demo bench install clean
 
 all: modules tools ike daemon
 
+help:
+	@echo 'Targets (each first installs the Debian packages it needs, as root):'
+	@echo '  make                the module for every installed kernel, spirecoveryctl, spirecoveryd'
+	@echo '  make check          every test; ends with "N passed, N failed"'
+	@echo '  make demo           the recovery scenario end to end in a VM (BACKEND=vici for vici)'
+	@echo '  make bench          the benchmarks in a VM: a table and build/bench/*.json'
+	@echo '  make install        the module for KVER (under updates/, then depmod), tools, daemon'
+	@echo '  make modules        the module only, for every installed kernel'
+	@echo '  make deps           only install the Debian packages'
+	@echo '  make clean          remove build/'
+	@echo 'Variables:'
+	@echo '  KVER=<release>      the kernel for demo, bench and install (default: the newest in /boot)'
+	@echo '  DESTDIR=<dir>       stage install under <dir>: no depmod on the live system'
+	@echo '  PREFIX=<dir>        install prefix of the tools and the daemon (default /usr)'
+	@echo '  BENCH_<NAME>=...    passed to the benchmarks in the VM (e.g. BENCH_ROUNDS=3);'
+	@echo '                      see Documentation/benchmarks.md'
+	@echo "Kernels found now: $$($(KERNELS) | tr '\n' ' ')"
+
 deps:
-	@selftests/vm/deps.sh
+	@$(DEPS)
 
-modules: $(addprefix module-,$(KVERS))
+modules: deps
+	@kvers=$$($(KERNELS)); \
+	if [ -z "$$kvers" ]; then echo "$(NO_KERNEL)" >&2; exit 1; fi; \
+	for kver in $$kvers; do \
+		$(MAKE) -C kmod KDIR=/lib/modules/$$kver/build BUILD=$(BUILD)/kmod/$$kver || exit; \
+	done
 
-module-%:
-	$(MAKE) -C kmod KDIR=/lib/modules/$*/build BUILD=$(BUILD)/kmod/$*
+modules_install: deps
+	@$(pick_kver); \
+	echo "installing spirecovery.ko for kernel $$kver"; \
+	$(MAKE) -C kmod modules_install KDIR=/lib/modules/$$kver/build \
+		BUILD=$(BUILD)/kmod/$$kver $(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR))
 
-modules_install: module-$(KVER)
-	$(MAKE) -C kmod modules_install KDIR=/lib/modules/$(KVER)/build BUILD=$(BUILD)/kmod/$(KVER)
-
-tools:
+tools: deps
 	$(MAKE) -C tools
 
-ike:
+ike: deps
 	$(MAKE) -C ike
 
 daemon: ike
 	$(MAKE) -C ike/daemon
 
-selftests-bin:
+selftests-bin: deps
 	$(MAKE) -C selftests
 
 check: deps
 	@selftests/check.sh
 
-demo: deps all
-	@selftests/vm/run-vm.sh -k $(KVER) -n demo -t 900 -- selftests/recovery/demo.sh
+demo: all
+	@$(pick_kver); $(RUN_VM) -k "$$kver" -n demo -t 900 -- selftests/recovery/demo.sh
 
-bench: deps all selftests-bin
-	@selftests/bench/run.sh $(KVER)
+bench: all selftests-bin
+	@$(pick_kver); selftests/bench/run.sh "$$kver"
 
 install: modules_install
 	$(MAKE) -C tools install

@@ -15,8 +15,12 @@ red=$(printf '\033[31m') off=$(printf '\033[0m')
 T0=$(now_ms)
 declare -a timeline
 
-stamp() { printf '%7.3f s' "$(echo "scale=3; ($(now_ms) - $T0) / 1000" | bc)"; }
-mark() { timeline+=("$(stamp)  $*"); }
+at() { printf '%7.3f s' "$(echo "scale=3; ($1 - $T0) / 1000" | bc)"; } # MS since the epoch
+stamp() { at "$(now_ms)"; }
+# The timeline is sorted by time, so each line carries when its event happened,
+# not when the script got round to noting it.
+mark_at() { timeline+=("$(at "$1")  $2"); } # MS TEXT
+mark() { mark_at "$(now_ms)" "$*"; }
 say() { echo; echo "${bold}== $*${off}"; }
 show() { sed "s/^/    ${dim}/; s/\$/${off}/"; }
 fail() { echo "${red}demo failed: $*${off}"; exit 1; }
@@ -78,7 +82,7 @@ ip netns exec "$REC_NS_A" ping -D -n -i 0.2 -W 1 -I "$REC_IN_A" "$REC_IN_B" >"$R
 pinger=$!
 T_ENABLE=$(now_ms)
 rec_module_enable 1
-mark "spirecoveryctl enable"
+mark_at "$T_ENABLE" "spirecoveryctl enable"
 wait_until 30 rec_daemon_log_has "recovered: |recovery failed|no backend" ||
 	echo "    ${red}no recovery within 30 s$off"
 wait_until 10 grep -q 'bytes from' "$REC_DIR/ping.log"
@@ -87,7 +91,7 @@ wait "$pinger" 2>/dev/null
 first=$(awk -F'[][]' '/bytes from/ { print $2; exit }' "$REC_DIR/ping.log")
 if [ -n "$first" ]; then
 	ms=$(echo "$first * 1000 / 1 - $T_ENABLE" | bc)
-	timeline+=("$(printf '%7.3f s' "$(echo "scale=3; ($first * 1000 - $T0) / 1000" | bc)")  first ping reply since the reboot, $ms ms after enabling")
+	mark_at "$(echo "$first * 1000 / 1" | bc)" "first ping reply since the reboot, $ms ms after enabling"
 fi
 echo "    spirecoveryctl monitor on B:"
 grep -m 2 . "$REC_DIR/monitor.log" | show
@@ -108,7 +112,7 @@ daemon_mark() { # PATTERN LABEL
 	t=$(grep -m1 -E "$1" "$REC_DIR/spirecoveryd.log" | cut -d' ' -f1)
 	[ -n "$t" ] || return 0
 	t=$(date -d "$t" +%s%3N)
-	timeline+=("$(printf '%7.3f s' "$(echo "scale=3; ($t - $T0) / 1000" | bc)")  spirecoveryd: $2")
+	mark_at "$t" "spirecoveryd: $2"
 }
 daemon_mark 'invalid SPI' "event: A's packet on its stale SPI was dropped"
 daemon_mark 'acting:' "decision: act (no SA with A on B)"
