@@ -43,6 +43,7 @@ step() {
 }
 
 step build make all selftests-bin
+step make-targets selftests/make_targets.sh
 step checkpatch make -C kmod checkpatch
 for kver in $(selftests/vm/kernels.sh); do
 	step "sparse-$kver" make -C kmod sparse KDIR="/lib/modules/$kver/build" \
