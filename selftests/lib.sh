@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 #
-# Shared by the spirecovery shell selftests: TAP output, network namespaces
-# and a two-namespace veth topology, xfrm SAs, the module's counters and
-# configuration, event listeners and the packet sender.
+# Shared by the module's shell selftests, on top of selftests/common.sh (TAP,
+# waiting): network namespaces and a two-namespace veth topology, xfrm SAs,
+# the module's counters and configuration, event listeners and the packet
+# sender.
 #
 # Topology of topo_pair (names unique per run):
 #
@@ -13,6 +14,8 @@
 # and is where the module reports misses.
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=selftests/common.sh
+source "$REPO/selftests/common.sh"
 BUILD=${SPIRECOVERY_BUILD:-$REPO/build}
 TOOLS=$BUILD/selftests
 PYTOOLS=$REPO/selftests/tools
@@ -24,10 +27,7 @@ TMP=$(mktemp -d /tmp/spirecovery-selftest.XXXXXX)
 NAMESPACES=()
 BG_PIDS=()
 declare -A LISTENER_PID LISTENER_CURSOR
-TESTS_RUN=0 TESTS_FAILED=0 TESTS_SKIPPED=0
 BARRIERS=0
-
-echo "TAP version 13"
 
 cleanup() {
 	local pid ns
@@ -44,94 +44,6 @@ cleanup() {
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
-
-# ---- TAP ------------------------------------------------------------------
-
-ok() {
-	TESTS_RUN=$((TESTS_RUN + 1))
-	echo "ok $TESTS_RUN $1"
-}
-
-not_ok() {
-	TESTS_RUN=$((TESTS_RUN + 1)) TESTS_FAILED=$((TESTS_FAILED + 1))
-	echo "not ok $TESTS_RUN $1"
-	shift
-	local detail
-	for detail in "$@"; do
-		printf '%s\n' "$detail" | sed 's/^/#   /'
-	done
-}
-
-skip() {
-	TESTS_RUN=$((TESTS_RUN + 1)) TESTS_SKIPPED=$((TESTS_SKIPPED + 1))
-	echo "ok $TESTS_RUN $1 # SKIP $2"
-}
-
-# check_eq DESC EXPECTED ACTUAL
-check_eq() {
-	if [ "$2" = "$3" ]; then
-		ok "$1"
-	else
-		not_ok "$1" "expected: $2" "got:      $3"
-	fi
-}
-
-# check_range DESC MIN MAX ACTUAL (integers, inclusive)
-check_range() {
-	if [[ "$4" =~ ^[0-9]+$ ]] && [ "$4" -ge "$2" ] && [ "$4" -le "$3" ]; then
-		ok "$1"
-	else
-		not_ok "$1" "expected: $2..$3" "got:      $4"
-	fi
-}
-
-# check_cmd DESC COMMAND...: the command succeeds.
-check_cmd() {
-	local desc=$1 out
-	shift
-	if out=$("$@" 2>&1); then
-		ok "$desc"
-	else
-		not_ok "$desc" "command failed: $*" "$out"
-	fi
-}
-
-# Ends the script: plan, totals, status.
-finish() {
-	echo "1..$TESTS_RUN"
-	echo "# Totals: pass:$((TESTS_RUN - TESTS_FAILED - TESTS_SKIPPED)) fail:$TESTS_FAILED skip:$TESTS_SKIPPED"
-	[ "$TESTS_FAILED" -eq 0 ]
-	exit
-}
-
-# Give up on the whole script (setup failed): one failure, then exit.
-bail() {
-	not_ok "$1" "${@:2}"
-	finish
-}
-
-# wait_until TIMEOUT_S COMMAND...: poll every 50 ms until the command succeeds.
-wait_until() {
-	local deadline=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ "$SECONDS" -ge "$deadline" ] && return 1
-		nap 0.05
-	done
-}
-
-# now_ns: CLOCK_REALTIME in nanoseconds, rounded down to the microsecond.
-now_ns() {
-	local t=$EPOCHREALTIME
-	echo "${t/./}000"
-}
-
-# nap SECONDS: sleep without a process (reads a FIFO that never has data).
-mkfifo "$TMP/nap"
-exec {NAP_FD}<>"$TMP/nap"
-nap() {
-	read -rt "$1" -u "$NAP_FD" || :
-}
 
 # ---- prerequisites ----------------------------------------------------------
 
@@ -258,9 +170,18 @@ check_sa_packets() {
 	check_eq "$desc" "$want" "$(sa_packets "$ns" "$@")"
 }
 
-# xfrm_stat NS NAME: a counter of /proc/net/xfrm_stat in NS.
-xfrm_stat() {
-	in_ns "$1" awk -v k="$2" '$1 == k { print $2 }' /proc/net/xfrm_stat
+# ---- the common start ----------------------------------------------------
+
+# miss_test_setup: the start of a test that looks at misses and their events:
+# the module loaded, the pair topology, recovery enabled in $NS_B with the
+# per-source limits out of the way (ratelimit.sh's subject), and the event
+# listener "ev" joined there.
+miss_test_setup() {
+	require_root_tools
+	load_module
+	topo_pair
+	sr_config "$NS_B" enabled=1 source-rate=1000 source-burst=1000
+	listen_start ev "$NS_B"
 }
 
 # ---- the module ---------------------------------------------------------

@@ -8,10 +8,10 @@
 set -u
 cd "$(dirname "$0")/.."
 repo=$(pwd)
-source selftests/tap.sh
+source selftests/common.sh
 
 kver=$(selftests/vm/kernels.sh | tail -n 1)
-[ -n "$kver" ] || tap_bail "no kernel with headers on this machine (make deps)"
+[ -n "$kver" ] || bail "no kernel with headers on this machine (make deps)"
 
 tmp=$(mktemp -d)
 bench_saved=$tmp/bench-saved

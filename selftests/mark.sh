@@ -7,11 +7,7 @@
 # is one, and the event carries the mark the lookup used.
 source "$(dirname "$0")/lib.sh"
 
-require_root_tools
-load_module
-topo_pair
-sr_config "$NS_B" enabled=1 source-rate=1000 source-burst=1000
-listen_start ev "$NS_B"
+miss_test_setup
 
 # $NS_B's SAs only match mark 0x10 under mask 0xff.
 xfrm_sa "$NS_A" esp $A4 $B4 0x7001

@@ -10,12 +10,7 @@
 #  - UDP-encapsulated ESP (NAT-T) over IPv4 and IPv6 to a UDP_ENCAP socket.
 source "$(dirname "$0")/lib.sh"
 
-require_root_tools
-load_module
-topo_pair
-# Per-source limits are ratelimit.sh's subject: out of the way here.
-sr_config "$NS_B" enabled=1 source-rate=1000 source-burst=1000
-listen_start ev "$NS_B"
+miss_test_setup
 
 # real_miss esp|ah SRC DST SPI PORT: $NS_A protects UDP to PORT with an SA
 # $NS_B shares; traffic flows until $NS_B deletes its SA, then the next

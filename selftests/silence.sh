@@ -13,11 +13,7 @@
 #  - truncated and malformed ESP/AH.
 source "$(dirname "$0")/lib.sh"
 
-require_root_tools
-load_module
-topo_pair
-sr_config "$NS_B" enabled=1 source-rate=1000 source-burst=1000
-listen_start ev "$NS_B"
+miss_test_setup
 barrier_deltas=(XfrmInNoStates=1 miss-ipv4-esp=1 events-sent=1)
 
 # xfrm_stat_delta NS NAME BEFORE

@@ -85,23 +85,8 @@ measure_with() {
 
 esp_before=$(sa_counter packets)
 without=() with=() ratios=()
-for ((r = 1; r <= rounds; r++)); do
-	if ! module_available; then
-		measure_without
-		continue
-	fi
-	# Which state goes first alternates too, so that a steady drift does
-	# not favour either.
-	if ((r % 2)); then
-		measure_without
-		measure_with
-	else
-		measure_with
-		measure_without
-	fi
-	ratios+=("$(calc "${with[-1]} / ${without[-1]}")")
-done
-module_unload
+round_done() { ratios+=("$(calc "${with[-1]} / ${without[-1]}")"); }
+alternate_rounds "$rounds"
 esp_after=$(sa_counter packets)
 [ -n "$esp_before" ] && [ -n "$esp_after" ] && [ "$esp_after" -gt "$esp_before" ] ||
 	cannot_measure "the traffic did not go through the ESP SA (packets ${esp_before:-?} -> ${esp_after:-?})"

@@ -124,10 +124,10 @@ measure_recovery() {
 	rec_module_enable 0 >/dev/null
 	rec_reboot_b || cannot_measure "round $r: B's charon did not start again"
 	rec_module_enable 1 >/dev/null || cannot_measure "round $r: cannot enable recovery in B"
-	drops_before=$(xfrm_in_no_states "$REC_NS_B")
+	drops_before=$(xfrm_stat "$REC_NS_B" XfrmInNoStates)
 	log_lines=$(wc -l <"$daemon_log")
 	out=$(run_probe) || cannot_measure "round $r: no recovery ($backend) within $timeout_s s ($out)"
-	drops=$(($(xfrm_in_no_states "$REC_NS_B") - drops_before))
+	drops=$(($(xfrm_stat "$REC_NS_B" XfrmInNoStates) - drops_before))
 	[ "$drops" -ge 1 ] ||
 		cannot_measure "round $r: B dropped nothing: A did not send on its stale SA ($out)"
 	recovery_ms+=("$(field ms "$out")")

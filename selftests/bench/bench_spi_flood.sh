@@ -131,21 +131,8 @@ on_exit "rm -rf $events_tmp"
 pps_without=() pps_with=() slab_without=() slab_with=() ratios=()
 min_sources=$sources size_growth=0 listener=
 on_exit '[ -n "$listener" ] && kill -TERM $listener'
-for ((r = 1; r <= rounds; r++)); do
-	if ! module_available; then
-		measure_without
-		continue
-	fi
-	if ((r % 2)); then
-		measure_without
-		measure_with
-	else
-		measure_with
-		measure_without
-	fi
-	ratios+=("$(calc "${pps_with[-1]} / ${pps_without[-1]}")")
-done
-module_unload
+round_done() { ratios+=("$(calc "${pps_with[-1]} / ${pps_without[-1]}")"); }
+alternate_rounds "$rounds"
 
 sum() {
 	printf '%s\n' "$@" | awk '{ s += $1 } END { print s + 0 }'

@@ -7,6 +7,8 @@
 bench_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$bench_dir/../.." && pwd)
 build=${SPIRECOVERY_BUILD:-$repo/build}
+# shellcheck source=selftests/common.sh
+source "$repo/selftests/common.sh"
 out_dir=$build/bench
 # The selftests' raw generic-netlink tools (make -C selftests): they start in
 # milliseconds, which keeps the two halves of a round close in time.
@@ -102,11 +104,6 @@ veth_pair() {
 		cannot_measure "no connectivity over the veth pair $a - $b"
 }
 
-# xfrm_stat NS COUNTER: a counter of /proc/net/xfrm_stat in NS.
-xfrm_stat() {
-	ip netns exec "$1" awk -v c="$2" '$1 == c { print $2 }' /proc/net/xfrm_stat
-}
-
 # module_available: the module of the running kernel is installed for modprobe.
 module_available() {
 	modinfo spirecovery >/dev/null 2>&1
@@ -133,4 +130,27 @@ module_unload() {
 	if grep -q '^spirecovery ' /proc/modules; then
 		rmmod spirecovery || cannot_measure "rmmod spirecovery failed"
 	fi
+}
+
+# alternate_rounds N: N rounds of the benchmark's measure_without and
+# measure_with, each followed by its round_done; which state goes first
+# alternates, so that a steady drift of the machine's load favours neither.
+# Without the module only measure_without runs. Ends with the module unloaded.
+alternate_rounds() {
+	local r
+	for ((r = 1; r <= $1; r++)); do
+		if ! module_available; then
+			measure_without
+			continue
+		fi
+		if ((r % 2)); then
+			measure_without
+			measure_with
+		else
+			measure_with
+			measure_without
+		fi
+		round_done
+	done
+	module_unload
 }

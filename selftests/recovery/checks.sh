@@ -34,9 +34,9 @@ check_black_hole() { # LABEL
 	rec_module_enable 0
 	tap_check "$1: B reboots (charon SIGKILLed, SAD and SPD flushed, charon restarted)" \
 		rec_reboot_b
-	before=$(xfrm_in_no_states "$REC_NS_B")
+	before=$(xfrm_stat "$REC_NS_B" XfrmInNoStates)
 	replies=$(rec_ping 10)
-	after=$(xfrm_in_no_states "$REC_NS_B")
+	after=$(xfrm_stat "$REC_NS_B" XfrmInNoStates)
 	REC_BLACK_HOLE="${replies:-0}/10 replies, XfrmInNoStates +$((after - before))"
 	tap_check "$1: black hole without recovery: $REC_BLACK_HOLE" \
 		eval '[ "${replies:-0}" = 0 ] && [ $((after - before)) -ge 10 ]'

@@ -69,9 +69,9 @@ mark "B rebooted (recovery off)"
 echo "    B has no SA; A still has its SAs for B's previous life and keeps using them."
 
 say "3. The black hole"
-before=$(xfrm_in_no_states "$REC_NS_B")
+before=$(xfrm_stat "$REC_NS_B" XfrmInNoStates)
 ping_show 6
-after=$(xfrm_in_no_states "$REC_NS_B")
+after=$(xfrm_stat "$REC_NS_B" XfrmInNoStates)
 mark "black hole: $PING_OK/6 replies, B's XfrmInNoStates +$((after - before))"
 echo "    B's /proc/net/xfrm_stat: XfrmInNoStates $before -> $after: B drops every packet of A,"
 echo "    silently, until A re-keys (an hour with strongSwan's defaults)."

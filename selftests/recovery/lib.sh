@@ -22,49 +22,11 @@ REC_NS_B=rec-b
 REC_PSK=0x5be3c8f1a4d2b9e07f6a1c3d8e2b4f6091a7c5e3d1b8f2a4
 REC_DIR=
 REC_DAEMON_PID=
-REC_TAP_N=0
-REC_TAP_FAILED=0
 
-# --- TAP -------------------------------------------------------------------
-
-# tap_check DESCRIPTION COMMAND...: one TAP line from the command's status.
-tap_check() {
-	local desc=$1
-	shift
-	REC_TAP_N=$((REC_TAP_N + 1))
-	if "$@"; then
-		echo "ok $REC_TAP_N $desc"
-	else
-		echo "not ok $REC_TAP_N $desc"
-		REC_TAP_FAILED=1
-	fi
-}
-
-tap_skip() {
-	REC_TAP_N=$((REC_TAP_N + 1))
-	echo "ok $REC_TAP_N $1 # SKIP $2"
-}
-
-note() { echo "# $*"; }
-
-tap_done() {
-	echo "1..$REC_TAP_N"
-	return $REC_TAP_FAILED
-}
+# shellcheck source=selftests/common.sh
+source "$REC_ROOT/selftests/common.sh"
 
 # --- helpers ---------------------------------------------------------------
-
-now_ms() { date +%s%3N; }
-
-# wait_until TIMEOUT_S COMMAND...: poll every 100 ms.
-wait_until() {
-	local deadline=$(($(now_ms) + $1 * 1000))
-	shift
-	until "$@"; do
-		[ "$(now_ms)" -ge "$deadline" ] && return 1
-		sleep 0.1
-	done
-}
 
 in_a() { ip netns exec "$REC_NS_A" "$@"; }
 in_b() { ip netns exec "$REC_NS_B" "$@"; }
@@ -79,10 +41,6 @@ swan() { # swan A|B --command [options]: swanctl wants the command first
 spis() { ip -n "$1" xfrm state 2>/dev/null | awk '$3 == "spi" { print $4 }' | sort; }
 
 no_states() { [ -z "$(spis "$1")" ]; }
-
-xfrm_in_no_states() {
-	ip netns exec "$1" awk '$1 == "XfrmInNoStates" { print $2 }' /proc/net/xfrm_stat
-}
 
 # Modules that would otherwise load on first use: under TCG that costs seconds inside
 # the first CHILD_SA installation.
