@@ -13,6 +13,9 @@ KERNELS ?= selftests/vm/kernels.sh
 RUN_VM ?= selftests/vm/run-vm.sh
 export RUN_VM
 MAKEFLAGS += --no-print-directory
+# The one place the version is written: the first line of debian/changelog.
+VERSION := $(shell awk -F'[()]' 'NR == 1 { print $$2 }' debian/changelog)
+DKMS_SRC = $(DESTDIR)/usr/src/spirecovery-$(VERSION)
 
 NO_KERNEL = no kernel with headers found: apt-get install linux-image-amd64 linux-headers-amd64 (or make deps)
 
@@ -27,7 +30,7 @@ fi
 endef
 
 .PHONY: all help deps modules modules_install tools ike daemon selftests-bin \
-	check demo bench install clean
+	check demo bench install dkms-source dkms-install deb clean
 
 all: modules tools ike daemon
 
@@ -38,6 +41,8 @@ help:
 	@echo '  make demo           the recovery scenario end to end in a VM (BACKEND=vici for vici)'
 	@echo '  make bench          the benchmarks in a VM: a table and build/bench/*.json'
 	@echo '  make install        the module for KVER (under updates/, then depmod), tools, daemon'
+	@echo '  make dkms-install   the module through DKMS instead: every kernel, now and after upgrades'
+	@echo '  make deb            the Debian packages, in build/deb/'
 	@echo '  make modules        the module only, for every installed kernel'
 	@echo '  make deps           only install the Debian packages'
 	@echo '  make clean          remove build/'
@@ -89,6 +94,25 @@ bench: all selftests-bin
 install: modules_install
 	$(MAKE) -C tools install
 	$(MAKE) -C ike/daemon install
+
+# The module's sources as DKMS builds them (dkms.conf: make -C kmod).
+dkms-source:
+	install -d $(DKMS_SRC)/kmod $(DKMS_SRC)/uapi/linux
+	install -m 0644 kmod/Kbuild kmod/Makefile kmod/*.c kmod/*.h $(DKMS_SRC)/kmod/
+	install -m 0644 uapi/linux/spirecovery.h $(DKMS_SRC)/uapi/linux/
+
+dkms-install: dkms-source
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >$(DKMS_SRC)/dkms.conf
+	dkms install -m spirecovery -v $(VERSION)
+
+# In a copy of the checkout: dpkg-buildpackage cleans the tree it builds in,
+# and writes its results next to it.
+deb:
+	rm -rf $(BUILD)/deb
+	mkdir -p $(BUILD)/deb/src
+	git ls-files -z --cached --others --exclude-standard | xargs -0 tar -c | tar -x -C $(BUILD)/deb/src
+	cd $(BUILD)/deb/src && dpkg-buildpackage -us -uc -b
+	rm -rf $(BUILD)/deb/src
 
 clean:
 	rm -rf $(BUILD)
