@@ -111,7 +111,7 @@ deb:
 	rm -rf $(BUILD)/deb
 	mkdir -p $(BUILD)/deb/src
 	git ls-files -z --cached --others --exclude-standard | xargs -0 tar -c | tar -x -C $(BUILD)/deb/src
-	cd $(BUILD)/deb/src && dpkg-buildpackage -us -uc -b
+	cd $(BUILD)/deb/src && dpkg-buildpackage -us -uc -b -jauto
 	rm -rf $(BUILD)/deb/src
 
 clean:

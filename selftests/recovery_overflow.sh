@@ -14,7 +14,7 @@ modprobe spirecovery || { echo "not ok 1 modprobe spirecovery"; exit 1; }
 
 REC_LOG_NAME=overflow
 label=overflow
-ctl=$REC_BUILD/tools/spirecoveryctl
+ctl=$REC_CTL
 if rec_setup 4 no trap; then
 	rec_daemon_config "" "backends = native"
 	tap_check "$label: spirecoveryd starts" rec_daemon_start

@@ -46,7 +46,7 @@ globals=
 [ "$backend" = vici ] && globals="vici-socket = $REC_DIR/B/run/charon.vici"
 rec_daemon_config "$globals" "backends = $backend"
 rec_daemon_start || fail "spirecoveryd did not start"
-ctl=$REC_BUILD/tools/spirecoveryctl
+ctl=$REC_CTL
 ip netns exec "$REC_NS_B" "$ctl" monitor >"$REC_DIR/monitor.log" 2>&1 &
 monitor=$!
 disown "$monitor"

@@ -16,7 +16,9 @@
 
 REC_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 REC_BUILD=${SPIRECOVERY_BUILD:-$REC_ROOT/build}
-REC_DAEMON=$REC_BUILD/ike/spirecoveryd
+# The programs under test: the build's, or installed ones (selftests/packages.sh).
+REC_DAEMON=${REC_DAEMON:-$REC_BUILD/ike/spirecoveryd}
+REC_CTL=${REC_CTL:-$REC_BUILD/tools/spirecoveryctl}
 REC_NS_A=rec-a
 REC_NS_B=rec-b
 REC_PSK=0x5be3c8f1a4d2b9e07f6a1c3d8e2b4f6091a7c5e3d1b8f2a4
@@ -55,7 +57,7 @@ rec_preload() {
 
 # spirecovery on/off in B, through the CLI when it is built, else the selftest tool.
 rec_module_enable() {
-	local value=$1 ctl=$REC_BUILD/tools/spirecoveryctl req=$REC_BUILD/selftests/genl_request
+	local value=$1 ctl=$REC_CTL req=$REC_BUILD/selftests/genl_request
 	if [ -x "$ctl" ]; then
 		in_b "$ctl" "$([ "$value" = 1 ] && echo enable || echo disable)"
 	elif [ -x "$req" ]; then
@@ -240,16 +242,11 @@ rec_ping_until_reply() {
 
 # --- spirecoveryd ------------------------------------------------------------
 
-# rec_daemon_config EXTRA_GLOBAL EXTRA_PEER: writes $REC_DIR/spirecoveryd.conf
-rec_daemon_config() {
-	umask 077
-	echo "$REC_PSK" >"$REC_DIR/ab.psk"
-	cat >"$REC_DIR/spirecoveryd.conf" <<-EOC
-	# written by selftests/recovery/lib.sh
-	log-level = debug
-	state-file = $REC_DIR/spirecoveryd.status
-	hold-down = ${REC_HOLD_DOWN:-10}
-	$1
+# rec_peer_section EXTRA_PEER: the [peer.a] section of spirecoveryd.conf, with the PSK
+# in $REC_DIR/ab.psk.
+rec_peer_section() {
+	(umask 077 && echo "$REC_PSK" >"$REC_DIR/ab.psk")
+	cat <<-EOC
 
 	[peer.a]
 	address = $REC_A
@@ -257,9 +254,23 @@ rec_daemon_config() {
 	remote-id = a.example
 	psk-file = $REC_DIR/ab.psk
 	proposals = aes256gcm16-prfsha256-x25519
-	$2
+	$1
 	EOC
-	umask 022
+}
+
+# rec_daemon_config EXTRA_GLOBAL EXTRA_PEER: writes $REC_DIR/spirecoveryd.conf
+rec_daemon_config() {
+	{
+		cat <<-EOC
+		# written by selftests/recovery/lib.sh
+		log-level = debug
+		state-file = $REC_DIR/spirecoveryd.status
+		hold-down = ${REC_HOLD_DOWN:-10}
+		$1
+		EOC
+		rec_peer_section "$2"
+	} >"$REC_DIR/spirecoveryd.conf"
+	chmod 0600 "$REC_DIR/spirecoveryd.conf"
 }
 
 rec_daemon_start() {

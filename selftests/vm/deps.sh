@@ -6,6 +6,7 @@ set -eu
 
 packages="
 build-essential bc bison flex libelf-dev kmod xz-utils cpio
+debhelper dh-dkms dkms lintian
 linux-image-amd64 linux-headers-amd64
 linux-image-6.12-amd64 linux-headers-6.12-amd64
 linux-source-6.1 linux-source-6.12 sparse
