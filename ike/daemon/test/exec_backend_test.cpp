@@ -31,7 +31,7 @@ Run run(std::vector<std::string> command, std::chrono::seconds timeout = std::ch
     Logger logger({LogLevel::error, false, false});
     PeerLog log(logger, "");
     ExecBackend backend(timeout);
-    return {backend.recover({peer, event()}, log, {})};
+    return {backend.recover({peer, event(), {}}, log, {})};
 }
 
 } // namespace
