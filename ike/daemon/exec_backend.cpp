@@ -43,22 +43,19 @@ std::optional<Pipe> make_pipe() {
     return Pipe{UniqueFd(fds[0]), UniqueFd(fds[1])};
 }
 
-// posix_spawn's attributes and file actions, destroyed with the object.
-struct SpawnAttributes {
-    SpawnAttributes() { posix_spawnattr_init(&attr); }
-    ~SpawnAttributes() { posix_spawnattr_destroy(&attr); }
-    SpawnAttributes(const SpawnAttributes&) = delete;
-    SpawnAttributes& operator=(const SpawnAttributes&) = delete;
-    posix_spawnattr_t attr;
+// A posix_spawn attribute or file action object, destroyed with the wrapper.
+template <typename T, int (*init)(T*), int (*destroy)(T*)>
+struct SpawnObject {
+    SpawnObject() { init(&value); }
+    ~SpawnObject() { destroy(&value); }
+    SpawnObject(const SpawnObject&) = delete;
+    SpawnObject& operator=(const SpawnObject&) = delete;
+    T value;
 };
-
-struct SpawnFileActions {
-    SpawnFileActions() { posix_spawn_file_actions_init(&actions); }
-    ~SpawnFileActions() { posix_spawn_file_actions_destroy(&actions); }
-    SpawnFileActions(const SpawnFileActions&) = delete;
-    SpawnFileActions& operator=(const SpawnFileActions&) = delete;
-    posix_spawn_file_actions_t actions;
-};
+using SpawnAttributes =
+    SpawnObject<posix_spawnattr_t, posix_spawnattr_init, posix_spawnattr_destroy>;
+using SpawnFileActions = SpawnObject<posix_spawn_file_actions_t, posix_spawn_file_actions_init,
+                                     posix_spawn_file_actions_destroy>;
 
 // Starts argv[0] as a fresh process: default dispositions for every signal and an empty
 // mask (the daemon blocks SIGTERM and ignores SIGPIPE, which exec would pass on), a session
@@ -72,25 +69,25 @@ std::pair<pid_t, int> spawn(const std::vector<char*>& argv, char* const* envp, i
     sigfillset(&all);
     SpawnFileActions files;
     int err = posix_spawnattr_setflags(
-        &attributes.attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSID);
+        &attributes.value, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSID);
     if (!err)
-        err = posix_spawnattr_setsigmask(&attributes.attr, &none);
+        err = posix_spawnattr_setsigmask(&attributes.value, &none);
     if (!err)
-        err = posix_spawnattr_setsigdefault(&attributes.attr, &all);
+        err = posix_spawnattr_setsigdefault(&attributes.value, &all);
     if (!err)
-        err = posix_spawn_file_actions_addopen(&files.actions, STDIN_FILENO, "/dev/null", O_RDONLY,
-                                               0);
+        err =
+            posix_spawn_file_actions_addopen(&files.value, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
     if (!err)
-        err = posix_spawn_file_actions_adddup2(&files.actions, output, STDOUT_FILENO);
+        err = posix_spawn_file_actions_adddup2(&files.value, output, STDOUT_FILENO);
     if (!err)
-        err = posix_spawn_file_actions_adddup2(&files.actions, output, STDERR_FILENO);
+        err = posix_spawn_file_actions_adddup2(&files.value, output, STDERR_FILENO);
     // Every fd of ours is O_CLOEXEC already; this also covers those a library opened.
     if (!err)
-        err = posix_spawn_file_actions_addclosefrom_np(&files.actions, STDERR_FILENO + 1);
+        err = posix_spawn_file_actions_addclosefrom_np(&files.value, STDERR_FILENO + 1);
     if (err)
         return {-1, err};
     pid_t pid = -1;
-    err = posix_spawn(&pid, argv[0], &files.actions, &attributes.attr, argv.data(), envp);
+    err = posix_spawn(&pid, argv[0], &files.value, &attributes.value, argv.data(), envp);
     return {err ? -1 : pid, err};
 }
 

@@ -121,12 +121,15 @@ TEST(ExecBackend, AMissingCommandIsUnavailable) {
     EXPECT_NE(r.outcome.detail.find("No such file"), std::string::npos);
 }
 
+// With the daemon's signal state: a child that inherited it would miss the SIGTERM and be
+// SIGKILLed 2 s later.
 TEST(ExecBackend, TimeoutKillsTheCommand) {
+    const DaemonSignals daemon_signals;
     const auto start = std::chrono::steady_clock::now();
     const auto r = run({"/bin/sleep", "30"}, std::chrono::seconds(1));
     EXPECT_EQ(r.outcome.verdict, Verdict::failed);
-    EXPECT_NE(r.outcome.detail.find("signal 15"), std::string::npos) << r.outcome.detail;
-    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+    EXPECT_NE(r.outcome.detail.find("killed by signal 15"), std::string::npos) << r.outcome.detail;
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
 }
 
 TEST(ExecBackend, ACommandIgnoringSigtermIsKilled) {
@@ -184,15 +187,6 @@ TEST(ExecBackend, TheCommandStartsWithDefaultSignalsItsOwnSessionAndOnlyStdFds) 
             line.substr(line.rfind(' ', arrow - 1) + 1, arrow - line.rfind(' ', arrow - 1) - 1));
     }
     EXPECT_EQ(open, (std::vector<std::string>{"0", "1", "2"}));
-}
-
-TEST(ExecBackend, TheTimeoutsSigtermArrivesThoughTheDaemonBlocksIt) {
-    const DaemonSignals daemon_signals;
-    const auto start = std::chrono::steady_clock::now();
-    const auto r = run({"/bin/sleep", "100"}, std::chrono::seconds(1));
-    EXPECT_EQ(r.outcome.verdict, Verdict::failed);
-    EXPECT_NE(r.outcome.detail.find("killed by signal 15"), std::string::npos) << r.outcome.detail;
-    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
 }
 
 TEST(ExecBackend, TheTimeoutEndsTheCommandsChildrenToo) {
