@@ -60,14 +60,13 @@ no_zombie() { ! ps -eo stat=,comm= | grep -qE '^Z.*\b(sleep|sh)\b'; }
 
 gone() { ! kill -0 "$1" 2>/dev/null || grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
 
-vici="vici-socket = $REC_DIR/B/run/charon.vici"
-
 if ! rec_setup 4 no trap; then
 	tap_check "strongSwan A and B start" false
 	rec_cleanup
 	tap_done
 	exit
 fi
+vici="vici-socket = $REC_DIR/B/run/charon.vici" # REC_DIR comes from rec_setup
 rec_daemon_config "$vici" "backends = vici"
 tap_check "spirecoveryd starts" rec_daemon_start
 rec_module_enable 1
