@@ -43,12 +43,25 @@ daemon_restart() { # EXTRA_GLOBAL EXTRA_PEER
 	rec_daemon_start
 }
 
-# SIGTERM to the daemon; prints the ms until it exited (or nothing after 5 s).
+# SIGTERM to the daemon; prints the ms until it exited (or nothing after 5 s). Polls with
+# builtins only: under TCG a fork per poll would cost more than what is measured.
 daemon_term_ms() {
-	local start pid=$REC_DAEMON_PID
+	local start now pid=$REC_DAEMON_PID
 	start=$(now_ms)
 	kill -TERM "$pid"
-	wait_until 5 sh -c "! kill -0 $pid 2>/dev/null" && echo $(($(now_ms) - start))
+	while kill -0 "$pid" 2>/dev/null; do
+		now=${EPOCHREALTIME/./}
+		[ $((now / 1000 - start)) -ge 5000 ] && return 1
+	done
+	now=${EPOCHREALTIME/./}
+	echo $((now / 1000 - start))
+}
+
+# From "received signal" to "spirecoveryd stopped" in the daemon's last run, in ms.
+daemon_shutdown_ms() {
+	since_restart | awk '/received signal/ { a = $1 } /spirecoveryd stopped/ { b = $1 }
+		function ms(t, f) { split(t, f, ":"); return ((f[1] * 60 + f[2]) * 60 + f[3]) * 1000 }
+		END { if (a && b) print int(ms(b) - ms(a) + 0.5) }'
 }
 
 # Lines logged since the last restart.
@@ -94,7 +107,7 @@ tap_check "$label: --status -j is JSON with the peer's events" eval \
 		python3 -c "import json, sys; d = json.load(sys.stdin); assert d[\"peers\"][0][\"events\"] >= 1"'
 ms=$(daemon_term_ms)
 REC_DAEMON_PID=
-tap_check "$label: SIGTERM ends the daemon within 1 s (${ms:-more than 5000} ms)" \
+tap_check "$label: SIGTERM ends the daemon within 1 s (${ms:-more than 5000} ms; its own shutdown $(daemon_shutdown_ms) ms)" \
 	eval '[ -n "$ms" ] && [ "$ms" -lt 1000 ]'
 
 label=charon-continued
@@ -181,7 +194,7 @@ tap_check "$label: its child (pid ${grandchild:-?}) is gone too" \
 pings_stop
 ms=$(daemon_term_ms)
 REC_DAEMON_PID=
-tap_check "$label: SIGTERM ends the daemon within 1 s (${ms:-more than 5000} ms)" \
+tap_check "$label: SIGTERM ends the daemon within 1 s (${ms:-more than 5000} ms; its own shutdown $(daemon_shutdown_ms) ms)" \
 	eval '[ -n "$ms" ] && [ "$ms" -lt 1000 ]'
 
 rec_cleanup

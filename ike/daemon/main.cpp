@@ -5,6 +5,7 @@
 #include <csignal>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include <boost/program_options.hpp>
@@ -108,7 +109,7 @@ int main(int argc, char** argv) {
 
     Logger log({config.log_level, config.log_syslog, config.log_stderr});
     try {
-        Daemon daemon(config, log);
+        std::optional<Daemon> daemon(std::in_place, config, log);
         if (overrides.count("recover")) {
             const std::string name = overrides["recover"].as<std::string>();
             const auto peer = std::find_if(config.peers.begin(), config.peers.end(),
@@ -130,9 +131,12 @@ int main(int argc, char** argv) {
                 }
                 spi = value;
             }
-            return daemon.recover_now(*peer, spi) ? 0 : 1;
+            return daemon->recover_now(*peer, spi) ? 0 : 1;
         }
-        return daemon.run();
+        const int status = daemon->run();
+        daemon.reset(); // stops the recoveries, writes the last state
+        log.notice("spirecoveryd stopped");
+        return status;
     } catch (const std::exception& e) {
         log.error(cat("fatal: ", e.what()));
         return 1;
