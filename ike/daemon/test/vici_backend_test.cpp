@@ -135,3 +135,15 @@ TEST(ViciIkeSas, AHungCharonTimesOut) {
         << presence.error().message;
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(7));
 }
+
+// What list-sas streams for an IKE SA charon is still negotiating: it counts as one.
+TEST(ViciBackend, AHalfOpenIkeSaCounts) {
+    vici::Message list_sa;
+    list_sa.add_section("tunnel")
+        .add_value("uniqueid", "7")
+        .add_value("state", "CONNECTING")
+        .add_value("remote-host", "192.0.2.1");
+    const auto found = matching_ike_sas(list_sa, ip("192.0.2.1"));
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0], "IKE SA tunnel[7] CONNECTING");
+}
