@@ -269,7 +269,8 @@ public:
             if (phase_ != Phase::confirm_auth)
                 return;
             if (!proceed) {
-                finish(false, "not sending IKE_AUTH: " + reason);
+                // The daemon's decision, not a failure of the exchange: no error line.
+                finish(false, "not sending IKE_AUTH: " + reason, LogLevel::info);
                 return;
             }
             // The pause must not eat into the overall timeout's meaning: it still holds.
@@ -328,11 +329,16 @@ private:
         log(LogLevel::warning, "dropped " + request_.name + " response: " + why);
     }
 
-    void finish(bool succeeded, std::string reason) {
+    void finish(bool succeeded, std::string reason,
+                std::optional<LogLevel> failure_level = std::nullopt) {
         phase_ = Phase::done;
         dh_.reset();
-        log(succeeded ? LogLevel::info : LogLevel::error,
-            std::string(succeeded ? "recovery succeeded: " : "recovery failed: ") + reason);
+        if (succeeded)
+            log(LogLevel::info, "recovery succeeded: " + reason);
+        else if (failure_level)
+            log(*failure_level, "recovery called off: " + reason);
+        else
+            log(LogLevel::error, "recovery failed: " + reason);
         actions_.emplace_back(std::in_place_type<Done>, Done{succeeded, std::move(reason)});
     }
 

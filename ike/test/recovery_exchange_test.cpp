@@ -236,6 +236,10 @@ TEST(RecoveryExchange, AbortsBeforeIkeAuthWithoutSendingIt) {
     ASSERT_EQ(link.sent.size(), 1u); // IKE_SA_INIT only
     EXPECT_FALSE(link.responder.observed().initial_contact);
     EXPECT_FALSE(link.responder.observed().authenticated_initiator);
+    // The daemon's decision, not a failure of the exchange.
+    EXPECT_TRUE(link.logged("recovery called off: not sending IKE_AUTH"));
+    EXPECT_TRUE(std::none_of(link.logs.begin(), link.logs.end(),
+                             [](const Log& log) { return log.level == LogLevel::error; }));
 }
 
 TEST(RecoveryExchange, DoesNotAskByDefault) {
