@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <stop_token>
 #include <string>
 
@@ -13,6 +15,10 @@ namespace spirecovery {
 struct RecoveryRequest {
     const PeerConfig& peer;
     MissEvent event; // source is the peer; no SPI when resynchronising after lost events
+    // Asked right before something that tears down every SA with the peer, a fresh one
+    // too (INITIAL_CONTACT): why not to go on (an SA with the peer appeared, charon is
+    // negotiating with it or cannot tell), or nothing when it is still safe.
+    std::function<std::optional<std::string>()> last_check;
 };
 
 struct BackendOutcome {
@@ -20,6 +26,7 @@ struct BackendOutcome {
         succeeded,   // the peer was made to drop its stale SAs (and maybe re-keyed)
         failed,      // tried and failed: the reason says why
         unavailable, // could not try (daemon absent, no matching connection): next backend
+        called_off,  // last_check said no: nothing harmful was sent, no backend follows
     };
     Verdict verdict = Verdict::failed;
     std::string detail;

@@ -5,14 +5,17 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <fcntl.h>
 #include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <boost/program_options/parsers.hpp>
 
+#include "ike/daemon/unique_fd.hpp"
 #include "tools/src/program_options_error.h"
 
 namespace po = boost::program_options;
@@ -22,7 +25,32 @@ namespace spirecovery {
 namespace {
 
 constexpr std::string_view peer_prefix = "peer.";
-constexpr unsigned max_exchanges_limit = 256;
+// The longest PSK file read: a key is a line of text or hex, far below this.
+constexpr off_t max_psk_file_size = 64 * 1024;
+
+// Every numeric global option with its range: parsed from text here, because Boost reads
+// "-1" into an unsigned as 4294967295.
+struct NumberOption {
+    const char* name;
+    unsigned min;
+    unsigned max;
+    const char* unit; // appended to the range in messages
+    const char* help;
+};
+constexpr NumberOption number_options[] = {
+    {"hold-down", 0, 86400, " s",
+     "seconds from the end of a recovery of a peer to the next; doubled per failure (30)"},
+    {"max-exchanges", 1, 256, "", "recoveries running at once, at most (4)"},
+    {"vici-timeout", 1, 300, " s", "seconds a vici initiate may take (15)"},
+    {"exec-timeout", 1, 3600, " s", "seconds an exec-command may run (30)"},
+    {"recovery-wait", 0, 3600, " s",
+     "seconds to wait for the peer's new inbound SA after a recovery, 0: none (30)"},
+    {"retransmit-timeout", 10, 60000, " ms",
+     "native: milliseconds before the first IKE retransmission (500)"},
+    {"retransmit-base", 1, 10, "", "native: backoff factor per retransmission (2)"},
+    {"retransmit-tries", 1, 20, "", "native: transmissions of one request, the first included (5)"},
+    {"exchange-timeout", 1, 3600, " s", "native: seconds for the whole exchange (60)"},
+};
 // Accepted by strongSwan's default IKE proposals; the first DH group goes into KEi.
 constexpr std::string_view default_proposals =
     "aes256gcm16-aes128gcm16-prfsha256-prfsha384-x25519-ecp256-modp2048,"
@@ -95,34 +123,62 @@ std::string secret_mode_error(const std::string& what, const std::string& path, 
                "); it holds a pre-shared key: run chmod 600 ", path);
 }
 
-// Reads a PSK file: the key is its first line.
+std::string_view trim_view(std::string_view s) {
+    const auto first = s.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos)
+        return {};
+    return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+// Reads a PSK file: the key is its first line. The file itself, not a link to it
+// (O_NOFOLLOW), checked on the open descriptor, read straight into wiped memory: the
+// secret has no other copy.
 std::optional<ike::SecureBytes> read_psk_file(const std::string& path, const std::string& where,
                                               std::vector<std::string>& errors) {
-    struct stat st {};
-    if (stat(path.c_str(), &st) != 0) {
+    const auto fail = [&](const std::string& why) {
+        errors.push_back(cat(where, ": psk-file ", path, " ", why));
+        return std::nullopt;
+    };
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+    if (!fd && errno == ELOOP)
+        return fail("is a symbolic link: name the file itself");
+    if (!fd) {
         errors.push_back(cat(where, ": psk-file ", path, ": ", std::strerror(errno)));
         return std::nullopt;
     }
-    if (!S_ISREG(st.st_mode)) {
-        errors.push_back(cat(where, ": psk-file ", path, " is not a regular file"));
-        return std::nullopt;
-    }
+    struct stat st {};
+    if (fstat(fd.get(), &st) != 0)
+        return fail(cat("cannot be examined: ", std::strerror(errno)));
+    if (!S_ISREG(st.st_mode))
+        return fail("is not a regular file");
     if (st.st_mode & (S_IRWXG | S_IRWXO)) {
         errors.push_back(cat(where, ": ", secret_mode_error("psk-file", path, st.st_mode)));
         return std::nullopt;
     }
-    std::ifstream in(path);
-    std::string line;
-    if (!in || !std::getline(in, line)) {
-        errors.push_back(cat(where, ": psk-file ", path, " cannot be read or is empty"));
-        return std::nullopt;
+    if (st.st_uid != 0 && st.st_uid != geteuid())
+        return fail(cat("is owned by uid ", st.st_uid, ", not by root or the daemon's uid ",
+                        geteuid(), ": run chown root ", path));
+    if (st.st_size > max_psk_file_size)
+        return fail(cat("is larger than ", max_psk_file_size, " bytes"));
+    ike::SecureBytes content(static_cast<size_t>(st.st_size));
+    size_t got = 0;
+    while (got < content.size()) {
+        const ssize_t n = ::read(fd.get(), content.data() + got, content.size() - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return fail(cat("cannot be read: ", std::strerror(errno)));
+        if (n == 0)
+            break;
+        got += static_cast<size_t>(n);
     }
-    auto bytes = decode_psk(trim(line));
-    std::fill(line.begin(), line.end(), '\0');
-    if (!bytes || bytes->empty()) {
-        errors.push_back(cat(where, ": psk-file ", path, " holds no valid key (text or 0x<hex>)"));
-        return std::nullopt;
-    }
+    const std::string_view text(reinterpret_cast<const char*>(content.data()), got);
+    const std::string_view line = trim_view(text.substr(0, text.find('\n')));
+    if (line.empty())
+        return fail("is empty");
+    auto bytes = decode_psk(line);
+    if (!bytes || bytes->empty())
+        return fail("holds no valid key (text or 0x<hex>)");
     return bytes;
 }
 
@@ -275,16 +331,59 @@ std::optional<T> take(const po::variables_map& vm, const std::string& name) {
     return it->second.as<T>();
 }
 
+// The value of a numeric option, checked against its range; nothing (and an error) when
+// it is not a whole number in it.
+std::optional<unsigned> take_number(const po::variables_map& vm, const NumberOption& option,
+                                    std::vector<std::string>& errors) {
+    const auto text = take<std::string>(vm, option.name);
+    if (!text)
+        return std::nullopt;
+    const std::string range =
+        cat(option.name, " must be ", option.min, "-", option.max, option.unit);
+    const std::string value = trim(*text);
+    const auto number = parse_number<unsigned>(value); // no sign, no overflow
+    if (!number) {
+        errors.push_back(
+            cat("the argument ('", *text, "') for option '", option.name, "' is invalid: ", range));
+        return std::nullopt;
+    }
+    if (*number < option.min || *number > option.max) {
+        errors.push_back(cat(range, ", not ", value));
+        return std::nullopt;
+    }
+    return number;
+}
+
 void apply_globals(const po::variables_map& vm, DaemonConfig& cfg,
                    std::vector<std::string>& errors) {
-    if (auto v = take<unsigned>(vm, "hold-down"))
+    std::map<std::string_view, unsigned> n;
+    for (const auto& option : number_options)
+        if (auto v = take_number(vm, option, errors))
+            n[option.name] = *v;
+    const auto number = [&](std::string_view name) -> std::optional<unsigned> {
+        auto it = n.find(name);
+        if (it == n.end())
+            return std::nullopt;
+        return it->second;
+    };
+    if (auto v = number("hold-down"))
         cfg.hold_down = std::chrono::seconds(*v);
-    if (auto v = take<unsigned>(vm, "max-exchanges")) {
-        if (*v < 1 || *v > max_exchanges_limit)
-            errors.push_back(cat("max-exchanges must be 1-", max_exchanges_limit, ", not ", *v));
-        else
-            cfg.max_exchanges = *v;
-    }
+    if (auto v = number("max-exchanges"))
+        cfg.max_exchanges = *v;
+    if (auto v = number("vici-timeout"))
+        cfg.vici_timeout = std::chrono::seconds(*v);
+    if (auto v = number("exec-timeout"))
+        cfg.exec_timeout = std::chrono::seconds(*v);
+    if (auto v = number("recovery-wait"))
+        cfg.recovery_wait = std::chrono::seconds(*v);
+    if (auto v = number("retransmit-timeout"))
+        cfg.retransmit.initial_timeout = std::chrono::milliseconds(*v);
+    if (auto v = number("retransmit-base"))
+        cfg.retransmit.backoff_factor = *v;
+    if (auto v = number("retransmit-tries"))
+        cfg.retransmit.max_transmissions = *v;
+    if (auto v = number("exchange-timeout"))
+        cfg.retransmit.overall_timeout = std::chrono::seconds(*v);
     if (auto v = take<std::string>(vm, "log-level")) {
         if (auto level = parse_log_level(*v))
             cfg.log_level = *level;
@@ -298,48 +397,6 @@ void apply_globals(const po::variables_map& vm, DaemonConfig& cfg,
         cfg.log_syslog = *v;
     if (auto v = take<std::string>(vm, "vici-socket"))
         cfg.vici_socket = *v;
-    if (auto v = take<unsigned>(vm, "vici-timeout")) {
-        if (*v == 0)
-            errors.push_back("vici-timeout must be at least 1 second");
-        else
-            cfg.vici_timeout = std::chrono::seconds(*v);
-    }
-    if (auto v = take<unsigned>(vm, "exec-timeout")) {
-        if (*v == 0)
-            errors.push_back("exec-timeout must be at least 1 second");
-        else
-            cfg.exec_timeout = std::chrono::seconds(*v);
-    }
-    if (auto v = take<unsigned>(vm, "recovery-wait")) {
-        if (*v > 3600)
-            errors.push_back(cat("recovery-wait must be 0-3600 s, not ", *v));
-        else
-            cfg.recovery_wait = std::chrono::seconds(*v);
-    }
-    if (auto v = take<unsigned>(vm, "retransmit-timeout")) {
-        if (*v < 10 || *v > 60000)
-            errors.push_back(cat("retransmit-timeout must be 10-60000 ms, not ", *v));
-        else
-            cfg.retransmit.initial_timeout = std::chrono::milliseconds(*v);
-    }
-    if (auto v = take<unsigned>(vm, "retransmit-base")) {
-        if (*v < 1 || *v > 10)
-            errors.push_back(cat("retransmit-base must be 1-10, not ", *v));
-        else
-            cfg.retransmit.backoff_factor = *v;
-    }
-    if (auto v = take<unsigned>(vm, "retransmit-tries")) {
-        if (*v < 1 || *v > 20)
-            errors.push_back(cat("retransmit-tries must be 1-20, not ", *v));
-        else
-            cfg.retransmit.max_transmissions = *v;
-    }
-    if (auto v = take<unsigned>(vm, "exchange-timeout")) {
-        if (*v < 1 || *v > 3600)
-            errors.push_back(cat("exchange-timeout must be 1-3600 s, not ", *v));
-        else
-            cfg.retransmit.overall_timeout = std::chrono::seconds(*v);
-    }
     if (auto v = take<std::string>(vm, "state-file"))
         cfg.state_file = *v;
 }
@@ -379,24 +436,15 @@ po::options_description global_options() {
     po::options_description desc("Daemon options (also valid in the configuration file)");
     // No default_value(): an absent value must not mask the file's, so defaults live in
     // DaemonConfig and are named in the help text.
-    desc.add_options()("hold-down", po::value<unsigned>(),
-                       "seconds between two recoveries of one peer (30)")(
-        "max-exchanges", po::value<unsigned>(), "recoveries running at once, at most (4)")(
-        "log-level", po::value<std::string>(), "error, warning, notice, info or debug (info)")(
+    for (const auto& option : number_options)
+        desc.add_options()(option.name, po::value<std::string>(),
+                           cat(option.help, " [", option.min, "-", option.max, "]").c_str());
+    desc.add_options()("log-level", po::value<std::string>(),
+                       "error, warning, notice, info or debug (info)")(
         "log-stderr", po::value<bool>(), "also log to stderr (no)")("syslog", po::value<bool>(),
                                                                     "log to syslog/journald (yes)")(
         "vici-socket", po::value<std::string>(),
         "strongSwan vici socket, e.g. /var/run/charon.vici (none)")(
-        "vici-timeout", po::value<unsigned>(), "seconds a vici initiate may take (15)")(
-        "exec-timeout", po::value<unsigned>(), "seconds an exec-command may run (30)")(
-        "recovery-wait", po::value<unsigned>(),
-        "seconds to wait for the peer's new inbound SA after a recovery, 0: none (30)")(
-        "retransmit-timeout", po::value<unsigned>(),
-        "native: milliseconds before the first IKE retransmission (500)")(
-        "retransmit-base", po::value<unsigned>(), "native: backoff factor per retransmission (2)")(
-        "retransmit-tries", po::value<unsigned>(),
-        "native: transmissions of one request, the first included (5)")(
-        "exchange-timeout", po::value<unsigned>(), "native: seconds for the whole exchange (60)")(
         "state-file", po::value<std::string>(),
         "per-peer status, read by --status (/run/spirecoveryd/status)");
     return desc;

@@ -11,9 +11,6 @@
 #include <sys/socket.h>
 
 #include "ike/daemon/addresses.hpp"
-#include "ike/daemon/exec_backend.hpp"
-#include "ike/daemon/native_backend.hpp"
-#include "ike/daemon/vici_backend.hpp"
 
 namespace spirecovery {
 
@@ -21,12 +18,6 @@ namespace {
 
 // How often the daemon retries to reach a module that is not loaded yet.
 constexpr std::chrono::seconds module_retry{2};
-// How often a finished recovery looks for the peer's new inbound SA.
-constexpr std::chrono::milliseconds sa_poll{100};
-
-std::string peer_prefix(const PeerConfig& peer) {
-    return cat("peer ", peer.name, " (", peer.address.to_string(), "): ");
-}
 
 // The source address the kernel would use towards `peer`: connect() on a UDP socket does
 // the route lookup without sending anything.
@@ -50,18 +41,7 @@ std::optional<ike::IpAddress> route_source(const ike::IpAddress& peer) {
 } // namespace
 
 Daemon::Daemon(const DaemonConfig& config, Logger& log)
-    : config_(config), log_(log), policy_(config, clock_), status_(config, config.state_file, log) {
-    inventories_.push_back(&kernel_sad_);
-    if (!config_.vici_socket.empty()) {
-        ike_sas_ = std::make_unique<ViciIkeSas>(config_.vici_socket);
-        inventories_.push_back(ike_sas_.get());
-        backends_[BackendKind::vici] =
-            std::make_unique<ViciBackend>(config_.vici_socket, config_.vici_timeout);
-    }
-    backends_[BackendKind::native] =
-        std::make_unique<NativeBackend>(config_.retransmit, config_.peers);
-    backends_[BackendKind::exec] = std::make_unique<ExecBackend>(config_.exec_timeout);
-
+    : config_(config), log_(log), status_(config, config.state_file, log) {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
@@ -70,13 +50,10 @@ Daemon::Daemon(const DaemonConfig& config, Logger& log)
     job_done_fd_.reset(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
     if (!signal_fd_ || !job_done_fd_)
         throw std::runtime_error(cat("signalfd/eventfd: ", std::strerror(errno)));
+    scheduler_.emplace(config_, log_, status_, job_done_fd_.get(), random_, clock_);
 }
 
-Daemon::~Daemon() {
-    for (auto& job : jobs_)
-        job.thread.request_stop();
-    jobs_.clear(); // joins
-}
+Daemon::~Daemon() = default;
 
 bool Daemon::connect_module() {
     try {
@@ -135,14 +112,13 @@ int Daemon::run() {
         if (fds[0].revents & POLLIN) {
             signalfd_siginfo info{};
             [[maybe_unused]] auto n = ::read(signal_fd_.get(), &info, sizeof(info));
-            log_.notice(cat("received signal ", info.ssi_signo, ", stopping ", jobs_.size(),
-                            " running recoveries"));
+            log_.notice(cat("received signal ", info.ssi_signo, ", stopping"));
             return 0;
         }
         if (fds[1].revents & POLLIN) {
             uint64_t count;
             [[maybe_unused]] auto n = ::read(job_done_fd_.get(), &count, sizeof(count));
-            reap_jobs();
+            scheduler_->reap();
         }
         if (link_ && (fds[2].revents & (POLLIN | POLLERR)))
             read_events();
@@ -172,19 +148,7 @@ void Daemon::read_events() {
 }
 
 void Daemon::handle_event(const MissEvent& event) {
-    const PeerConfig* peer = config_.find_peer(event.source);
-    const std::string prefix = peer ? peer_prefix(*peer) : cat(event.source.to_string(), ": ");
-    log_.info(cat(prefix, "invalid SPI: ", event.to_string()));
-    if (peer)
-        status_.event(*peer, event.to_string());
-
-    const Decision decision = policy_.decide(event.source, inventories_, log_);
-    log_.log(decision.act ? LogLevel::notice : LogLevel::info, prefix + decision.reason);
-    if (!peer)
-        return;
-    status_.decision(*peer, decision.reason);
-    if (decision.act)
-        start_recovery(*peer, event);
+    scheduler_->trigger(event, "invalid SPI: " + event.to_string(), event.to_string());
 }
 
 void Daemon::resynchronise() {
@@ -226,32 +190,16 @@ void Daemon::resynchronise() {
                 event.destination = *local;
                 event.timestamp_ns = realtime_now_ns() - source.last_seen_msecs * 1000000;
                 event.received = clock_.now();
-                log_.info(cat(peer_prefix(peer), "missed events (", source.misses,
-                              " misses in the source table); SPI unknown"));
-                status_.event(peer, "resynchronised after lost events (SPI unknown)");
-                const Decision decision = policy_.decide(peer.address, inventories_, log_);
-                log_.log(decision.act ? LogLevel::notice : LogLevel::info,
-                         peer_prefix(peer) + decision.reason);
-                status_.decision(peer, decision.reason);
-                if (decision.act)
-                    start_recovery(peer, event);
+                scheduler_->trigger(event,
+                                    cat("missed events (", source.misses,
+                                        " misses in the source table); SPI unknown"),
+                                    "resynchronised after lost events (SPI unknown)");
             }
         }
         last_drained_ = clock_.now();
     } catch (const std::runtime_error& e) {
         log_.error(cat("resynchronisation failed: ", e.what()));
     }
-}
-
-void Daemon::start_recovery(const PeerConfig& peer, const MissEvent& event) {
-    Job& job = jobs_.emplace_back();
-    job.peer = &peer;
-    job.thread = std::jthread([this, &peer, event, &job](std::stop_token stop) {
-        recover(peer, event, stop);
-        job.done = true;
-        const uint64_t one = 1;
-        [[maybe_unused]] auto n = ::write(job_done_fd_.get(), &one, sizeof(one));
-    });
 }
 
 bool Daemon::recover_now(const PeerConfig& peer, std::optional<uint32_t> spi) {
@@ -267,92 +215,31 @@ bool Daemon::recover_now(const PeerConfig& peer, std::optional<uint32_t> spi) {
         return false;
     }
     event.destination = *local;
-    log_.info(
-        cat(peer_prefix(peer), "recovery requested on the command line: ", event.to_string()));
-    status_.event(peer, "requested on the command line");
-    const Decision decision = policy_.decide(peer.address, inventories_, log_);
-    log_.log(decision.act ? LogLevel::notice : LogLevel::info, peer_prefix(peer) + decision.reason);
-    status_.decision(peer, decision.reason);
-    if (!decision.act)
+    if (!scheduler_->trigger(event, "recovery requested on the command line: " + event.to_string(),
+                             "requested on the command line"))
         return false;
-    const bool ok = recover(peer, event, std::stop_token{});
-    policy_.finished(peer);
-    return ok;
-}
-
-bool Daemon::recover(const PeerConfig& peer, const MissEvent& event, std::stop_token stop) {
-    PeerLog log(log_, peer_prefix(peer));
-    const RecoveryRequest request{peer, event};
-    for (size_t i = 0; i < peer.backends.size(); i++) {
-        const BackendKind kind = peer.backends[i];
-        const std::string name(to_string(kind));
-        // The configuration guarantees it: vici needs vici-socket, the others always exist.
-        RecoveryBackend& backend = *backends_.at(kind);
-        log.info(cat("recovery: backend ", name));
-        status_.result(peer, name, "running");
-        const BackendOutcome outcome = backend.recover(request, log, stop);
-        switch (outcome.verdict) {
-        case BackendOutcome::Verdict::unavailable: {
-            const bool last = i + 1 == peer.backends.size();
-            log.warning(cat("backend ", name, " unavailable: ", outcome.detail,
-                            last ? "; no backend left"
-                                 : cat("; falling back to ", to_string(peer.backends[i + 1]))));
-            status_.result(peer, name, "unavailable: " + outcome.detail);
-            continue;
-        }
-        case BackendOutcome::Verdict::failed:
-            log.error(cat("recovery failed (", name, "): ", outcome.detail));
-            status_.result(peer, name, "failed: " + outcome.detail);
+    // The recovery runs in its thread; this one answers SIGTERM and SIGINT meanwhile.
+    for (;;) {
+        pollfd fds[2] = {{signal_fd_.get(), POLLIN, 0}, {job_done_fd_.get(), POLLIN, 0}};
+        if (::poll(fds, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            log_.error(cat("poll: ", std::strerror(errno)));
             return false;
-        case BackendOutcome::Verdict::succeeded:
-            log.notice(cat("recovery done (", name, "): ", outcome.detail));
-            status_.result(peer, name, "done: " + outcome.detail);
-            wait_for_inbound_sa(peer, event, name, log, stop);
-            return true;
         }
-    }
-    log.error("recovery impossible: no backend was available");
-    return false;
-}
-
-bool Daemon::wait_for_inbound_sa(const PeerConfig& peer, const MissEvent& event,
-                                 const std::string& backend, PeerLog& log, std::stop_token stop) {
-    if (config_.recovery_wait.count() == 0)
-        return false;
-    const auto give_up = clock_.now() + config_.recovery_wait;
-    const uint64_t since = event.timestamp_ns ? event.timestamp_ns : realtime_now_ns();
-    KernelSad sad;
-    while (!stop.stop_requested() && clock_.now() < give_up) {
-        auto presence = sad.find(peer.address);
-        if (presence && presence->inbound) {
-            const uint64_t now = realtime_now_ns();
-            const uint64_t ms = now > since ? (now - since) / 1000000 : 0;
-            log.notice(cat("recovered: ", presence->description, " installed ", ms,
-                           " ms after the dropped packet"));
-            status_.result(peer, backend, "recovered: " + presence->description, ms);
-            return true;
+        if (fds[0].revents & POLLIN) {
+            signalfd_siginfo info{};
+            [[maybe_unused]] auto n = ::read(signal_fd_.get(), &info, sizeof(info));
+            log_.notice(cat("received signal ", info.ssi_signo, ", stopping the recovery"));
+            return false; // the scheduler's destructor stops and joins it
         }
-        std::this_thread::sleep_for(sa_poll);
-    }
-    if (stop.stop_requested())
-        return false;
-    log.warning(cat("the peer dropped its stale SAs but no inbound SA from it appeared within ",
-                    config_.recovery_wait.count(),
-                    " s (a peer without trap policies does not re-key by itself)"));
-    status_.result(
-        peer, backend,
-        cat("stale SAs removed, no new SA within ", config_.recovery_wait.count(), " s"));
-    return false;
-}
-
-void Daemon::reap_jobs() {
-    for (auto it = jobs_.begin(); it != jobs_.end();) {
-        if (!it->done) {
-            ++it;
-            continue;
+        if (fds[1].revents & POLLIN) {
+            uint64_t count;
+            [[maybe_unused]] auto n = ::read(job_done_fd_.get(), &count, sizeof(count));
+            for (const auto& [ended, recovered] : scheduler_->reap())
+                if (ended == &peer)
+                    return recovered;
         }
-        policy_.finished(*it->peer);
-        it = jobs_.erase(it); // joins the finished thread
     }
 }
 

@@ -1,21 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #pragma once
 
-#include <atomic>
-#include <list>
-#include <map>
-#include <memory>
 #include <optional>
-#include <thread>
-#include <vector>
 
-#include "ike/daemon/backend.hpp"
 #include "ike/daemon/config.hpp"
 #include "ike/daemon/module_link.hpp"
 #include "ike/daemon/recovery_policy.hpp"
-#include "ike/daemon/sa_inventory.hpp"
+#include "ike/daemon/recovery_scheduler.hpp"
 #include "ike/daemon/status_board.hpp"
 #include "ike/daemon/unique_fd.hpp"
+#include "ike/lib/crypto.h"
 
 namespace spirecovery {
 
@@ -32,35 +26,21 @@ public:
     int run();
 
     // One recovery of `peer` now, as if a miss of `spi` from it had arrived, under the same
-    // rules (no SA with the peer, backends in order). Returns whether it succeeded.
+    // rules (no SA with the peer, backends in order). Returns whether it succeeded; SIGTERM
+    // or SIGINT stops it.
     bool recover_now(const PeerConfig& peer, std::optional<uint32_t> spi);
 
 private:
-    struct Job {
-        const PeerConfig* peer = nullptr;
-        std::atomic<bool> done{false};
-        std::jthread thread;
-    };
-
     bool connect_module();
     void read_events();
     void handle_event(const MissEvent& event);
     void resynchronise();
-    void start_recovery(const PeerConfig& peer, const MissEvent& event);
-    bool recover(const PeerConfig& peer, const MissEvent& event, std::stop_token stop);
-    bool wait_for_inbound_sa(const PeerConfig& peer, const MissEvent& event,
-                             const std::string& backend, PeerLog& log, std::stop_token stop);
-    void reap_jobs();
 
     const DaemonConfig& config_;
     Logger& log_;
     SteadyClock clock_;
-    RecoveryPolicy policy_;
     StatusBoard status_;
-    KernelSad kernel_sad_;
-    std::unique_ptr<SaInventory> ike_sas_;
-    std::vector<SaInventory*> inventories_;
-    std::map<BackendKind, std::unique_ptr<RecoveryBackend>> backends_;
+    ike::crypto::SystemRandom random_;
 
     std::optional<ModuleLink> link_;
     bool link_warning_logged_ = false;
@@ -70,8 +50,8 @@ private:
     std::chrono::steady_clock::time_point last_drained_;
 
     UniqueFd signal_fd_;
-    UniqueFd job_done_fd_; // eventfd a finished recovery writes to
-    std::list<Job> jobs_;
+    UniqueFd job_done_fd_;                       // eventfd a finished recovery writes to
+    std::optional<RecoveryScheduler> scheduler_; // last: its recoveries stop first
 };
 
 } // namespace spirecovery

@@ -8,17 +8,23 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ike/daemon/stop_fd.hpp"
 #include "ike/daemon/unique_fd.hpp"
 
 namespace spirecovery {
 
 namespace {
 
-// Time a command gets between SIGTERM and SIGKILL.
+// Time a command's process group gets between SIGTERM and SIGKILL: after its timeout, and
+// when the daemon shuts down (short, so that SIGTERM ends the daemon within a second).
 constexpr std::chrono::seconds kill_grace{2};
+constexpr std::chrono::milliseconds shutdown_grace{500};
+// How often the wait for the command looks whether it exited.
+constexpr std::chrono::milliseconds exit_poll{50};
 
 void replace_all(std::string& s, std::string_view from, std::string_view to) {
     for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size())
@@ -35,6 +41,54 @@ std::optional<Pipe> make_pipe() {
     if (pipe2(fds, O_CLOEXEC) != 0)
         return std::nullopt;
     return Pipe{UniqueFd(fds[0]), UniqueFd(fds[1])};
+}
+
+// A posix_spawn attribute or file action object, destroyed with the wrapper.
+template <typename T, int (*init)(T*), int (*destroy)(T*)>
+struct SpawnObject {
+    SpawnObject() { init(&value); }
+    ~SpawnObject() { destroy(&value); }
+    SpawnObject(const SpawnObject&) = delete;
+    SpawnObject& operator=(const SpawnObject&) = delete;
+    T value;
+};
+using SpawnAttributes =
+    SpawnObject<posix_spawnattr_t, posix_spawnattr_init, posix_spawnattr_destroy>;
+using SpawnFileActions = SpawnObject<posix_spawn_file_actions_t, posix_spawn_file_actions_init,
+                                     posix_spawn_file_actions_destroy>;
+
+// Starts argv[0] as a fresh process: default dispositions for every signal and an empty
+// mask (the daemon blocks SIGTERM and ignores SIGPIPE, which exec would pass on), a session
+// and process group of its own (so that a timeout reaches its children too), stdin from
+// /dev/null, stdout and stderr into `output`, no other fd. Returns the pid or an errno.
+std::pair<pid_t, int> spawn(const std::vector<char*>& argv, char* const* envp, int output) {
+    SpawnAttributes attributes;
+    sigset_t none;
+    sigset_t all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    SpawnFileActions files;
+    int err = posix_spawnattr_setflags(
+        &attributes.value, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSID);
+    if (!err)
+        err = posix_spawnattr_setsigmask(&attributes.value, &none);
+    if (!err)
+        err = posix_spawnattr_setsigdefault(&attributes.value, &all);
+    if (!err)
+        err =
+            posix_spawn_file_actions_addopen(&files.value, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    if (!err)
+        err = posix_spawn_file_actions_adddup2(&files.value, output, STDOUT_FILENO);
+    if (!err)
+        err = posix_spawn_file_actions_adddup2(&files.value, output, STDERR_FILENO);
+    // Every fd of ours is O_CLOEXEC already; this also covers those a library opened.
+    if (!err)
+        err = posix_spawn_file_actions_addclosefrom_np(&files.value, STDERR_FILENO + 1);
+    if (err)
+        return {-1, err};
+    pid_t pid = -1;
+    err = posix_spawn(&pid, argv[0], &files.value, &attributes.value, argv.data(), envp);
+    return {err ? -1 : pid, err};
 }
 
 // Logs the command's output line by line as it arrives.
@@ -93,8 +147,6 @@ BackendOutcome ExecBackend::recover(const RecoveryRequest& request, PeerLog& log
         shown += (shown.empty() ? "" : " ") + a;
     log.info(cat("exec: running ", shown));
 
-    // Everything the child needs is prepared before fork(): after it only async-signal-safe
-    // calls are allowed in a threaded process.
     std::vector<char*> argv;
     for (const auto& a : args)
         argv.push_back(const_cast<char*>(a.c_str()));
@@ -102,71 +154,68 @@ BackendOutcome ExecBackend::recover(const RecoveryRequest& request, PeerLog& log
     const char* envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C", nullptr};
 
     auto output = make_pipe();
-    auto exec_error = make_pipe(); // carries errno if execve() fails; closes on success
-    if (!output || !exec_error)
+    if (!output)
         return {Verdict::failed, cat("exec: pipe: ", std::strerror(errno))};
-
-    const pid_t pid = fork();
+    const auto [pid, spawn_errno] =
+        spawn(argv, const_cast<char* const*>(envp), output->write.get());
     if (pid < 0)
-        return {Verdict::failed, cat("exec: fork: ", std::strerror(errno))};
-    if (pid == 0) {
-        const int devnull = ::open("/dev/null", O_RDONLY);
-        if (devnull >= 0)
-            dup2(devnull, STDIN_FILENO);
-        dup2(output->write.get(), STDOUT_FILENO);
-        dup2(output->write.get(), STDERR_FILENO);
-        execve(argv[0], argv.data(), const_cast<char* const*>(envp));
-        const int err = errno;
-        [[maybe_unused]] auto n = ::write(exec_error->write.get(), &err, sizeof(err));
-        _exit(127);
-    }
+        // A command that cannot run at all is "unavailable": the next backend gets its turn.
+        return {Verdict::unavailable,
+                cat("exec: cannot run ", args.front(), ": ", std::strerror(spawn_errno))};
     output->write.reset();
-    exec_error->write.reset();
     // A grandchild may keep the pipe open after the command exits: never block on it.
     fcntl(output->read.get(), F_SETFL, O_NONBLOCK);
 
-    int exec_errno = 0;
-    if (::read(exec_error->read.get(), &exec_errno, sizeof(exec_errno)) ==
-        static_cast<ssize_t>(sizeof(exec_errno))) {
-        waitpid(pid, nullptr, 0);
-        // A command that cannot run at all is "unavailable": the next backend gets its turn.
-        return {Verdict::unavailable,
-                cat("exec: cannot run ", args.front(), ": ", std::strerror(exec_errno))};
-    }
-
+    const StopFd stop_fd(stop);
     LineRelay relay(log);
     const auto start = std::chrono::steady_clock::now();
-    auto kill_at = start + timeout_;
+    std::chrono::steady_clock::time_point kill_at = start + timeout_;
     int signal_sent = 0;
+    bool stopping = false;
     int status = 0;
     bool output_open = true;
     for (;;) {
         const pid_t done = waitpid(pid, &status, WNOHANG);
-        if (done == pid && !output_open)
-            break;
+        if (done < 0 && errno != EINTR) {
+            // Not ours to wait for any more (ECHILD): nothing left to reap.
+            relay.flush();
+            return {Verdict::failed, cat("exec: waitpid: ", std::strerror(errno))};
+        }
         if (done == pid) {
             // The child is gone; drain what it left in the pipe, then stop.
             char buf[1024];
             ssize_t n;
-            while ((n = ::read(output->read.get(), buf, sizeof(buf))) > 0)
+            while (output_open && (n = ::read(output->read.get(), buf, sizeof(buf))) > 0)
                 relay.feed(buf, static_cast<size_t>(n));
+            // What a killed command left in its group had its SIGTERM already.
+            if (signal_sent)
+                kill(-pid, SIGKILL);
             break;
         }
         const auto now = std::chrono::steady_clock::now();
-        if (now >= kill_at || (stop.stop_requested() && !signal_sent)) {
-            const int sig = signal_sent ? SIGKILL : SIGTERM;
-            kill(pid, sig);
-            if (!signal_sent)
+        if (stop.stop_requested() && !stopping) {
+            stopping = true;
+            if (!signal_sent) {
+                kill(-pid, SIGTERM);
+                signal_sent = SIGTERM;
                 log.warning(cat("exec: ", args.front(),
-                                stop.stop_requested()
-                                    ? " stopped: daemon shutting down"
-                                    : cat(" timed out after ", timeout_.count(), " s"),
-                                ", sent SIGTERM"));
-            signal_sent = sig;
+                                " stopped: daemon shutting down, sent SIGTERM to its process "
+                                "group"));
+            }
+            kill_at = std::min(kill_at, now + shutdown_grace);
+        } else if (now >= kill_at && signal_sent != SIGKILL) {
+            // The whole process group: the command's children too.
+            if (!signal_sent)
+                log.warning(cat("exec: ", args.front(), " timed out after ", timeout_.count(),
+                                " s, sent SIGTERM to its process group"));
+            signal_sent = signal_sent ? SIGKILL : SIGTERM;
+            kill(-pid, signal_sent);
             kill_at = now + kill_grace;
         }
-        pollfd pfd{output_open ? output->read.get() : -1, POLLIN, 0};
-        if (::poll(&pfd, 1, 100) > 0) {
+        pollfd pfd[2] = {{output_open ? output->read.get() : -1, POLLIN, 0},
+                         {stopping ? -1 : stop_fd.get(), POLLIN, 0}};
+        if (::poll(pfd, 2, static_cast<int>(exit_poll.count())) > 0 &&
+            (pfd[0].revents & (POLLIN | POLLHUP))) {
             char buf[1024];
             const ssize_t n = ::read(output->read.get(), buf, sizeof(buf));
             if (n > 0)

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "ike/daemon/addresses.hpp"
+#include "ike/daemon/stop_fd.hpp"
 #include "ike/daemon/unique_fd.hpp"
 #include "ike/lib/crypto.h"
 #include "ike/lib/recovery_exchange.h"
@@ -21,8 +22,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using Verdict = BackendOutcome::Verdict;
 
-// How often a blocked wait looks at the stop token.
-constexpr std::chrono::milliseconds stop_poll{200};
 constexpr uint8_t non_esp_marker[4] = {0, 0, 0, 0};
 
 LogLevel to_daemon_level(ike::LogLevel level) {
@@ -109,6 +108,7 @@ BackendOutcome NativeBackend::recover(const RecoveryRequest& request, PeerLog& l
     config.stale_sa = {event.spi,
                        event.proto == IPPROTO_AH ? ike::ProtocolId::ah : ike::ProtocolId::esp};
     config.retransmit = retransmit_;
+    config.confirm_before_auth = static_cast<bool>(request.last_check);
 
     log.info(cat("native: IKE from ", local.to_string(), " to ", event.source.to_string(), ":",
                  event.udp_encapsulated ? event.source_port : peer.port,
@@ -119,6 +119,8 @@ BackendOutcome NativeBackend::recover(const RecoveryRequest& request, PeerLog& l
     std::optional<Clock::time_point> timer;
     std::set<uint16_t> marker_ports; // peer ports we talk to with the non-ESP marker
     bool first_send = true;
+    bool confirm_pending = false;
+    std::optional<std::string> called_off; // why IKE_AUTH was not sent
 
     // Runs actions; returns the outcome once a Done appears.
     auto execute = [&](ike::Actions actions) -> std::optional<BackendOutcome> {
@@ -150,16 +152,36 @@ BackendOutcome NativeBackend::recover(const RecoveryRequest& request, PeerLog& l
             } else if (auto* line = std::get_if<ike::Log>(&action)) {
                 log.log(to_daemon_level(line->level), "native: " + line->text);
             } else if (auto* done = std::get_if<ike::Done>(&action)) {
+                if (called_off)
+                    return BackendOutcome{Verdict::called_off, "native: " + done->reason};
                 return BackendOutcome{done->success ? Verdict::succeeded : Verdict::failed,
                                       "native: " + done->reason};
+            } else if (std::holds_alternative<ike::ConfirmAuth>(action)) {
+                confirm_pending = true;
             }
         }
         return std::nullopt;
     };
+    // Also answers the exchange's ConfirmAuth: INITIAL_CONTACT would destroy an IKE SA that
+    // the peer set up with our IKE daemon since the decision, so look once more.
+    auto drive = [&](ike::Actions actions) -> std::optional<BackendOutcome> {
+        for (;;) {
+            if (auto outcome = execute(std::move(actions)))
+                return outcome;
+            if (!confirm_pending)
+                return std::nullopt;
+            confirm_pending = false;
+            called_off = request.last_check();
+            if (called_off)
+                log.notice("native: not sending IKE_AUTH with INITIAL_CONTACT: " + *called_off);
+            actions = exchange.confirm_auth(!called_off, called_off.value_or(""));
+        }
+    };
 
-    if (auto outcome = execute(exchange.start()))
+    if (auto outcome = drive(exchange.start()))
         return *outcome;
 
+    const StopFd stop_fd(stop);
     std::vector<uint8_t> buffer(65536);
     for (;;) {
         if (stop.stop_requested())
@@ -167,18 +189,19 @@ BackendOutcome NativeBackend::recover(const RecoveryRequest& request, PeerLog& l
         auto now = Clock::now();
         if (timer && now >= *timer) {
             timer.reset();
-            if (auto outcome = execute(exchange.on_timer()))
+            if (auto outcome = drive(exchange.on_timer()))
                 return *outcome;
             continue;
         }
-        auto wait = stop_poll;
-        if (timer)
-            wait = std::min(wait, std::chrono::ceil<std::chrono::milliseconds>(*timer - now));
-        pollfd pfd{fd.get(), POLLIN, 0};
-        const int ready = ::poll(&pfd, 1, static_cast<int>(wait.count()));
+        const int wait =
+            timer ? static_cast<int>(
+                        std::chrono::ceil<std::chrono::milliseconds>(*timer - now).count())
+                  : -1;
+        pollfd pfd[2] = {{fd.get(), POLLIN, 0}, {stop_fd.get(), POLLIN, 0}};
+        const int ready = ::poll(pfd, 2, wait);
         if (ready < 0 && errno != EINTR)
             return {Verdict::failed, cat("native: poll: ", std::strerror(errno))};
-        if (ready <= 0)
+        if (ready <= 0 || !(pfd[0].revents & POLLIN))
             continue;
         sockaddr_storage from_ss;
         socklen_t from_len = sizeof(from_ss);
@@ -202,7 +225,7 @@ BackendOutcome NativeBackend::recover(const RecoveryRequest& request, PeerLog& l
                 continue; // ESP on the NAT-T port, not IKE
             message = message.subspan(4);
         }
-        if (auto outcome = execute(exchange.on_datagram(message, *from)))
+        if (auto outcome = drive(exchange.on_datagram(message, *from)))
             return *outcome;
     }
 }

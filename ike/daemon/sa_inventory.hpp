@@ -13,7 +13,8 @@ namespace spirecovery {
 struct SaPresence {
     bool found = false;      // any SA with the peer
     bool inbound = false;    // among them, one the peer sends to us
-    std::string description; // the first SA found (an inbound one if any), for the log
+    std::string description; // the first SA found (an inbound one if any), for the log;
+                             // when none: why that answer holds, if not obvious
 };
 
 // A place where B may still hold SAs with a peer: the kernel's SAD, the IKE daemon's IKE SAs.
@@ -21,10 +22,8 @@ class SaInventory {
 public:
     virtual ~SaInventory() = default;
     virtual std::string_view name() const = 0;
-    // Whether a failure to ask must stop a recovery: true when the inventory is the only
-    // proof that the tunnel is not healthy.
-    virtual bool required() const = 0;
-    // Whether an SA with `peer` exists; an error when the inventory could not be asked.
+    // Whether an SA with `peer` exists; an error when the inventory could not be asked,
+    // which means we cannot tell: no recovery then.
     virtual ike::Result<SaPresence> find(const ike::IpAddress& peer) = 0;
 };
 
@@ -34,7 +33,6 @@ public:
 class KernelSad final : public SaInventory {
 public:
     std::string_view name() const override { return "kernel SAD"; }
-    bool required() const override { return true; }
     // Any state with `peer` as source or destination, larval (acquire) states included:
     // those mean the IKE daemon is already negotiating with the peer.
     ike::Result<SaPresence> find(const ike::IpAddress& peer) override;

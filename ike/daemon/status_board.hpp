@@ -19,17 +19,24 @@ namespace spirecovery {
 // work sits between an event and the recovery's first packet.
 class StatusBoard {
 public:
+    struct Stamped {
+        uint64_t realtime_ns = 0; // 0: never
+        std::string text;
+    };
     struct PeerStatus {
         std::string address;
-        std::string last_event;    // stamped description of the last miss from the peer
-        std::string last_decision; // stamped "acting: ..." or "skipped: ..."
-        std::string backend;       // the backend that ran last
-        std::string result;        // "running", "recovered ...", "failed: ..."
+        uint64_t events = 0;   // triggers seen (events, resynchronisations, command line)
+        Stamped last_event;    // description of the last miss from the peer
+        Stamped last_decision; // "acting: ..." or "skipped: ..."
+        std::string backend;   // the backend that ran last
+        Stamped result;        // "running", "recovered ...", "failed: ..."
         std::optional<uint64_t> time_to_recover_ms;
+        std::string next; // "hold-down until ..." or "backing off after ...", or empty
     };
 
-    // Writes the file at `path` (empty: memory only) now and soon after every update (a
-    // burst of updates may become one write); a failure to write is logged once.
+    // Writes the file at `path` (empty: memory only), and the same as JSON at path + ".json",
+    // now and soon after every update (a burst of updates may become one write); a failure
+    // to write is logged once. Creates the file's directory (mode 0755) if missing.
     StatusBoard(const DaemonConfig& config, std::string path, Logger& log);
     // Writes the last state.
     ~StatusBoard();
@@ -40,16 +47,19 @@ public:
     void decision(const PeerConfig& peer, const std::string& reason);
     void result(const PeerConfig& peer, const std::string& backend, const std::string& result,
                 std::optional<uint64_t> time_to_recover_ms = std::nullopt);
+    void schedule(const PeerConfig& peer, const std::string& next);
 
     std::string render() const;
+    std::string render_json() const;
     // Returns once the file shows every update made before the call.
     void flush();
 
 private:
     void updated_locked();
-    void write_file(const std::string& text);
+    void write_files(const std::string& text, const std::string& json);
     void writer(std::stop_token stop);
     std::string render_locked() const;
+    std::string render_json_locked() const;
 
     mutable std::mutex mutex_;
     std::condition_variable_any changed_;
@@ -62,7 +72,10 @@ private:
     std::jthread writer_;                     // last: stops before the rest goes
 };
 
-// "15:04:05.123" in local time, for wall-clock nanoseconds since the epoch.
+// The JSON state file next to the text one, read by --status -j.
+std::string json_state_file(const std::string& state_file);
+
+// "2026-11-23 15:04:05.123" in local time, for wall-clock nanoseconds since the epoch.
 std::string clock_time(uint64_t realtime_ns);
 uint64_t realtime_now_ns();
 

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "ike/daemon/addresses.hpp"
+#include "ike/daemon/stop_fd.hpp"
 #include "ike/daemon/vici/client.hpp"
 
 namespace spirecovery {
@@ -13,7 +14,9 @@ namespace {
 
 using vici::Clock;
 
-// Per-request deadline for the short listing commands.
+// Per-request deadline for the short listing commands; list-sas waits for IKE SAs that a
+// thread of charon's holds (without noblock, so that none is skipped), and a charon that
+// does not answer within it is one we cannot ask.
 constexpr std::chrono::seconds listing_timeout{5};
 
 bool bytes_less_equal(ike::ByteView a, ike::ByteView b) {
@@ -87,7 +90,9 @@ BackendOutcome ViciBackend::recover(const RecoveryRequest& request, PeerLog& log
                                     std::stop_token stop) {
     using Verdict = BackendOutcome::Verdict;
     const auto& peer = request.event.source;
-    auto client = vici::Client::connect(socket_path_, Clock::now() + listing_timeout);
+    const StopFd stop_fd(stop);
+    auto client =
+        vici::Client::connect(socket_path_, Clock::now() + listing_timeout, stop_fd.get());
     if (!client)
         return {Verdict::unavailable, client.error().message};
 
@@ -159,7 +164,11 @@ BackendOutcome ViciBackend::recover(const RecoveryRequest& request, PeerLog& log
 
 ike::Result<SaPresence> ViciIkeSas::find(const ike::IpAddress& peer) {
     const auto deadline = Clock::now() + listing_timeout;
-    auto client = vici::Client::connect(socket_path_, deadline);
+    bool nobody_listens = false;
+    auto client = vici::Client::connect(socket_path_, deadline, stop_fd_, &nobody_listens);
+    if (!client && nobody_listens)
+        return SaPresence{false, false,
+                          cat("charon is not running (", client.error().message, ")")};
     if (!client)
         return client.error();
     std::vector<std::string> found;
@@ -171,9 +180,7 @@ ike::Result<SaPresence> ViciIkeSas::find(const ike::IpAddress& peer) {
     };
     if (auto st = client->register_event("list-sa", deadline); !st)
         return st.error();
-    vici::Message req;
-    req.add_value("noblock", "yes"); // a busy IKE SA must not stall the decision
-    if (auto res = client->command("list-sas", req, collect, deadline); !res)
+    if (auto res = client->command("list-sas", {}, collect, deadline); !res)
         return res.error();
     SaPresence presence;
     if (!found.empty()) {

@@ -42,17 +42,21 @@ private:
     std::chrono::seconds timeout_;
 };
 
-// The IKE SAs strongSwan holds (list-sas), in any state.
+// The IKE SAs strongSwan holds (list-sas), in any state, half-open (CONNECTING) ones
+// included. Blocks up to a few seconds: never on the event loop.
 class ViciIkeSas final : public SaInventory {
 public:
-    explicit ViciIkeSas(std::string socket_path) : socket_path_(std::move(socket_path)) {}
+    // `stop_fd` (a StopFd, -1: none) interrupts a wait for charon's answer.
+    explicit ViciIkeSas(std::string socket_path, int stop_fd = -1)
+        : socket_path_(std::move(socket_path)), stop_fd_(stop_fd) {}
     std::string_view name() const override { return "strongSwan IKE SAs"; }
-    // The kernel SAD stays the required proof; a charon that cannot be asked has no SAs.
-    bool required() const override { return false; }
+    // No daemon on the socket: no IKE SA, certainly. Anything else that keeps charon from
+    // answering (hung, restarting, timed out) is an error: we cannot tell.
     ike::Result<SaPresence> find(const ike::IpAddress& peer) override;
 
 private:
     std::string socket_path_;
+    int stop_fd_;
 };
 
 // The IKE SAs of one list-sa event message whose remote-host is `peer`, described.

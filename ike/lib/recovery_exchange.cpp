@@ -229,6 +229,7 @@ public:
                 handle_informational_response(datagram);
                 break;
             case Phase::idle:
+            case Phase::confirm_auth:
             case Phase::done:
                 break;
             }
@@ -263,10 +264,30 @@ public:
         });
     }
 
+    Actions confirm_auth(bool proceed, const std::string& reason) {
+        return guarded([&] {
+            if (phase_ != Phase::confirm_auth)
+                return;
+            if (!proceed) {
+                // The daemon's decision, not a failure of the exchange: no error line.
+                finish(false, "not sending IKE_AUTH: " + reason, LogLevel::info);
+                return;
+            }
+            // The pause must not eat into the overall timeout's meaning: it still holds.
+            if (clock_.now() >= overall_deadline_) {
+                finish(false, "overall timeout of " +
+                                  seconds_text(config_.retransmit.overall_timeout) +
+                                  " expired before IKE_AUTH");
+                return;
+            }
+            send_auth();
+        });
+    }
+
     bool finished() const { return phase_ == Phase::done; }
 
 private:
-    enum class Phase { idle, sa_init, auth, invalid_spi, delete_ike, done };
+    enum class Phase { idle, sa_init, confirm_auth, auth, invalid_spi, delete_ike, done };
 
     struct Request {
         std::string name; // for logs, e.g. "IKE_AUTH"
@@ -291,7 +312,9 @@ private:
         return std::move(actions_);
     }
 
-    bool awaiting_response() const { return phase_ != Phase::idle && phase_ != Phase::done; }
+    bool awaiting_response() const {
+        return phase_ != Phase::idle && phase_ != Phase::confirm_auth && phase_ != Phase::done;
+    }
 
     Endpoint peer_endpoint() const {
         return Endpoint{config_.remote.address,
@@ -306,11 +329,16 @@ private:
         log(LogLevel::warning, "dropped " + request_.name + " response: " + why);
     }
 
-    void finish(bool succeeded, std::string reason) {
+    void finish(bool succeeded, std::string reason,
+                std::optional<LogLevel> failure_level = std::nullopt) {
         phase_ = Phase::done;
         dh_.reset();
-        log(succeeded ? LogLevel::info : LogLevel::error,
-            std::string(succeeded ? "recovery succeeded: " : "recovery failed: ") + reason);
+        if (succeeded)
+            log(LogLevel::info, "recovery succeeded: " + reason);
+        else if (failure_level)
+            log(*failure_level, "recovery called off: " + reason);
+        else
+            log(LogLevel::error, "recovery failed: " + reason);
         actions_.emplace_back(std::in_place_type<Done>, Done{succeeded, std::move(reason)});
     }
 
@@ -485,6 +513,11 @@ private:
                                 (childless ? ", peer supports childless IKE SAs" : ""));
         if (!childless) {
             finish(false, "peer does not support childless IKE SAs (RFC 6023)");
+            return;
+        }
+        if (config_.confirm_before_auth) {
+            phase_ = Phase::confirm_auth;
+            actions_.emplace_back(std::in_place_type<ConfirmAuth>);
             return;
         }
         send_auth();
@@ -733,6 +766,10 @@ Actions RecoveryExchange::on_datagram(ByteView message, const Endpoint& from) {
 
 Actions RecoveryExchange::on_timer() {
     return state_->on_timer();
+}
+
+Actions RecoveryExchange::confirm_auth(bool proceed, const std::string& reason) {
+    return state_->confirm_auth(proceed, reason);
 }
 
 bool RecoveryExchange::finished() const {

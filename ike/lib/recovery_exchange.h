@@ -31,6 +31,9 @@
 //       Log      log the line at `level` (one per protocol step, plus every dropped datagram).
 //       Done     the exchange is over: `success` and a one-line `reason`. No further actions
 //                follow; drop the timer and destroy the object.
+//       ConfirmAuth  (only with `confirm_before_auth`) IKE_SA_INIT is done and IKE_AUTH with
+//                INITIAL_CONTACT is next; the exchange waits, with no timer armed, until the
+//                daemon calls confirm_auth(): true sends IKE_AUTH, false ends with Done.
 //   - Datagrams handed to on_datagram() are IKE messages WITHOUT a non-ESP marker: on traffic
 //     from the peer's NAT-T port the daemon strips the four zero bytes first (and drops
 //     datagrams that do not start with them: those are ESP). `from` is the datagram's source.
@@ -91,6 +94,10 @@ struct RecoveryConfig {
     std::vector<IkeProposal> proposals;
     StaleSa stale_sa;
     RetransmitPolicy retransmit;
+    // Pause with ConfirmAuth before IKE_AUTH: INITIAL_CONTACT destroys every IKE SA of the
+    // identity pair on the peer, a fresh one too, so the daemon looks once more for one
+    // (a re-key that began meanwhile) right before it goes out.
+    bool confirm_before_auth = false;
 };
 
 struct Send {
@@ -118,7 +125,9 @@ struct Done {
     std::string reason;
 };
 
-using Action = std::variant<Send, ArmTimer, Log, Done>;
+struct ConfirmAuth {};
+
+using Action = std::variant<Send, ArmTimer, Log, Done, ConfirmAuth>;
 using Actions = std::vector<Action>;
 
 class RecoveryExchange {
@@ -139,6 +148,9 @@ public:
     Actions on_datagram(ByteView message, const Endpoint& from);
     // The armed deadline passed: retransmit, or give up.
     Actions on_timer();
+    // The answer to ConfirmAuth: `proceed` sends IKE_AUTH, otherwise the exchange ends with
+    // Done{false, "not sending IKE_AUTH: " + reason}. Ignored when no ConfirmAuth is pending.
+    Actions confirm_auth(bool proceed, const std::string& reason);
 
     bool finished() const;
 

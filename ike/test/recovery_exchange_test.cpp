@@ -82,6 +82,9 @@ public:
         [](unsigned, const Bytes& response) { return std::vector<Bytes>{response}; };
     // The source address the responder sees (a NAT rewrites it).
     Endpoint seen_from;
+    // The daemon's answer to ConfirmAuth: a reason to abort, or nothing to proceed.
+    std::function<std::optional<std::string>()> confirm = [] { return std::nullopt; };
+    unsigned confirmations = 0;
 
     // Runs until Done; fails the test on a hang (no timer and nothing to deliver) or after a
     // step limit.
@@ -92,7 +95,12 @@ public:
                 if (auto done = handle(action))
                     return *done;
             }
-            if (!in_flight.empty()) {
+            if (confirm_pending) {
+                confirm_pending = false;
+                ++confirmations;
+                const auto abort = confirm();
+                actions = exchange.confirm_auth(!abort, abort.value_or(""));
+            } else if (!in_flight.empty()) {
                 Arrival arrival = std::move(in_flight.front());
                 in_flight.pop_front();
                 actions = exchange.on_datagram(arrival.message, arrival.from);
@@ -150,9 +158,14 @@ private:
         } else if (const auto* done = std::get_if<Done>(&action)) {
             EXPECT_TRUE(exchange.finished());
             return *done;
+        } else if (std::holds_alternative<ConfirmAuth>(action)) {
+            EXPECT_FALSE(exchange.finished());
+            confirm_pending = true;
         }
         return std::nullopt;
     }
+
+    bool confirm_pending = false;
 };
 
 Bytes stale_spi_bytes() {
@@ -194,6 +207,45 @@ TEST(RecoveryExchange, Succeeds) {
          {"sending IKE_SA_INIT", "IKE_SA_INIT done", "sending IKE_AUTH", "IKE SA established",
           "N(INVALID_SPI) for 0xc0ffee01", "sending INFORMATIONAL D(IKE)", "recovery succeeded"})
         EXPECT_TRUE(link.logged(step)) << step;
+}
+
+TEST(RecoveryExchange, AsksBeforeIkeAuthWhenConfigured) {
+    RecoveryConfig config = default_config();
+    config.confirm_before_auth = true;
+    Link link(std::move(config), default_responder());
+    // While the exchange waits, nothing has gone out but IKE_SA_INIT.
+    link.confirm = [&]() -> std::optional<std::string> {
+        EXPECT_EQ(link.sent.size(), 1u);
+        return std::nullopt;
+    };
+    const Done done = link.run();
+    EXPECT_TRUE(done.success) << done.reason;
+    EXPECT_EQ(link.confirmations, 1u);
+    expect_full_recovery(link);
+}
+
+TEST(RecoveryExchange, AbortsBeforeIkeAuthWithoutSendingIt) {
+    RecoveryConfig config = default_config();
+    config.confirm_before_auth = true;
+    Link link(std::move(config), default_responder());
+    link.confirm = [] { return std::optional<std::string>("an SA with the peer appeared"); };
+    const Done done = link.run();
+    EXPECT_FALSE(done.success);
+    EXPECT_EQ(done.reason, "not sending IKE_AUTH: an SA with the peer appeared");
+    EXPECT_EQ(link.confirmations, 1u);
+    ASSERT_EQ(link.sent.size(), 1u); // IKE_SA_INIT only
+    EXPECT_FALSE(link.responder.observed().initial_contact);
+    EXPECT_FALSE(link.responder.observed().authenticated_initiator);
+    // The daemon's decision, not a failure of the exchange.
+    EXPECT_TRUE(link.logged("recovery called off: not sending IKE_AUTH"));
+    EXPECT_TRUE(std::none_of(link.logs.begin(), link.logs.end(),
+                             [](const Log& log) { return log.level == LogLevel::error; }));
+}
+
+TEST(RecoveryExchange, DoesNotAskByDefault) {
+    Link link(default_config(), default_responder());
+    EXPECT_TRUE(link.run().success);
+    EXPECT_EQ(link.confirmations, 0u);
 }
 
 struct SuiteCase {

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <boost/program_options/parsers.hpp>
 #include <gtest/gtest.h>
@@ -251,4 +252,104 @@ TEST(Config, LoadConfigReadsTheFileAndItsMode) {
     EXPECT_TRUE(r.config) << joined(r.errors);
     r = load_config("/nonexistent/spirecoveryd.conf", {});
     EXPECT_TRUE(has_error(r, "cannot open configuration file /nonexistent/spirecoveryd.conf"));
+}
+
+TEST(Config, EveryNumberHasARangeCheckedAtBothEdges) {
+    struct Bound {
+        const char* option;
+        unsigned min;
+        unsigned max;
+    };
+    const Bound bounds[] = {
+        {"hold-down", 0, 86400},    {"max-exchanges", 1, 256},   {"vici-timeout", 1, 300},
+        {"exec-timeout", 1, 3600},  {"recovery-wait", 0, 3600},  {"retransmit-timeout", 10, 60000},
+        {"retransmit-base", 1, 10}, {"retransmit-tries", 1, 20}, {"exchange-timeout", 1, 3600},
+    };
+    for (const auto& b : bounds) {
+        const auto with = [&](const std::string& value) {
+            return parse(cat(b.option, " = ", value, "\n", minimal_peer));
+        };
+        const std::string range = cat(b.option, " must be ", b.min, "-", b.max);
+        EXPECT_TRUE(with(cat(b.min)).config) << b.option << " = " << b.min;
+        EXPECT_TRUE(with(cat(b.max)).config) << b.option << " = " << b.max;
+        auto above = with(cat(b.max + 1));
+        EXPECT_FALSE(above.config) << b.option;
+        EXPECT_TRUE(has_error(above, cat(range))) << joined(above.errors);
+        EXPECT_TRUE(has_error(above, cat("not ", b.max + 1))) << joined(above.errors);
+        if (b.min > 0) {
+            auto below = with(cat(b.min - 1));
+            EXPECT_FALSE(below.config) << b.option;
+            EXPECT_TRUE(has_error(below, range)) << joined(below.errors);
+        }
+        // Boost would read these into an unsigned: -1 as 4294967295, 2^32 + 1 as 1.
+        for (const char* absurd :
+             {"-1", "-4294967295", "4294967297", "99999999999999999999", "+5", "1.5", "5s"}) {
+            auto r = with(absurd);
+            EXPECT_FALSE(r.config) << b.option << " = " << absurd;
+            EXPECT_TRUE(has_error(r, cat("the argument ('", absurd, "') for option '", b.option,
+                                         "' is invalid: ", range)))
+                << joined(r.errors);
+        }
+    }
+}
+
+TEST(Config, TheCommandLineIsCheckedLikeTheFile) {
+    po::variables_map overrides;
+    po::store(po::command_line_parser(std::vector<std::string>{"--exec-timeout=-1"})
+                  .options(global_options())
+                  .run(),
+              overrides);
+    auto r = parse(minimal_peer, 0600, overrides);
+    EXPECT_FALSE(r.config);
+    EXPECT_TRUE(has_error(r, "for option 'exec-timeout' is invalid: exec-timeout must be 1-3600"))
+        << joined(r.errors);
+}
+
+TEST(Config, PskFileIsRefusedWhenALinkForeignEmptyOrOpen) {
+    const std::string peer = "[peer.a]\naddress = 192.0.2.1\nlocal-id = a\nremote-id = b\n"
+                             "psk-file = ";
+    TempFile key("0x00112233\n", 0600);
+    const std::string link = key.path() + ".link";
+    ASSERT_EQ(symlink(key.path().c_str(), link.c_str()), 0);
+    auto r = parse(peer + link + "\n");
+    std::filesystem::remove(link);
+    EXPECT_FALSE(r.config);
+    EXPECT_TRUE(has_error(r, "psk-file " + link + " is a symbolic link")) << joined(r.errors);
+
+    TempFile empty("", 0600);
+    r = parse(peer + empty.path() + "\n");
+    EXPECT_TRUE(has_error(r, "psk-file " + empty.path() + " is empty")) << joined(r.errors);
+    TempFile blank("  \n0x00112233\n", 0600); // the key is the first line
+    r = parse(peer + blank.path() + "\n");
+    EXPECT_TRUE(has_error(r, "is empty")) << joined(r.errors);
+
+    TempFile open_key("0x00112233\n", 0644);
+    r = parse(peer + open_key.path() + "\n");
+    EXPECT_TRUE(has_error(r, "mode 0644")) << joined(r.errors);
+
+    // Owned by another user: only root can make such a file.
+    if (geteuid() == 0) {
+        TempFile foreign("0x00112233\n", 0600);
+        ASSERT_EQ(chown(foreign.path().c_str(), 65534, 65534), 0);
+        r = parse(peer + foreign.path() + "\n");
+        EXPECT_FALSE(r.config);
+        EXPECT_TRUE(has_error(r, "is owned by uid 65534, not by root or the daemon's uid"))
+            << joined(r.errors);
+    } else {
+        GTEST_SKIP() << "needs root to give a file to another user";
+    }
+}
+
+TEST(Config, PskFileKeyWithoutNewlineOrWithCrLf) {
+    const std::string peer = "[peer.a]\naddress = 192.0.2.1\nlocal-id = a\nremote-id = b\n"
+                             "psk-file = ";
+    TempFile bare("0x00112233", 0600);
+    auto r = parse(peer + bare.path() + "\n");
+    ASSERT_TRUE(r.config) << joined(r.errors);
+    EXPECT_EQ(r.config->peers[0].psk, (ike::SecureBytes{0x00, 0x11, 0x22, 0x33}));
+    TempFile crlf("secret text\r\nsecond line\n", 0600);
+    r = parse(peer + crlf.path() + "\n");
+    ASSERT_TRUE(r.config) << joined(r.errors);
+    EXPECT_EQ(r.config->peers[0].psk,
+              ike::to_secure(ike::ByteView(reinterpret_cast<const uint8_t*>("secret text"), 11)));
 }

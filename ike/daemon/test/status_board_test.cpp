@@ -62,3 +62,43 @@ TEST(StatusBoard, ClockTimeFormat) {
     EXPECT_EQ(t.size(), 23u) << t;
     EXPECT_EQ(t.substr(t.size() - 4), ".123");
 }
+
+TEST(StatusBoard, CreatesItsDirectoryAndWritesJsonNextToTheText) {
+    const auto dir = std::filesystem::temp_directory_path() /
+                     ("spirecoveryd-status-dir-" + std::to_string(getpid()));
+    std::filesystem::remove_all(dir);
+    const auto path = dir / "run" / "status";
+    const DaemonConfig cfg = config();
+    Logger log({LogLevel::error, false, false});
+    {
+        StatusBoard board(cfg, path.string(), log);
+        EXPECT_EQ(std::filesystem::status(path.parent_path()).permissions(),
+                  std::filesystem::perms(0755));
+        const PeerConfig& a = cfg.peers[0];
+        board.event(a, "ESP SPI 0x00000001 \"quoted\"\tand a tab");
+        board.event(a, "ESP SPI 0x00000002");
+        board.schedule(a, "hold-down until later");
+        board.flush();
+    }
+    const std::string json = slurp(json_state_file(path.string()));
+    EXPECT_NE(json.find("\"name\": \"a\", \"address\": \"192.0.2.1\", \"events\": 2"),
+              std::string::npos)
+        << json;
+    EXPECT_NE(json.find("\"text\": \"ESP SPI 0x00000002\""), std::string::npos) << json;
+    EXPECT_NE(json.find("\"next_recovery\": \"hold-down until later\""), std::string::npos) << json;
+    EXPECT_NE(json.find("\"name\": \"off\""), std::string::npos) << json;
+    EXPECT_NE(json.find("\"time_to_recover_ms\": null"), std::string::npos) << json;
+    const std::string text = slurp(path);
+    EXPECT_NE(text.find("events          2"), std::string::npos) << text;
+    EXPECT_NE(text.find("next recovery   hold-down until later"), std::string::npos) << text;
+    std::filesystem::remove_all(dir);
+}
+
+TEST(StatusBoard, JsonStringsAreEscaped) {
+    const DaemonConfig cfg = config();
+    Logger log({LogLevel::error, false, false});
+    StatusBoard board(cfg, "", log);
+    board.decision(cfg.peers[0], "skipped: \"x\" \\ y\n");
+    const std::string json = board.render_json();
+    EXPECT_NE(json.find(R"("text": "skipped: \"x\" \\ y\u000a")"), std::string::npos) << json;
+}

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <thread>
+
 #include <gtest/gtest.h>
 
+#include "ike/daemon/stop_fd.hpp"
 #include "ike/daemon/test/test_data.hpp"
 #include "ike/daemon/vici_backend.hpp"
 
@@ -62,13 +67,83 @@ TEST(ViciBackend, AbsentSocketIsUnavailable) {
     peer.address = ip("192.0.2.1");
     Logger logger({LogLevel::error, false, false});
     PeerLog log(logger, "test: ");
-    RecoveryRequest request{peer, {}};
+    RecoveryRequest request{peer, {}, {}};
     request.event.source = peer.address;
     const auto outcome = backend.recover(request, log, {});
     EXPECT_EQ(outcome.verdict, BackendOutcome::Verdict::unavailable);
     EXPECT_NE(outcome.detail.find("/nonexistent/charon.vici"), std::string::npos);
 
+    // Nobody listens: charon is not running and so holds no IKE SA, certainly.
     ViciIkeSas sas("/nonexistent/charon.vici");
-    EXPECT_FALSE(sas.find(peer.address));
-    EXPECT_FALSE(sas.required());
+    const auto presence = sas.find(peer.address);
+    ASSERT_TRUE(presence);
+    EXPECT_FALSE(presence->found);
+    EXPECT_NE(presence->description.find("charon is not running"), std::string::npos);
+}
+
+namespace {
+
+// A vici socket whose daemon accepts but never answers: a SIGSTOPped charon.
+class HungCharon {
+public:
+    HungCharon() {
+        path_ = "/tmp/spirecoveryd-hung-" + std::to_string(getpid()) + ".vici";
+        ::unlink(path_.c_str());
+        listener_.reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        std::snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path_.c_str());
+        if (::bind(listener_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
+            ::listen(listener_.get(), 4) != 0)
+            throw std::runtime_error("bind/listen " + path_);
+    }
+    ~HungCharon() { ::unlink(path_.c_str()); }
+    const std::string& path() const { return path_; }
+
+private:
+    std::string path_;
+    UniqueFd listener_;
+};
+
+} // namespace
+
+TEST(ViciIkeSas, AHungCharonIsCannotTellAndTheWaitEndsOnStop) {
+    HungCharon charon;
+    std::stop_source stop;
+    const StopFd stop_fd(stop.get_token());
+    ViciIkeSas sas(charon.path(), stop_fd.get());
+    std::jthread stopper([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        stop.request_stop();
+    });
+    const auto start = std::chrono::steady_clock::now();
+    const auto presence = sas.find(ip("192.0.2.1"));
+    const auto took = std::chrono::steady_clock::now() - start;
+    ASSERT_FALSE(presence);
+    EXPECT_NE(presence.error().message.find("interrupted"), std::string::npos)
+        << presence.error().message;
+    EXPECT_LT(took, std::chrono::seconds(1));
+}
+
+TEST(ViciIkeSas, AHungCharonTimesOut) {
+    HungCharon charon;
+    ViciIkeSas sas(charon.path());
+    const auto start = std::chrono::steady_clock::now();
+    const auto presence = sas.find(ip("192.0.2.1"));
+    ASSERT_FALSE(presence);
+    EXPECT_NE(presence.error().message.find("timed out"), std::string::npos)
+        << presence.error().message;
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(7));
+}
+
+// What list-sas streams for an IKE SA charon is still negotiating: it counts as one.
+TEST(ViciBackend, AHalfOpenIkeSaCounts) {
+    vici::Message list_sa;
+    list_sa.add_section("tunnel")
+        .add_value("uniqueid", "7")
+        .add_value("state", "CONNECTING")
+        .add_value("remote-host", "192.0.2.1");
+    const auto found = matching_ike_sas(list_sa, ip("192.0.2.1"));
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0], "IKE SA tunnel[7] CONNECTING");
 }

@@ -15,16 +15,18 @@ ike::Error system_error(const std::string& what, int err) {
     return ike::Error{what + ": " + std::strerror(err)};
 }
 
-// Waits until `fd` is ready for `events` or the deadline passes.
-ike::Status wait_for(int fd, short events, Clock::time_point deadline) {
+// Waits until `fd` is ready for `events`, the deadline passes or `stop_fd` is readable.
+ike::Status wait_for(int fd, short events, Clock::time_point deadline, int stop_fd) {
     for (;;) {
         const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
         if (left.count() <= 0)
             return ike::Error{"vici: timed out"};
-        pollfd pfd{fd, events, 0};
-        const int n = ::poll(&pfd, 1, static_cast<int>(std::min<long long>(left.count(), 60000)));
+        pollfd pfd[2] = {{fd, events, 0}, {stop_fd, POLLIN, 0}};
+        const int n = ::poll(pfd, 2, static_cast<int>(std::min<long long>(left.count(), 60000)));
         if (n < 0 && errno != EINTR)
             return system_error("vici: poll", errno);
+        if (pfd[1].revents & POLLIN)
+            return ike::Error{"vici: interrupted: daemon shutting down"};
         if (n > 0)
             return ike::success();
     }
@@ -32,28 +34,34 @@ ike::Status wait_for(int fd, short events, Clock::time_point deadline) {
 
 } // namespace
 
-ike::Result<Client> Client::connect(const std::string& path, Clock::time_point deadline) {
+ike::Result<Client> Client::connect(const std::string& path, Clock::time_point deadline,
+                                    int stop_fd, bool* nobody_listens) {
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
     if (path.size() >= sizeof(addr.sun_path))
         return ike::Error{"vici: socket path too long: " + path};
     std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
 
+    const auto failed = [&](int err) {
+        if (nobody_listens)
+            *nobody_listens = err == ENOENT || err == ECONNREFUSED;
+        return system_error("vici: connect to " + path, err);
+    };
     UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     if (!fd)
         return system_error("vici: socket", errno);
     if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
         if (errno != EINPROGRESS && errno != EAGAIN)
-            return system_error("vici: connect to " + path, errno);
-        if (auto st = wait_for(fd.get(), POLLOUT, deadline); !st)
+            return failed(errno);
+        if (auto st = wait_for(fd.get(), POLLOUT, deadline, stop_fd); !st)
             return st.error();
         int err = 0;
         socklen_t len = sizeof(err);
         getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &len);
         if (err)
-            return system_error("vici: connect to " + path, err);
+            return failed(err);
     }
-    return Client(std::move(fd));
+    return Client(std::move(fd), stop_fd);
 }
 
 ike::Status Client::send(const Packet& packet, Clock::time_point deadline) {
@@ -71,7 +79,7 @@ ike::Status Client::send(const Packet& packet, Clock::time_point deadline) {
         if (n >= 0) {
             sent += static_cast<size_t>(n);
         } else if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-            if (auto st = wait_for(fd_.get(), POLLOUT, deadline); !st)
+            if (auto st = wait_for(fd_.get(), POLLOUT, deadline, stop_fd_); !st)
                 return st;
         } else {
             return system_error("vici: send", errno);
@@ -89,7 +97,7 @@ ike::Status Client::read_exact(uint8_t* out, size_t n, Clock::time_point deadlin
         } else if (r == 0) {
             return ike::Error{"vici: connection closed by the daemon"};
         } else if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-            if (auto st = wait_for(fd_.get(), POLLIN, deadline); !st)
+            if (auto st = wait_for(fd_.get(), POLLIN, deadline, stop_fd_); !st)
                 return st;
         } else {
             return system_error("vici: recv", errno);

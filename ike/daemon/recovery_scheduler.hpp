@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#pragma once
+
+#include <atomic>
+#include <list>
+#include <map>
+#include <memory>
+#include <stop_token>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "ike/daemon/backend.hpp"
+#include "ike/daemon/config.hpp"
+#include "ike/daemon/recovery_policy.hpp"
+#include "ike/daemon/sa_inventory.hpp"
+#include "ike/daemon/status_board.hpp"
+#include "ike/lib/crypto.h"
+
+namespace spirecovery {
+
+// "peer NAME (ADDRESS): ", the prefix of every log line about a peer.
+std::string peer_prefix(const PeerConfig& peer);
+
+// The one path from a trigger (event, resynchronisation, command line) to a recovery: the
+// decision on the event loop (cheap rules and the kernel SAD only, nothing that can block),
+// then in the recovery's own thread a random pause, the final checks (kernel SAD and
+// charon, which may hang: "cannot tell" means no action), the backends in order, the wait
+// for the peer's new SA and the hold-down or back-off. Every log line and status update of
+// a recovery is made here.
+class RecoveryScheduler {
+public:
+    // A pause before the final checks, drawn per recovery from [0, max_jitter]: a peer's
+    // re-key that starts with the same packet loss becomes visible before we act.
+    static constexpr std::chrono::milliseconds max_jitter{200};
+    // Charon could not answer: asked again this often, up to cannot_tell_for.
+    static constexpr std::chrono::seconds cannot_tell_retry{5};
+    static constexpr std::chrono::seconds cannot_tell_for{60};
+
+    // Writes 1 to the eventfd `done_fd` whenever a recovery ends; call reap() then.
+    RecoveryScheduler(const DaemonConfig& config, Logger& log, StatusBoard& status, int done_fd,
+                      ike::crypto::RandomSource& random, const MonotonicClock& clock);
+    // Stops every running recovery and waits for them (each wait is interruptible).
+    ~RecoveryScheduler();
+    RecoveryScheduler(const RecoveryScheduler&) = delete;
+    RecoveryScheduler& operator=(const RecoveryScheduler&) = delete;
+
+    // A miss from event.source: logs `what`, records `status_event` for a configured peer,
+    // decides, and starts a recovery when the rules allow. Returns whether one started.
+    bool trigger(const MissEvent& event, const std::string& what, const std::string& status_event);
+    // Joins the recoveries that ended; returns each with whether it recovered the peer.
+    std::vector<std::pair<const PeerConfig*, bool>> reap();
+
+private:
+    struct Job {
+        const PeerConfig* peer = nullptr;
+        std::atomic<bool> done{false};
+        RecoveryResult result = RecoveryResult::not_attempted; // valid once done
+        std::jthread thread;
+    };
+
+    RecoveryResult run(const PeerConfig& peer, const MissEvent& event,
+                       std::chrono::milliseconds jitter, std::stop_token stop);
+    // The final checks; false when the recovery must not go on.
+    bool final_check(const PeerConfig& peer, std::span<SaInventory* const> inventories,
+                     PeerLog& log, std::stop_token stop);
+    RecoveryResult run_backends(const PeerConfig& peer, const MissEvent& event,
+                                std::span<SaInventory* const> inventories, PeerLog& log,
+                                std::stop_token stop);
+    void wait_for_inbound_sa(const PeerConfig& peer, const MissEvent& event,
+                             const std::string& backend, PeerLog& log, std::stop_token stop);
+    void decided(const PeerConfig& peer, PeerLog& log, bool acting, const std::string& reason);
+
+    const DaemonConfig& config_;
+    Logger& log_;
+    StatusBoard& status_;
+    const int done_fd_;
+    ike::crypto::RandomSource& random_;
+    const MonotonicClock& clock_;
+    RecoveryPolicy policy_;
+    KernelSad kernel_sad_; // the event loop's; each recovery opens its own
+    std::map<BackendKind, std::unique_ptr<RecoveryBackend>> backends_;
+    std::list<Job> jobs_; // last: joined before the rest goes
+};
+
+} // namespace spirecovery
