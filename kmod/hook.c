@@ -173,6 +173,28 @@ static int shim4_err(struct sk_buff *skb, u32 info)
 	return -ENOENT;
 }
 
+/*
+ * xfrm4_protocol_register() links the handler first and only then, for the
+ * first handler of a protocol, claims the protocol's inet_protos slot.
+ * When another module holds that slot the claim fails with -EAGAIN and the
+ * handler stays linked: unlink it, or the list keeps pointing into the
+ * module after a failed load frees it.  The deregistration's own attempt
+ * to release the slot fails harmlessly (it belongs to the other module)
+ * and logs "can't remove protocol".
+ */
+static int shim4_register(struct xfrm4_protocol *shim, unsigned char protocol)
+{
+	int err;
+
+	err = xfrm4_protocol_register(shim, protocol);
+	if (err == -EAGAIN) {
+		pr_err("IPv4 protocol %u is taken by another handler\n",
+		       protocol);
+		xfrm4_protocol_deregister(shim, protocol);
+	}
+	return err;
+}
+
 static struct xfrm4_protocol esp4_shim = {
 	.handler = shim_decline,
 	.input_handler = shim_decline_input,
@@ -308,14 +330,28 @@ static struct xfrm6_protocol ah6_shim = {
 	.priority = SPIRECOVERY_SHIM_PRIORITY,
 };
 
+/* As shim4_register(), for IPv6. */
+static int shim6_register(struct xfrm6_protocol *shim, unsigned char protocol)
+{
+	int err;
+
+	err = xfrm6_protocol_register(shim, protocol);
+	if (err == -EAGAIN) {
+		pr_err("IPv6 protocol %u is taken by another handler\n",
+		       protocol);
+		xfrm6_protocol_deregister(shim, protocol);
+	}
+	return err;
+}
+
 static int hook_ipv6_init(void)
 {
 	int err;
 
-	err = xfrm6_protocol_register(&esp6_shim, IPPROTO_ESP);
+	err = shim6_register(&esp6_shim, IPPROTO_ESP);
 	if (err)
 		return err;
-	err = xfrm6_protocol_register(&ah6_shim, IPPROTO_AH);
+	err = shim6_register(&ah6_shim, IPPROTO_AH);
 	if (err)
 		goto unregister_esp6;
 	return 0;
@@ -351,10 +387,10 @@ int spirecovery_hook_init(void)
 {
 	int err;
 
-	err = xfrm4_protocol_register(&esp4_shim, IPPROTO_ESP);
+	err = shim4_register(&esp4_shim, IPPROTO_ESP);
 	if (err)
 		return err;
-	err = xfrm4_protocol_register(&ah4_shim, IPPROTO_AH);
+	err = shim4_register(&ah4_shim, IPPROTO_AH);
 	if (err)
 		goto unregister_esp4;
 	err = hook_ipv6_init();

@@ -49,7 +49,7 @@ for kver in $(selftests/vm/kernels.sh); do
 	step "sparse-$kver" make -C kmod sparse KDIR="/lib/modules/$kver/build" \
 		BUILD="$repo/build/sparse/$kver"
 done
-step uapi-spec selftests/check-uapi-spec.py
+step regen-check make -C selftests regen-check
 for dir in tools ike ike/daemon; do
 	step "format-${dir//\//-}" make -C "$dir" format-check
 done

@@ -110,6 +110,27 @@ int nl_parse(const struct nlattr *attrs, int len, const struct nlattr **tb, int 
 	return rem == 0 ? 0 : -EINVAL;
 }
 
+/* The unsigned range of the policy the kernel reports for a rejected attribute. */
+static void parse_policy(const struct nlattr *policy, struct nl_result *res)
+{
+	bool has_min = false, has_max = false;
+	const struct nlattr *a;
+	int rem;
+
+	nla_for_each(a, (const struct nlattr *)nla_payload(policy), nla_payload_len(policy), rem) {
+		if (nla_payload_len(a) != sizeof(uint64_t))
+			continue;
+		if (nla_type_of(a) == NL_POLICY_TYPE_ATTR_MIN_VALUE_U) {
+			memcpy(&res->min, nla_payload(a), sizeof(uint64_t));
+			has_min = true;
+		} else if (nla_type_of(a) == NL_POLICY_TYPE_ATTR_MAX_VALUE_U) {
+			memcpy(&res->max, nla_payload(a), sizeof(uint64_t));
+			has_max = true;
+		}
+	}
+	res->has_range = has_min && has_max;
+}
+
 /* Fill @res from an NLMSG_ERROR or NLMSG_DONE payload (error code + extack TLVs). */
 static void parse_status(const struct nlmsghdr *nlh, struct nl_result *res)
 {
@@ -147,6 +168,9 @@ static void parse_status(const struct nlmsghdr *nlh, struct nl_result *res)
 				memcpy(&res->offs, nla_payload(a), sizeof(uint32_t));
 				res->has_offs = true;
 			}
+			break;
+		case NLMSGERR_ATTR_POLICY:
+			parse_policy(a, res);
 			break;
 		}
 	}

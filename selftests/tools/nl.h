@@ -38,6 +38,8 @@ struct nl_result {
 	char msg[256];		/* NLMSGERR_ATTR_MSG, "" when absent */
 	bool has_offs;
 	uint32_t offs;		/* NLMSGERR_ATTR_OFFS: bad attribute, from nlmsghdr */
+	bool has_range;		/* NLMSGERR_ATTR_POLICY gave an unsigned range: */
+	uint64_t min, max;	/* NL_POLICY_TYPE_ATTR_{MIN,MAX}_VALUE_U */
 };
 
 struct genl_op_info {
