@@ -13,7 +13,7 @@
 
 #include <boost/program_options/parsers.hpp>
 
-#include "tools/src/program_options_error.h"
+#include "tools/lib/program_options_error.h"
 
 namespace po = boost::program_options;
 

@@ -11,7 +11,7 @@
 
 #include "ike/daemon/config.hpp"
 #include "ike/daemon/daemon.hpp"
-#include "tools/src/program_options_error.h"
+#include "tools/lib/program_options_error.h"
 
 namespace po = boost::program_options;
 using namespace spirecovery;
