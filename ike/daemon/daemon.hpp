@@ -11,11 +11,12 @@
 
 #include "ike/daemon/backend.hpp"
 #include "ike/daemon/config.hpp"
-#include "ike/daemon/module_link.hpp"
+#include "ike/daemon/miss_event.hpp"
 #include "ike/daemon/recovery_policy.hpp"
 #include "ike/daemon/sa_inventory.hpp"
 #include "ike/daemon/status_board.hpp"
-#include "ike/daemon/unique_fd.hpp"
+#include "tools/lib/netlink.h"
+#include "tools/lib/unique_fd.h"
 
 namespace spirecovery {
 
@@ -42,7 +43,10 @@ private:
         std::jthread thread;
     };
 
+    void open_events();
     bool connect_module();
+    void check_module();
+    void apply_module_settings();
     void read_events();
     void handle_event(const MissEvent& event);
     void resynchronise();
@@ -62,11 +66,10 @@ private:
     std::vector<SaInventory*> inventories_;
     std::map<BackendKind, std::unique_ptr<RecoveryBackend>> backends_;
 
-    std::optional<ModuleLink> link_;
-    bool link_warning_logged_ = false;
-    // ModuleStats::events_attempted() when we last synchronised, and events read since.
-    uint64_t events_attempted_baseline_ = 0;
-    uint64_t events_received_ = 0;
+    // Opened by run(); follows the module through unload and reload.
+    std::optional<ctl::EventStream> events_;
+    bool absence_logged_ = false;
+    std::chrono::steady_clock::time_point next_module_check_;
     std::chrono::steady_clock::time_point last_drained_;
 
     UniqueFd signal_fd_;

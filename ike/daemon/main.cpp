@@ -79,6 +79,8 @@ int main(int argc, char** argv) {
 
     if (overrides.count("check-config")) {
         std::cout << path << ": OK, " << config.peers.size() << " peer(s)\n";
+        if (!config.module.empty())
+            std::cout << "  module: " << describe_module_settings(config.module) << "\n";
         for (const auto& peer : config.peers) {
             std::cout << "  peer " << peer.name << ": " << peer.address.to_string()
                       << (peer.enabled ? "" : " (disabled)") << ", backends";

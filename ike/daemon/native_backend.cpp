@@ -10,9 +10,9 @@
 #include <sys/socket.h>
 
 #include "ike/daemon/addresses.hpp"
-#include "ike/daemon/unique_fd.hpp"
 #include "ike/lib/crypto.h"
 #include "ike/lib/recovery_exchange.h"
+#include "tools/lib/unique_fd.h"
 
 namespace spirecovery {
 

@@ -1,32 +1,37 @@
 // SPDX-License-Identifier: GPL-2.0
-// A file descriptor that closes itself.
+// A file descriptor that closes itself once. In namespace spirecovery, so that spirecoveryctl
+// (spirecovery::ctl) and spirecoveryd (spirecovery) both name it UniqueFd.
 #pragma once
 
 #include <unistd.h>
 #include <utility>
 
-namespace spirecovery::ctl {
+namespace spirecovery {
 
 class UniqueFd {
 public:
-    explicit UniqueFd(int fd = -1) : fd_(fd) {}
+    UniqueFd() = default;
+    explicit UniqueFd(int fd) : fd_(fd) {}
     UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
     UniqueFd& operator=(UniqueFd&& other) noexcept {
-        std::swap(fd_, other.fd_);
+        if (this != &other)
+            reset(std::exchange(other.fd_, -1));
         return *this;
     }
     UniqueFd(const UniqueFd&) = delete;
     UniqueFd& operator=(const UniqueFd&) = delete;
-    ~UniqueFd() {
-        if (fd_ >= 0)
-            ::close(fd_);
-    }
+    ~UniqueFd() { reset(); }
 
     int get() const { return fd_; }
     explicit operator bool() const { return fd_ >= 0; }
+    void reset(int fd = -1) {
+        if (fd_ >= 0)
+            ::close(fd_);
+        fd_ = fd;
+    }
 
 private:
-    int fd_;
+    int fd_ = -1;
 };
 
-} // namespace spirecovery::ctl
+} // namespace spirecovery
