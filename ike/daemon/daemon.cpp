@@ -248,6 +248,10 @@ void Daemon::read_events() {
                              "until it is loaded again");
                 continue;
             case ctl::EventStream::Status::module_added:
+                // Our own family lookup may have loaded it (the module's genl alias): then
+                // its notice comes after we joined.
+                if (events_->attached() && !events_->family_changed())
+                    continue;
                 overrun = false;
                 log_.notice("the spirecovery module was loaded (nlctrl NEWFAMILY): rejoining");
                 connect_module();
