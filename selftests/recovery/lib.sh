@@ -8,7 +8,9 @@
 #   rec_setup FAMILY ENCAP A_START   4|6, yes|no (force UDP encapsulation), trap|start
 #   rec_ping COUNT                   pings A -> B through the tunnel, prints replies received
 #   rec_reboot_b                     SIGKILL B's charon, flush B's SAD/SPD, start it again
-#   rec_daemon_start CONF_SNIPPET    spirecoveryd in B with the peer A and extra peer keys
+#   rec_daemon_config GLOBAL PEER    $REC_DIR/spirecoveryd.conf: peer A and extra keys
+#   rec_daemon_peer PEER             prints peer A's section, with extra keys
+#   rec_daemon_start                 spirecoveryd in B with that configuration
 #                                    (hold-down REC_HOLD_DOWN seconds, default 10)
 #   rec_cleanup                      everything above undone (also on EXIT); the logs of
 #                                    charon and spirecoveryd are kept in
@@ -282,16 +284,10 @@ rec_ping_until_reply() {
 
 # --- spirecoveryd ------------------------------------------------------------
 
-# rec_daemon_config EXTRA_GLOBAL EXTRA_PEER: writes $REC_DIR/spirecoveryd.conf
-rec_daemon_config() {
-	umask 077
-	echo "$REC_PSK" >"$REC_DIR/ab.psk"
-	cat >"$REC_DIR/spirecoveryd.conf" <<-EOC
-	# written by selftests/recovery/lib.sh
-	log-level = debug
-	state-file = $REC_DIR/spirecoveryd.status
-	hold-down = ${REC_HOLD_DOWN:-10}
-	$1
+# rec_daemon_peer EXTRA_PEER: prints the section of peer A (and writes its psk-file)
+rec_daemon_peer() {
+	(umask 077 && echo "$REC_PSK" >"$REC_DIR/ab.psk")
+	cat <<-EOC
 
 	[peer.a]
 	address = $REC_A
@@ -299,8 +295,23 @@ rec_daemon_config() {
 	remote-id = a.example
 	psk-file = $REC_DIR/ab.psk
 	proposals = aes256gcm16-prfsha256-x25519
-	$2
+	$1
 	EOC
+}
+
+# rec_daemon_config EXTRA_GLOBAL EXTRA_PEER: writes $REC_DIR/spirecoveryd.conf
+rec_daemon_config() {
+	umask 077
+	{
+		cat <<-EOC
+		# written by selftests/recovery/lib.sh
+		log-level = debug
+		state-file = $REC_DIR/spirecoveryd.status
+		hold-down = ${REC_HOLD_DOWN:-10}
+		$1
+		EOC
+		rec_daemon_peer "$2"
+	} >"$REC_DIR/spirecoveryd.conf"
 	umask 022
 }
 
