@@ -8,7 +8,7 @@
 # No spirecoveryctl call anywhere: the daemon's [module] section enables recovery.
 #   unit-order     the order of spirecoveryd.service's After=: module, charon, daemon
 #   reverse-order  daemon first, then charon, then the module; until modules-load runs the
-#                  module cannot be loaded (a modprobe.d "install" line), so the daemon waits
+#                  kernel cannot load the module on demand, so the daemon waits for it
 #   on-demand      daemon first and no modules-load: the daemon's own family lookup loads the
 #                  module (its MODULE_ALIAS_GENL_FAMILY)
 # Runs in the VM: selftests/vm/run-vm.sh -k KVER -- selftests/recovery_cold_boot.sh [VARIANT...]
@@ -55,9 +55,17 @@ lose_everything() {
 	ip -n "$REC_NS_B" xfrm policy flush
 }
 
-# Until unblock_modules, modprobe cannot load the module: a boot before modules-load ran.
-block_modules() { echo "install spirecovery /bin/false" >/etc/modprobe.d/spirecovery-test-block.conf; }
-unblock_modules() { rm -f /etc/modprobe.d/spirecovery-test-block.conf; }
+# Until unblock_modules the kernel cannot load modules on demand (its modprobe is /bin/true):
+# the daemon's family lookup then finds no module, as in a boot before modules-load ran.
+REC_MODPROBE=
+block_modules() {
+	REC_MODPROBE=$(cat /proc/sys/kernel/modprobe)
+	echo /bin/true >/proc/sys/kernel/modprobe
+}
+unblock_modules() {
+	[ -n "$REC_MODPROBE" ] && echo "$REC_MODPROBE" >/proc/sys/kernel/modprobe
+	REC_MODPROBE=
+}
 
 # The daemon's log since line $from.
 log_since() { tail -n +"$((from + 1))" "$REC_DIR/spirecoveryd.log" | grep -qE "$1"; }
