@@ -76,7 +76,8 @@ tools: deps
 ike: deps
 	$(MAKE) -C ike
 
-daemon: ike
+# After tools: both build tools/lib, which must not be built twice at once.
+daemon: ike tools
 	$(MAKE) -C ike/daemon
 
 selftests-bin: deps

@@ -15,8 +15,8 @@
 
 #include <boost/program_options/parsers.hpp>
 
-#include "ike/daemon/unique_fd.hpp"
-#include "tools/src/program_options_error.h"
+#include "tools/lib/program_options_error.h"
+#include "tools/lib/unique_fd.h"
 
 namespace po = boost::program_options;
 
@@ -469,6 +469,7 @@ ConfigResult parse_config(std::istream& in, const std::string& source,
     std::map<std::string, PeerKeys> peer_keys;
     std::vector<std::string> peer_order;
     std::set<std::string> seen_globals;
+    std::map<std::string, std::string> module_keys; // [module], read by module_settings.cpp
     po::parsed_options registered(&desc);
     for (const auto& opt : parsed.options) {
         if (!opt.unregistered) {
@@ -478,6 +479,13 @@ ConfigResult parse_config(std::istream& in, const std::string& source,
             continue;
         }
         const std::string& key = opt.string_key;
+        if (key.rfind(module_section_prefix, 0) == 0) {
+            const std::string field = key.substr(module_section_prefix.size());
+            const std::string value = opt.value.empty() ? std::string() : trim(opt.value.front());
+            if (!module_keys.emplace(field, value).second)
+                errors.push_back(cat(source, ": [module] ", field, " is set twice"));
+            continue;
+        }
         const auto dot = key.find('.', peer_prefix.size());
         if (key.rfind(peer_prefix, 0) != 0 || dot == std::string::npos ||
             dot == peer_prefix.size()) {
@@ -502,6 +510,7 @@ ConfigResult parse_config(std::istream& in, const std::string& source,
 
     DaemonConfig cfg;
     apply_globals(vm, cfg, errors);
+    cfg.module = parse_module_settings(module_keys, errors);
     for (const auto& name : peer_order)
         build_peer(name, peer_keys[name], cfg, file_mode, source, errors, cfg.peers);
 

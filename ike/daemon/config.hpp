@@ -14,6 +14,7 @@
 #include <boost/program_options/variables_map.hpp>
 
 #include "ike/daemon/log.hpp"
+#include "ike/daemon/module_settings.hpp"
 #include "ike/lib/address.h"
 #include "ike/lib/bytes.h"
 #include "ike/lib/identity.h"
@@ -59,6 +60,8 @@ struct DaemonConfig {
     ike::RetransmitPolicy retransmit;
     std::string state_file = "/run/spirecoveryd/status";
     std::vector<PeerConfig> peers;
+    // [module]: applied at start and whenever the module appears again; empty: never set.
+    ctl::ConfigChange module;
 
     const PeerConfig* find_peer(const ike::IpAddress& address) const;
 };

@@ -11,13 +11,17 @@
 #include <sys/socket.h>
 
 #include "ike/daemon/addresses.hpp"
+#include "tools/lib/errors.h"
 
 namespace spirecovery {
 
 namespace {
 
-// How often the daemon retries to reach a module that is not loaded yet.
-constexpr std::chrono::seconds module_retry{2};
+// How often the daemon asks the controller whether the module's family is still the one it
+// listens to: a backstop for nlctrl notices lost with a full socket. The notices do the work.
+constexpr std::chrono::seconds module_check{30};
+// Large enough that a burst of events from many sources fits while the daemon is busy.
+constexpr int event_socket_buffer = 1 << 20;
 
 // The source address the kernel would use towards `peer`: connect() on a UDP socket does
 // the route lookup without sending anything.
@@ -57,23 +61,65 @@ Daemon::~Daemon() = default;
 
 bool Daemon::connect_module() {
     try {
-        link_.emplace();
-        const ModuleStats stats = link_->stats();
-        events_attempted_baseline_ = stats.events_attempted();
-        events_received_ = 0;
+        if (!events_->attach()) {
+            if (!absence_logged_)
+                log_.warning(cat("the spirecovery module is not loaded (modprobe spirecovery); "
+                                 "waiting for it (nlctrl notify, and a check every ",
+                                 module_check.count(), " s)"));
+            absence_logged_ = true;
+            return false;
+        }
+        absence_logged_ = false;
         last_drained_ = clock_.now();
-        log_.notice("listening for invalid-SPI events of the spirecovery module");
-        if (!link_->recovery_enabled())
+        log_.notice(cat("listening for invalid-SPI events of the spirecovery module (family id ",
+                        events_->client().family(),
+                        "): events group joined, lost-event baseline taken"));
+        apply_module_settings();
+        if (!events_->client().get_config().enabled)
             log_.warning("recovery is disabled in this network namespace: no event will come "
-                         "until it is enabled (spirecoveryctl enable)");
-        link_warning_logged_ = false;
+                         "until it is enabled (spirecoveryctl enable, or enabled = yes in "
+                         "[module])");
         return true;
-    } catch (const std::runtime_error& e) {
-        link_.reset();
-        if (!link_warning_logged_)
-            log_.warning(cat(e.what(), "; retrying every ", module_retry.count(), " s"));
-        link_warning_logged_ = true;
+    } catch (const ctl::Failure& e) {
+        log_.error(cat("spirecovery module: ", e.what()));
         return false;
+    }
+}
+
+void Daemon::apply_module_settings() {
+    if (config_.module.empty())
+        return;
+    const std::string settings = describe_module_settings(config_.module);
+    try {
+        events_->client().set_config(config_.module);
+        log_.notice(cat("module settings applied: ", settings));
+    } catch (const ctl::Failure& e) {
+        log_.error(cat("module settings (", settings, ") not applied: ", e.what()));
+    }
+}
+
+void Daemon::open_events() {
+    events_.emplace();
+    events_->set_receive_buffer(event_socket_buffer);
+}
+
+// The backstop of the nlctrl notices: whether the family we listen to is still there.
+void Daemon::check_module() {
+    try {
+        if (!events_)
+            open_events();
+        if (!events_->attached()) {
+            connect_module();
+            return;
+        }
+        if (events_->family_changed()) {
+            log_.warning("the spirecovery module's family changed without a notice reaching "
+                         "us (unloaded or loaded again): reconnecting");
+            connect_module();
+        }
+    } catch (const ctl::Failure& e) {
+        log_.error(cat("spirecovery module: ", e.what()));
+        events_.reset();
     }
 }
 
@@ -90,19 +136,27 @@ int Daemon::run() {
                     "; hold-down ", config_.hold_down.count(), " s, max-exchanges ",
                     config_.max_exchanges));
 
-    auto next_module_try = clock_.now();
+    try {
+        open_events();
+    } catch (const ctl::Failure& e) {
+        log_.error(cat("cannot listen to the spirecovery module: ", e.what()));
+        return 1;
+    }
+    connect_module();
+    next_module_check_ = clock_.now() + module_check;
     for (;;) {
-        if (!link_ && clock_.now() >= next_module_try && !connect_module())
-            next_module_try = clock_.now() + module_retry;
+        if (clock_.now() >= next_module_check_) {
+            check_module();
+            next_module_check_ = clock_.now() + module_check;
+        }
 
+        // The event socket also carries the nlctrl notices: polled even without the module.
         pollfd fds[3] = {{signal_fd_.get(), POLLIN, 0},
                          {job_done_fd_.get(), POLLIN, 0},
-                         {link_ ? link_->event_fd() : -1, POLLIN, 0}};
-        const int timeout =
-            link_
-                ? -1
-                : static_cast<int>(
-                      std::chrono::duration_cast<std::chrono::milliseconds>(module_retry).count());
+                         {events_ ? events_->fd() : -1, POLLIN, 0}};
+        const auto until_check = std::chrono::duration_cast<std::chrono::milliseconds>(
+            next_module_check_ - clock_.now());
+        const int timeout = static_cast<int>(std::max<long>(until_check.count(), 0) + 1);
         if (::poll(fds, 3, timeout) < 0) {
             if (errno == EINTR)
                 continue;
@@ -120,28 +174,76 @@ int Daemon::run() {
             [[maybe_unused]] auto n = ::read(job_done_fd_.get(), &count, sizeof(count));
             scheduler_->reap();
         }
-        if (link_ && (fds[2].revents & (POLLIN | POLLERR)))
+        if (events_ && (fds[2].revents & (POLLIN | POLLERR)))
             read_events();
     }
 }
 
 void Daemon::read_events() {
-    ModuleLink::ReadStatus status;
+    const ctl::EventStream::Handlers handlers{
+        .event =
+            [&](const ctl::Event& decoded) {
+                // The daemon's latency is measured from here, before deciding.
+                const auto received = clock_.now();
+                auto event = to_miss_event(decoded);
+                if (!event) {
+                    log_.warning(cat("ignored an undecodable event: ", event.error().message));
+                    return;
+                }
+                event.value().received = received;
+                handle_event(event.value());
+            },
+        .malformed =
+            [&](const ctl::DecodeError& e) {
+                log_.warning(cat("ignored an undecodable event: ", e.what()));
+            },
+        .foreign_message =
+            [&](uint32_t port) {
+                // Any local process may send to our port; a flood must not flood the log.
+                const uint64_t count = events_->foreign_messages();
+                if ((count & (count - 1)) == 0)
+                    log_.warning(cat("dropped a message from netlink port ", port,
+                                     ": events come only from the kernel (", count,
+                                     " dropped so far)"));
+            },
+    };
+    // The kernel reports ENOBUFS before the notifications still queued: keep reading them,
+    // so that the count of lost events only counts those really lost.
+    bool overrun = false;
     try {
-        status = link_->read_events([&](ike::Result<MissEvent> event) {
-            events_received_++;
-            if (!event) {
-                log_.warning(cat("ignored an undecodable event: ", event.error().message));
-                return;
+        for (;;) {
+            switch (events_->receive(handlers)) {
+            case ctl::EventStream::Status::read:
+                continue;
+            case ctl::EventStream::Status::overrun:
+                overrun = true;
+                continue;
+            case ctl::EventStream::Status::module_removed:
+                overrun = false; // the lost events were the old module's
+                log_.warning("the spirecovery module was unloaded (nlctrl DELFAMILY): no events "
+                             "until it is loaded again");
+                continue;
+            case ctl::EventStream::Status::module_added:
+                // Our own family lookup may have loaded it (the module's genl alias): then
+                // its notice comes after we joined.
+                if (events_->attached() && !events_->family_changed())
+                    continue;
+                overrun = false;
+                log_.notice("the spirecovery module was loaded (nlctrl NEWFAMILY): rejoining");
+                connect_module();
+                continue;
+            case ctl::EventStream::Status::empty:
+                break;
             }
-            handle_event(event.value());
-        });
-    } catch (const std::runtime_error& e) {
-        log_.error(cat(e.what(), "; reconnecting"));
-        link_.reset();
+            break;
+        }
+    } catch (const ctl::Failure& e) {
+        log_.error(cat("reading events: ", e.what(), "; reconnecting"));
+        events_.reset();
+        next_module_check_ = clock_.now();
         return;
     }
-    if (status == ModuleLink::ReadStatus::overrun)
+    if (overrun && events_->attached())
         resynchronise();
     else
         last_drained_ = clock_.now();
@@ -155,28 +257,25 @@ void Daemon::resynchronise() {
     // The kernel dropped notifications because our socket was full: count them from the
     // module's counter, then look for configured peers among the sources seen meanwhile.
     try {
-        const ModuleStats stats = link_->stats();
-        const uint64_t attempted = stats.events_attempted() - events_attempted_baseline_;
-        const uint64_t lost = attempted > events_received_ ? attempted - events_received_ : 0;
-        log_.warning(cat("event socket overflow (ENOBUFS): ", lost,
-                         " event(s) lost (the module tried to send ", attempted,
-                         " since the last synchronisation, the daemon read ", events_received_,
-                         "); resynchronising from the module's source table"));
-        events_attempted_baseline_ = stats.events_attempted();
-        events_received_ = 0;
+        log_.warning(cat("event socket overflow (ENOBUFS): ", events_->newly_lost(),
+                         " event(s) lost (the module's events-sent + send-failed + no-listener "
+                         "since the baseline, minus those read); resynchronising from the "
+                         "module's source table"));
 
         const auto since_drained =
             std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now() - last_drained_) +
             std::chrono::seconds(1);
-        const std::vector<SourceEntry> sources = link_->sources();
+        const std::vector<ctl::Source> sources = events_->client().get_sources();
         log_.debug(cat("source table: ", sources.size(),
                        " entries; looking at those seen in the last ", since_drained.count(),
                        " ms"));
-        for (const SourceEntry& source : sources) {
+        for (const ctl::Source& source : sources) {
             if (source.last_seen_msecs > static_cast<uint64_t>(since_drained.count()))
                 continue;
+            // IPv6 sources are masked to the module's prefix.
+            const auto network = address_from_bytes(source.addr.family, source.addr.bytes.data());
             for (const auto& peer : config_.peers) {
-                if (!source.covers(peer.address))
+                if (!network || !prefix_covers(*network, source.prefix_len, peer.address))
                     continue;
                 MissEvent event;
                 event.proto = IPPROTO_ESP;

@@ -4,12 +4,13 @@
 #include <optional>
 
 #include "ike/daemon/config.hpp"
-#include "ike/daemon/module_link.hpp"
+#include "ike/daemon/miss_event.hpp"
 #include "ike/daemon/recovery_policy.hpp"
 #include "ike/daemon/recovery_scheduler.hpp"
 #include "ike/daemon/status_board.hpp"
-#include "ike/daemon/unique_fd.hpp"
 #include "ike/lib/crypto.h"
+#include "tools/lib/netlink.h"
+#include "tools/lib/unique_fd.h"
 
 namespace spirecovery {
 
@@ -31,7 +32,10 @@ public:
     bool recover_now(const PeerConfig& peer, std::optional<uint32_t> spi);
 
 private:
+    void open_events();
     bool connect_module();
+    void check_module();
+    void apply_module_settings();
     void read_events();
     void handle_event(const MissEvent& event);
     void resynchronise();
@@ -42,11 +46,10 @@ private:
     StatusBoard status_;
     ike::crypto::SystemRandom random_;
 
-    std::optional<ModuleLink> link_;
-    bool link_warning_logged_ = false;
-    // ModuleStats::events_attempted() when we last synchronised, and events read since.
-    uint64_t events_attempted_baseline_ = 0;
-    uint64_t events_received_ = 0;
+    // Opened by run(); follows the module through unload and reload.
+    std::optional<ctl::EventStream> events_;
+    bool absence_logged_ = false;
+    std::chrono::steady_clock::time_point next_module_check_;
     std::chrono::steady_clock::time_point last_drained_;
 
     UniqueFd signal_fd_;

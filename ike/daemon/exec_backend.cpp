@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "ike/daemon/stop_fd.hpp"
-#include "ike/daemon/unique_fd.hpp"
+#include "tools/lib/unique_fd.h"
 
 namespace spirecovery {
 

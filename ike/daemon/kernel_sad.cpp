@@ -9,10 +9,10 @@
 #include <netlink/attr.h>
 #include <netlink/errno.h>
 #include <netlink/msg.h>
+#include <netlink/netlink.h>
 
 #include "ike/daemon/addresses.hpp"
 #include "ike/daemon/log.hpp"
-#include "ike/daemon/netlink.hpp"
 #include "ike/daemon/sa_inventory.hpp"
 
 namespace spirecovery {
@@ -72,23 +72,43 @@ xfrm_address_filter filter_for(const ike::IpAddress& peer, bool peer_is_source) 
     return filter;
 }
 
+// Sends `msg` and feeds every reply message to `on_message` until the dump is complete.
+// Returns 0 or a negative libnl error.
+int dump(nl_sock* sock, nl_msg* msg, int (*on_message)(nl_msg*, void*), void* arg) {
+    // A private callback set, so concurrent users of other sockets are unaffected.
+    nl_cb* socket_cb = nl_socket_get_cb(sock);
+    ctl::CallbacksPtr cb(nl_cb_clone(socket_cb));
+    nl_cb_put(socket_cb);
+    if (!cb)
+        return -NLE_NOMEM;
+    nl_cb_set(cb.get(), NL_CB_VALID, NL_CB_CUSTOM, on_message, arg);
+    int err = nl_send_auto(sock, msg);
+    if (err < 0)
+        return err;
+    err = nl_recvmsgs(sock, cb.get());
+    return err < 0 ? err : 0;
+}
+
 } // namespace
 
 ike::Result<SaPresence> KernelSad::find(const ike::IpAddress& peer) {
     try {
-        if (!socket_)
-            socket_ = connect_netlink(NETLINK_XFRM, "XFRM");
+        if (!socket_) {
+            socket_ = ctl::connect_socket(NETLINK_XFRM, "an XFRM socket");
+            // Dumps end with NLMSG_DONE: no ACK to wait for.
+            nl_socket_disable_auto_ack(socket_.get());
+        }
         DumpState state{&peer, {}};
         // The filter ANDs source and destination: one dump for the states from the peer (an
         // inbound one is the best description), one for those to it if there was none.
         for (const bool peer_is_source : {true, false}) {
             if (state.presence.found)
                 break;
-            NlMessage msg(nlmsg_alloc_simple(XFRM_MSG_GETSA, NLM_F_DUMP));
+            ctl::MessagePtr msg(nlmsg_alloc_simple(XFRM_MSG_GETSA, NLM_F_DUMP));
             const xfrm_address_filter filter = filter_for(peer, peer_is_source);
             if (!msg || nla_put(msg.get(), XFRMA_ADDRESS_FILTER, sizeof(filter), &filter) < 0)
                 return ike::Error{"cannot build an XFRM request"};
-            if (int err = netlink_transact(socket_.get(), msg.get(), on_state, &state); err < 0) {
+            if (int err = dump(socket_.get(), msg.get(), on_state, &state); err < 0) {
                 socket_.reset(); // whatever is left of the dump must not meet the next one
                 return ike::Error{cat("XFRM_MSG_GETSA dump: ", nl_geterror(err))};
             }

@@ -4,11 +4,11 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
-#include <span>
 #include <string>
 
 #include "ike/lib/address.h"
 #include "ike/lib/result.h"
+#include "tools/lib/model.h"
 
 namespace spirecovery {
 
@@ -36,8 +36,8 @@ struct MissEvent {
     std::string spi_text() const;
 };
 
-// Decodes the attributes of a miss notification (the payload after the genetlink header).
-// Lengths are checked before values are read; a missing or contradictory attribute is an error.
-ike::Result<MissEvent> decode_miss_event(std::span<const uint8_t> attributes);
+// A miss notification as tools/lib decoded it, checked for what recovery relies on: ESP or AH,
+// and the ports of a UDP-encapsulated ESP packet. `received` is left for the caller.
+ike::Result<MissEvent> to_miss_event(const ctl::Event& event);
 
 } // namespace spirecovery

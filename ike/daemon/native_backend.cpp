@@ -11,9 +11,9 @@
 
 #include "ike/daemon/addresses.hpp"
 #include "ike/daemon/stop_fd.hpp"
-#include "ike/daemon/unique_fd.hpp"
 #include "ike/lib/crypto.h"
 #include "ike/lib/recovery_exchange.h"
+#include "tools/lib/unique_fd.h"
 
 namespace spirecovery {
 

@@ -4,9 +4,9 @@
 #include <string>
 #include <string_view>
 
-#include "ike/daemon/netlink.hpp"
 #include "ike/lib/address.h"
 #include "ike/lib/result.h"
+#include "tools/lib/netlink.h"
 
 namespace spirecovery {
 
@@ -38,7 +38,7 @@ public:
     ike::Result<SaPresence> find(const ike::IpAddress& peer) override;
 
 private:
-    NlSocket socket_; // opened on first use, again after a failed dump
+    ctl::SocketPtr socket_; // opened on first use, again after a failed dump
 };
 
 } // namespace spirecovery

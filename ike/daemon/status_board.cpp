@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ike/daemon/unique_fd.hpp"
+#include "tools/lib/unique_fd.h"
 
 namespace spirecovery {
 

@@ -4,7 +4,7 @@
 #include <chrono>
 #include <stop_token>
 
-#include "ike/daemon/unique_fd.hpp"
+#include "tools/lib/unique_fd.h"
 
 namespace spirecovery {
 

@@ -8,7 +8,9 @@
 #   rec_setup FAMILY ENCAP A_START   4|6, yes|no (force UDP encapsulation), trap|start
 #   rec_ping COUNT                   pings A -> B through the tunnel, prints replies received
 #   rec_reboot_b                     SIGKILL B's charon, flush B's SAD/SPD, start it again
-#   rec_daemon_start CONF_SNIPPET    spirecoveryd in B with the peer A and extra peer keys
+#   rec_daemon_config GLOBAL PEER    $REC_DIR/spirecoveryd.conf: peer A and extra keys
+#   rec_peer_section PEER             prints peer A's section, with extra keys
+#   rec_daemon_start                 spirecoveryd in B with that configuration
 #                                    (hold-down REC_HOLD_DOWN seconds, default 10)
 #   rec_cleanup                      everything above undone (also on EXIT); the logs of
 #                                    charon and spirecoveryd are kept in

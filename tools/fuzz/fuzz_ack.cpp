@@ -4,7 +4,7 @@
 #include <span>
 #include <vector>
 
-#include "tools/src/extack.h"
+#include "tools/lib/extack.h"
 
 using namespace spirecovery::ctl;
 

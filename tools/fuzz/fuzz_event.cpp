@@ -3,7 +3,7 @@
 #include <sstream>
 
 #include "tools/fuzz/netlink_input.h"
-#include "tools/src/decode.h"
+#include "tools/lib/decode.h"
 #include "tools/src/render.h"
 
 using namespace spirecovery::ctl;
@@ -12,6 +12,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto message = fuzz::netlink_message(data, size, 0x20, SPIRECOVERY_CMD_MISS_NTF);
     try {
         (void)is_family_removal(message, 0x20);
+    } catch (const DecodeError&) {
+    }
+    try {
+        (void)is_family_arrival(message, "spirecovery");
     } catch (const DecodeError&) {
     }
     Event event;

@@ -3,7 +3,7 @@
 #include <sstream>
 
 #include "tools/fuzz/netlink_input.h"
-#include "tools/src/decode.h"
+#include "tools/lib/decode.h"
 #include "tools/src/render.h"
 
 using namespace spirecovery::ctl;

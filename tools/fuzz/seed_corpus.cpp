@@ -11,7 +11,7 @@
 #include <sys/socket.h>
 #include <vector>
 
-#include "tools/tests/message_builder.h"
+#include "tools/lib/tests/message_builder.h"
 
 using spirecovery::ctl::test::AckBuilder;
 using spirecovery::ctl::test::MessageBuilder;

@@ -8,10 +8,10 @@
 
 #include <boost/program_options.hpp>
 
+#include "tools/lib/number.h"
+#include "tools/lib/program_options_error.h"
+#include "tools/lib/spec.h"
 #include "tools/src/errors.h"
-#include "tools/src/number.h"
-#include "tools/src/program_options_error.h"
-#include "tools/src/spec.h"
 
 namespace po = boost::program_options;
 
@@ -210,29 +210,24 @@ po::variables_map parse_command(const CommandSpec& spec, std::span<const std::st
     return vm;
 }
 
-std::string range_text(const spec::Range& range) {
-    return std::to_string(range.min) + ".." + std::to_string(range.max);
-}
-
 // `set`'s KEY N pairs. Values must fit the attribute's type; whether they are allowed is the
 // kernel's decision (its error names the limit), so a newer module may allow more.
 ConfigChange parse_set_arguments(const std::vector<std::string>& args) {
     ConfigChange change;
     for (std::size_t i = 0; i < args.size(); i += 2) {
         const std::string& key = args[i];
-        int type = first_set_key;
-        while (type <= SPIRECOVERY_A_CONFIG_MAX && spec::config_attrs[type].name != key)
-            ++type;
-        if (type > SPIRECOVERY_A_CONFIG_MAX) {
+        const auto found = spec::config_attr_named(key);
+        if (!found || *found < first_set_key) {
             std::string keys;
             for (int t = first_set_key; t <= SPIRECOVERY_A_CONFIG_MAX; ++t)
                 keys += (keys.empty() ? "" : ", ") + std::string(spec::config_attrs[t].name);
             throw UsageError("set: unknown key \"" + key + "\" (keys: " + keys + ")", "set");
         }
+        const std::uint16_t type = *found;
         const spec::Range& range = spec::config_ranges[type];
         if (i + 1 == args.size())
-            throw UsageError("set: " + key + " needs a value (allowed: " + range_text(range) + ")",
-                             "set");
+            throw UsageError(
+                "set: " + key + " needs a value (allowed: " + spec::range_text(range) + ")", "set");
         const std::string& text = args[i + 1];
         const std::uint64_t type_max = spec::config_attrs[type].size == 1
                                            ? std::numeric_limits<std::uint8_t>::max()
@@ -243,7 +238,7 @@ ConfigChange parse_set_arguments(const std::vector<std::string>& args) {
                 !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
             throw UsageError("set: " + key + " " + text +
                                  (digits ? " is out of range" : " is not a decimal number") +
-                                 " (allowed: " + range_text(range) + ")",
+                                 " (allowed: " + spec::range_text(range) + ")",
                              "set");
         }
         if (!change.emplace(type, static_cast<std::uint32_t>(*value)).second)
@@ -367,7 +362,7 @@ std::string command_usage(Command command) {
         for (int type = first_set_key; type <= SPIRECOVERY_A_CONFIG_MAX; ++type) {
             std::string key = "  " + std::string(spec::config_attrs[type].name) + " N";
             key.resize(19, ' ');
-            out << key << set_key_help[type] << " (" << range_text(spec::config_ranges[type])
+            out << key << set_key_help[type] << " (" << spec::range_text(spec::config_ranges[type])
                 << ")\n";
         }
     }

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "tools/src/model.h"
+#include "tools/lib/model.h"
 #include "tools/src/printer.h"
 
 namespace spirecovery::ctl {

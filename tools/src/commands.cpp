@@ -2,9 +2,9 @@
 
 #include <iostream>
 
+#include "tools/lib/netlink.h"
 #include "tools/src/errors.h"
 #include "tools/src/monitor.h"
-#include "tools/src/netlink.h"
 #include "tools/src/netns.h"
 #include "tools/src/render.h"
 
@@ -38,7 +38,7 @@ int run_command(const Invocation& inv) {
         client.flush_sources();
         break;
     case Command::monitor:
-        return run_monitor(client, inv.output, inv.timestamps);
+        return run_monitor(inv.output, inv.timestamps);
     }
     if (!std::cout.flush())
         throw Failure("cannot write to standard output");

@@ -1,13 +1,12 @@
-// What went wrong, in words an operator can act on: each message names the cause and, where there
-// is one, the fix. Pure functions, so every wording is unit tested.
+// What went wrong with the command line, and the exit statuses; the module's failures are in
+// tools/lib/errors.h.
 #pragma once
 
-#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 
-#include "tools/src/extack.h"
+#include "tools/lib/errors.h"
 
 namespace spirecovery::ctl {
 
@@ -15,12 +14,6 @@ namespace spirecovery::ctl {
 inline constexpr int exit_ok = 0;
 inline constexpr int exit_usage = 1;
 inline constexpr int exit_failure = 2;
-
-// A runtime failure; what() is the complete message. Exits with exit_failure.
-class Failure : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
 
 // A command line that cannot be run; what() says why. Exits with exit_usage. `command` is the
 // command whose help would explain (empty: the general help); with_usage() errors are followed
@@ -42,16 +35,6 @@ private:
     std::string command_;
     bool with_usage_ = false;
 };
-
-std::string module_not_loaded_message();
-
-// A request the kernel refused. `operation` is the spec's name for it ("set-config");
-// `attribute` names the attribute the extended ACK points at, if any.
-std::string kernel_error_message(std::string_view operation, const KernelAck& ack,
-                                 std::optional<std::string_view> attribute);
-
-// A libnl call that failed before the kernel answered (`nl_error` is a negative NLE_* code).
-std::string netlink_error_message(std::string_view action, int nl_error);
 
 // Entering /run/netns/NAME failed with `error` (an errno value).
 std::string netns_error_message(std::string_view name, int error);

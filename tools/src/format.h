@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "tools/src/model.h"
+#include "tools/lib/model.h"
 
 namespace spirecovery::ctl {
 

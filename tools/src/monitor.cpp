@@ -8,10 +8,9 @@
 #include <string>
 #include <sys/signalfd.h>
 
+#include "tools/lib/unique_fd.h"
 #include "tools/src/errors.h"
-#include "tools/src/loss_tracker.h"
 #include "tools/src/render.h"
-#include "tools/src/unique_fd.h"
 
 namespace spirecovery::ctl {
 
@@ -38,28 +37,32 @@ void check_written(const std::ostream& out) {
 
 } // namespace
 
-int run_monitor(Client& client, OutputFormat format, bool timestamps) {
-    // Join first, read the counter second: every event sent after the read either reaches us
-    // or is counted as lost.
-    EventSocket events;
-    LossTracker losses(events_due(client.get_stats()));
+int run_monitor(OutputFormat format, bool timestamps) {
+    // The stream joins first and reads the counter second: every event sent after the read
+    // either reaches us or is counted as lost.
+    EventStream events;
+    if (!events.attach())
+        throw Failure(module_not_loaded_message());
     const UniqueFd signals = stop_signals();
 
     const auto out = make_printer(std::cout, format);
     const auto notices = make_printer(std::cerr, {});
     Printer& loss_out = format.json ? *out : *notices;
 
-    const EventSocket::Handlers handlers{
+    const EventStream::Handlers handlers{
         .event =
             [&](const Event& event) {
-                losses.received();
                 render_event(*out, event, timestamps);
                 check_written(std::cout);
             },
         .malformed =
             [&](const DecodeError& e) {
-                losses.received();
                 std::cerr << "spirecoveryctl: skipped a malformed event: " << e.what() << "\n";
+            },
+        .foreign_message =
+            [&](std::uint32_t port) {
+                std::cerr << "spirecoveryctl: ignored a message from netlink port " << port
+                          << ", not the kernel\n";
             },
     };
 
@@ -74,18 +77,20 @@ int run_monitor(Client& client, OutputFormat format, bool timestamps) {
             return exit_ok;
         if (!fds[0].revents)
             continue;
-        EventSocket::Status status = events.receive(handlers);
-        if (status == EventSocket::Status::overrun) {
+        EventStream::Status status = events.receive(handlers);
+        if (status == EventStream::Status::overrun) {
             // Print what did get queued, then count what did not.
             do
                 status = events.receive(handlers);
-            while (status == EventSocket::Status::read || status == EventSocket::Status::overrun);
-            if (status == EventSocket::Status::empty) {
-                render_overrun(loss_out, losses.newly_lost(events_due(client.get_stats())));
+            while (status == EventStream::Status::read || status == EventStream::Status::overrun);
+            if (status == EventStream::Status::empty) {
+                render_overrun(loss_out, events.newly_lost());
                 check_written(std::cout);
             }
         }
-        if (status == EventSocket::Status::family_removed)
+        // A module loaded again is a new one: its events are not the ones this monitor counted.
+        if (status == EventStream::Status::module_removed ||
+            status == EventStream::Status::module_added)
             throw Failure("the spirecovery kernel module was unloaded: no more events");
     }
 }

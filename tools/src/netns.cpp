@@ -4,8 +4,8 @@
 #include <fcntl.h>
 #include <sched.h>
 
+#include "tools/lib/unique_fd.h"
 #include "tools/src/errors.h"
-#include "tools/src/unique_fd.h"
 
 namespace spirecovery::ctl {
 

@@ -4,8 +4,8 @@
 #include <string>
 #include <sys/socket.h>
 
+#include "tools/lib/spec.h"
 #include "tools/src/format.h"
-#include "tools/src/spec.h"
 
 namespace spirecovery::ctl {
 

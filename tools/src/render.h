@@ -7,7 +7,7 @@
 #include <optional>
 #include <span>
 
-#include "tools/src/model.h"
+#include "tools/lib/model.h"
 #include "tools/src/printer.h"
 
 namespace spirecovery::ctl {

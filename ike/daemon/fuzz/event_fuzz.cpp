@@ -1,10 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// The miss-notification decoder on arbitrary attribute streams.
+// A miss notification as the daemon reads it: the shared decoder, then the daemon's own checks.
+// Input as for tools/fuzz (first byte even: the rest is the attribute area behind valid headers).
 #include "ike/daemon/miss_event.hpp"
+#include "tools/fuzz/netlink_input.h"
+#include "tools/lib/decode.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    auto event = spirecovery::decode_miss_event({data, size});
-    if (event)
-        (void)event->to_string();
+    const auto message =
+        spirecovery::ctl::fuzz::netlink_message(data, size, 0x1d, SPIRECOVERY_CMD_MISS_NTF);
+    try {
+        auto event = spirecovery::to_miss_event(spirecovery::ctl::decode_event(message));
+        if (event)
+            (void)event->to_string();
+    } catch (const spirecovery::ctl::DecodeError&) {
+    }
     return 0;
 }

@@ -26,7 +26,7 @@ bool sh(const char* command) {
 // Makes the kernel create larval states to each of `destinations` (UDP datagrams under an
 // ESP policy): the kernel keeps them only while a key manager listens for acquires.
 bool acquire_states(const std::vector<const char*>& destinations) {
-    NlSocket listener = connect_netlink(NETLINK_XFRM, "XFRM acquire listener");
+    ctl::SocketPtr listener = ctl::connect_socket(NETLINK_XFRM, "an XFRM acquire listener");
     if (nl_socket_add_membership(listener.get(), XFRMNLGRP_ACQUIRE) < 0) {
         std::fprintf(stderr, "cannot listen for acquires\n");
         return false;

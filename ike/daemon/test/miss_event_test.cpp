@@ -1,24 +1,39 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <arpa/inet.h>
+#include <cstring>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <gtest/gtest.h>
 #include <netlink/attr.h>
+#include <netlink/genl/genl.h>
 #include <netlink/msg.h>
 
 #include "ike/daemon/miss_event.hpp"
-#include "ike/daemon/netlink.hpp"
+#include "tools/lib/decode.h"
+#include "tools/lib/netlink.h"
 #include "uapi/linux/spirecovery.h"
 
 using namespace spirecovery;
 
 namespace {
 
-// Builds the attribute stream of a notification the way the module does.
+// What the daemon does with a notification: the shared decoder, then its own checks.
+ike::Result<MissEvent> decode_miss_event(std::span<const uint8_t> message) {
+    try {
+        return to_miss_event(ctl::decode_event(message));
+    } catch (const ctl::DecodeError& e) {
+        return ike::Error{e.what()};
+    }
+}
+
+// Builds a notification the way the module does.
 class Attributes {
 public:
-    Attributes() : msg_(nlmsg_alloc()) {}
+    Attributes() : msg_(nlmsg_alloc()) {
+        genlmsg_put(msg_.get(), 0, 0, 0x1d, 0, 0, SPIRECOVERY_CMD_MISS_NTF,
+                    SPIRECOVERY_FAMILY_VERSION);
+    }
     Attributes& u8(int type, uint8_t v) {
         nla_put_u8(msg_.get(), type, v);
         return *this;
@@ -52,15 +67,16 @@ public:
         nla_put(msg_.get(), type, static_cast<int>(len), zeros.data());
         return *this;
     }
+    // The whole message, headers included.
     std::vector<uint8_t> bytes() const {
         const nlmsghdr* hdr = nlmsg_hdr(msg_.get());
-        const auto* data = static_cast<const uint8_t*>(nlmsg_data(hdr));
-        return {data, data + nlmsg_datalen(hdr)};
+        const auto* data = reinterpret_cast<const uint8_t*>(hdr);
+        return {data, data + hdr->nlmsg_len};
     }
     ike::Result<MissEvent> decode() const { return decode_miss_event(bytes()); }
 
 private:
-    NlMessage msg_;
+    ctl::MessagePtr msg_;
 };
 
 Attributes ipv4_esp() {
@@ -199,10 +215,16 @@ TEST(MissEvent, EveryTruncationIsSafe) {
     const auto bytes = ipv4_esp().bytes();
     ASSERT_TRUE(decode_miss_event(bytes));
     // Under ASan this also proves no read past the end. Family, protocol, addresses and SPI
-    // come first: every prefix shorter than those is incomplete and must fail.
-    const size_t essentials = 4 * 8 + 8; // five attributes of 8 bytes, the SPI included
+    // come first: every prefix shorter than those is incomplete and must fail. The netlink
+    // length is cut too, so that the attributes themselves are truncated.
+    const size_t essentials = NLMSG_HDRLEN + GENL_HDRLEN + 4 * 8 + 8; // five 8-byte attributes
     for (size_t len = 0; len < bytes.size(); len++) {
-        auto ev = decode_miss_event({bytes.data(), len});
+        std::vector<uint8_t> cut(bytes.begin(), bytes.begin() + len);
+        if (len >= sizeof(uint32_t)) {
+            const auto nlmsg_len = static_cast<uint32_t>(len);
+            std::memcpy(cut.data(), &nlmsg_len, sizeof nlmsg_len);
+        }
+        auto ev = decode_miss_event(cut);
         if (len < essentials) {
             EXPECT_FALSE(ev) << len;
         }

@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "ike/daemon/unique_fd.hpp"
 #include "ike/daemon/vici/message.hpp"
+#include "tools/lib/unique_fd.h"
 
 namespace spirecovery::vici {
 

@@ -1,4 +1,5 @@
-#include "tools/src/netlink.h"
+// SPDX-License-Identifier: GPL-2.0
+#include "tools/lib/netlink.h"
 
 #include <cerrno>
 #include <cstring>
@@ -11,10 +12,11 @@
 #include <netlink/attr.h>
 #include <netlink/errno.h>
 #include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
 
-#include "tools/src/errors.h"
-#include "tools/src/extack.h"
-#include "tools/src/spec.h"
+#include "tools/lib/errors.h"
+#include "tools/lib/extack.h"
+#include "tools/lib/spec.h"
 
 namespace spirecovery::ctl {
 
@@ -24,23 +26,11 @@ MessageBytes bytes_of(const nlmsghdr* nlh) {
     return {reinterpret_cast<const std::uint8_t*>(nlh), nlh->nlmsg_len};
 }
 
-SocketPtr connect_generic_netlink() {
-    SocketPtr socket(nl_socket_alloc());
-    if (!socket)
-        throw Failure("out of memory");
-    if (const int err = genl_connect(socket.get()); err < 0)
-        throw Failure(netlink_error_message("cannot open a generic netlink socket", err));
-    return socket;
-}
-
 int resolve_family(nl_sock* socket) {
-    const int family = genl_ctrl_resolve(socket, SPIRECOVERY_FAMILY_NAME);
-    if (family == -NLE_OBJ_NOTFOUND)
+    const auto family = find_family(socket);
+    if (!family)
         throw Failure(module_not_loaded_message());
-    if (family < 0)
-        throw Failure(
-            netlink_error_message("cannot look up the spirecovery netlink family", family));
-    return family;
+    return *family;
 }
 
 // State of one request while its answer comes in.
@@ -113,7 +103,28 @@ void request_extended_acks(nl_sock* socket) {
 
 } // namespace
 
-Client::Client() : socket_(connect_generic_netlink()), family_(resolve_family(socket_.get())) {
+SocketPtr connect_socket(int protocol, std::string_view what) {
+    SocketPtr socket(nl_socket_alloc());
+    if (!socket)
+        throw Failure("out of memory");
+    if (const int err = nl_connect(socket.get(), protocol); err < 0)
+        throw Failure(netlink_error_message("cannot open " + std::string(what), err));
+    return socket;
+}
+
+std::optional<int> find_family(nl_sock* socket) {
+    const int family = genl_ctrl_resolve(socket, SPIRECOVERY_FAMILY_NAME);
+    if (family == -NLE_OBJ_NOTFOUND)
+        return std::nullopt;
+    if (family < 0)
+        throw Failure(
+            netlink_error_message("cannot look up the spirecovery netlink family", family));
+    return family;
+}
+
+Client::Client()
+    : socket_(connect_socket(NETLINK_GENERIC, "a generic netlink socket")),
+      family_(resolve_family(socket_.get())) {
     request_extended_acks(socket_.get());
 }
 
@@ -199,26 +210,41 @@ void Client::flush_sources() {
 namespace {
 
 struct Reception {
-    int family;
-    const EventSocket::Handlers* handlers;
+    int family; // -1 when detached
+    const EventStream::Handlers* handlers;
+    LossTracker* losses;
+    std::uint64_t* foreign;
     std::exception_ptr handler_error;
-    bool family_removed;
+    bool removed = false;
+    bool added = false;
 };
 
 int on_notification(nl_msg* msg, void* arg) {
     auto& r = *static_cast<Reception*>(arg);
     const nlmsghdr* nlh = nlmsg_hdr(msg);
-    if (nlh->nlmsg_type == GENL_ID_CTRL) {
-        try {
-            r.family_removed = r.family_removed || is_family_removal(bytes_of(nlh), r.family);
-        } catch (const DecodeError&) {
-            // Some other family's notice that we cannot read: not ours.
-        }
-        return NL_OK;
-    }
-    if (nlh->nlmsg_type != r.family)
-        return NL_SKIP;
     try {
+        // Any local socket may send to our port; only the kernel (port 0) speaks for the module.
+        if (const std::uint32_t port = nlmsg_get_src(msg)->nl_pid; port != 0) {
+            ++*r.foreign;
+            r.handlers->foreign_message(port);
+            return NL_OK;
+        }
+        if (nlh->nlmsg_type == GENL_ID_CTRL) {
+            try {
+                if (r.family >= 0 && is_family_removal(bytes_of(nlh), r.family)) {
+                    r.removed = true;
+                    r.family = -1; // what follows is not from the family we knew
+                } else if (is_family_arrival(bytes_of(nlh), SPIRECOVERY_FAMILY_NAME)) {
+                    r.added = true;
+                }
+            } catch (const DecodeError&) {
+                // Some other family's notice that we cannot read: not ours.
+            }
+            return NL_OK;
+        }
+        if (r.family < 0 || nlh->nlmsg_type != r.family)
+            return NL_SKIP;
+        r.losses->received();
         Event event;
         try {
             event = decode_event(bytes_of(nlh));
@@ -238,50 +264,89 @@ int accept_any_sequence(nl_msg*, void*) {
     return NL_OK;
 }
 
+// Resolves on `resolver`, which sees no notifications, and joins on `member`.
+void join_group(nl_sock* member, nl_sock* resolver, const char* family, const char* group,
+                std::string_view what) {
+    const int id = genl_ctrl_resolve_grp(resolver, family, group);
+    if (id < 0)
+        throw Failure(netlink_error_message("cannot find the " + std::string(what), id));
+    if (const int err = nl_socket_add_membership(member, id); err < 0)
+        throw Failure(netlink_error_message("cannot join the " + std::string(what), err));
+}
+
 } // namespace
 
-EventSocket::EventSocket()
-    : socket_(connect_generic_netlink()), callbacks_(nl_cb_alloc(NL_CB_DEFAULT)),
-      family_(resolve_family(socket_.get())) {
+EventStream::EventStream()
+    : socket_(connect_socket(NETLINK_GENERIC, "the event socket")),
+      callbacks_(nl_cb_alloc(NL_CB_DEFAULT)),
+      control_(connect_socket(NETLINK_GENERIC, "a generic netlink socket")) {
     if (!callbacks_)
         throw Failure("out of memory");
-    const int group =
-        genl_ctrl_resolve_grp(socket_.get(), SPIRECOVERY_FAMILY_NAME, SPIRECOVERY_MCGRP_EVENTS);
-    if (group < 0)
-        throw Failure(netlink_error_message("cannot find the spirecovery events group", group));
     // Notifications carry no sequence numbers to check.
     nl_cb_set(callbacks_.get(), NL_CB_SEQ_CHECK, NL_CB_CUSTOM, accept_any_sequence, nullptr);
-    if (const int err = nl_socket_add_membership(socket_.get(), group); err < 0)
-        throw Failure(netlink_error_message("cannot join the spirecovery events group", err));
-    // The controller announces a family's removal there: a monitor must not wait forever for
-    // events from a module that is gone.
-    const int ctrl_group = genl_ctrl_resolve_grp(socket_.get(), "nlctrl", "notify");
-    if (ctrl_group < 0)
-        throw Failure(netlink_error_message("cannot find the nlctrl notify group", ctrl_group));
-    if (const int err = nl_socket_add_membership(socket_.get(), ctrl_group); err < 0)
-        throw Failure(netlink_error_message("cannot join the nlctrl notify group", err));
+    // The controller announces the family's removal and registration there: a listener must
+    // neither wait forever for a module that is gone nor miss the one loaded again.
+    join_group(socket_.get(), control_.get(), "nlctrl", "notify", "nlctrl notify group");
     // An event our full queue cannot take then fails the module's multicast, which counts it
     // as send-failed instead of no-listener. No libnl call for it; older kernels ignore it.
     const int one = 1;
-    setsockopt(nl_socket_get_fd(socket_.get()), SOL_NETLINK, NETLINK_BROADCAST_ERROR, &one,
-               sizeof one);
+    setsockopt(fd(), SOL_NETLINK, NETLINK_BROADCAST_ERROR, &one, sizeof one);
     if (const int err = nl_socket_set_nonblocking(socket_.get()); err < 0)
         throw Failure(netlink_error_message("cannot make the event socket non-blocking", err));
 }
 
-int EventSocket::fd() const {
+int EventStream::fd() const {
     return nl_socket_get_fd(socket_.get());
 }
 
-EventSocket::Status EventSocket::receive(const Handlers& handlers) {
-    Reception r{family_, &handlers, nullptr, false};
+bool EventStream::attach() {
+    client_.reset();
+    losses_.reset();
+    if (!find_family(control_.get()))
+        return false;
+    Client client;
+    join_group(socket_.get(), control_.get(), SPIRECOVERY_FAMILY_NAME, SPIRECOVERY_MCGRP_EVENTS,
+               "spirecovery events group");
+    losses_.emplace(events_due(client.get_stats()));
+    client_.emplace(std::move(client));
+    return true;
+}
+
+bool EventStream::family_changed() {
+    const auto now = find_family(control_.get());
+    return now != (client_ ? std::optional<int>(client_->family()) : std::nullopt);
+}
+
+void EventStream::set_receive_buffer(int bytes) {
+    if (setsockopt(fd(), SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes) == 0)
+        return;
+    if (const int err = nl_socket_set_buffer_size(socket_.get(), bytes, 0); err < 0)
+        throw Failure(netlink_error_message("cannot size the event socket's buffer", err));
+}
+
+EventStream::Status EventStream::receive(const Handlers& handlers) {
+    if (added_pending_) {
+        added_pending_ = false;
+        return Status::module_added;
+    }
+    LossTracker detached(0);
+    Reception r{client_ ? client_->family() : -1, &handlers, losses_ ? &*losses_ : &detached,
+                &foreign_, nullptr};
     nl_cb_set(callbacks_.get(), NL_CB_VALID, NL_CB_CUSTOM, on_notification, &r);
     errno = 0;
     const int n = nl_recvmsgs_report(socket_.get(), callbacks_.get());
+    if (r.removed) {
+        client_.reset();
+        losses_.reset();
+    }
     if (r.handler_error)
         std::rethrow_exception(r.handler_error);
-    if (r.family_removed)
-        return Status::family_removed;
+    if (r.removed) {
+        added_pending_ = r.added;
+        return Status::module_removed;
+    }
+    if (r.added)
+        return Status::module_added;
     if (n > 0)
         return Status::read;
     if (n == 0 || n == -NLE_AGAIN)
@@ -290,6 +355,10 @@ EventSocket::Status EventSocket::receive(const Handlers& handlers) {
     if (n == -NLE_NOMEM && errno == ENOBUFS)
         return Status::overrun;
     throw Failure(netlink_error_message("cannot receive events", n));
+}
+
+std::uint64_t EventStream::newly_lost() {
+    return losses_ ? losses_->newly_lost(events_due(client_->get_stats())) : 0;
 }
 
 } // namespace spirecovery::ctl

@@ -1,9 +1,10 @@
+// SPDX-License-Identifier: GPL-2.0
 // How many events a full receive queue cost us.
 #pragma once
 
 #include <cstdint>
 
-#include "tools/src/model.h"
+#include "tools/lib/model.h"
 
 namespace spirecovery::ctl {
 

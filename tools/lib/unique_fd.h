@@ -1,4 +1,6 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
+// A file descriptor that closes itself once. In namespace spirecovery, so that spirecoveryctl
+// (spirecovery::ctl) and spirecoveryd (spirecovery) both name it UniqueFd.
 #pragma once
 
 #include <unistd.h>
@@ -6,7 +8,6 @@
 
 namespace spirecovery {
 
-// Owns a file descriptor and closes it once.
 class UniqueFd {
 public:
     UniqueFd() = default;

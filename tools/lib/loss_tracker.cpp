@@ -1,4 +1,5 @@
-#include "tools/src/loss_tracker.h"
+// SPDX-License-Identifier: GPL-2.0
+#include "tools/lib/loss_tracker.h"
 
 namespace spirecovery::ctl {
 

@@ -1,6 +1,8 @@
-#include "tools/src/decode.h"
+// SPDX-License-Identifier: GPL-2.0
+#include "tools/lib/decode.h"
 
 #include <cstring>
+#include <limits>
 #include <linux/genetlink.h>
 #include <optional>
 #include <string>
@@ -11,13 +13,16 @@
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 
-#include "tools/src/spec.h"
+#include "tools/lib/spec.h"
 
 namespace spirecovery::ctl {
 
 namespace {
 
 using Bytes = std::span<const std::uint8_t>;
+
+// The size of a string attribute in a table below: any length, NUL included.
+constexpr unsigned any_string = std::numeric_limits<unsigned>::max();
 
 struct GenlMessage {
     std::uint16_t type;
@@ -55,7 +60,11 @@ public:
             if (payloads_[type])
                 throw DecodeError("attribute \"" + std::string(name) + "\" appears twice");
             const auto len = static_cast<unsigned>(nla_len(attr));
-            if (len != set[type].size)
+            if (set[type].size == any_string) {
+                if (len == 0 || static_cast<const char*>(nla_data(attr))[len - 1] != '\0')
+                    throw DecodeError("attribute \"" + std::string(name) +
+                                      "\" is not a NUL-terminated string");
+            } else if (len != set[type].size)
                 throw DecodeError("attribute \"" + std::string(name) + "\" has " +
                                   std::to_string(len) + " bytes, expected " +
                                   std::to_string(set[type].size));
@@ -83,6 +92,12 @@ public:
         return *find<T>(type);
     }
 
+    std::string_view string(int type) const {
+        require(type);
+        return {reinterpret_cast<const char*>(payloads_[type]->data()),
+                payloads_[type]->size() - 1};
+    }
+
     IpAddress address(int type, int family) const {
         require(type);
         IpAddress addr;
@@ -107,9 +122,9 @@ private:
     std::vector<std::optional<Bytes>> payloads_;
 };
 
-// The one attribute of the controller's family notices that matters here.
-constexpr spec::Attribute ctrl_attrs[] = {{}, {"family-id", 2}};
-static_assert(std::size(ctrl_attrs) == CTRL_ATTR_FAMILY_ID + 1);
+// The attributes of the controller's family notices that matter here.
+constexpr spec::Attribute ctrl_attrs[] = {{}, {"family-id", 2}, {"family-name", any_string}};
+static_assert(std::size(ctrl_attrs) == CTRL_ATTR_FAMILY_NAME + 1);
 
 std::string family_text(int family) {
     return "address family " + std::to_string(family) + " is neither AF_INET nor AF_INET6";
@@ -207,6 +222,14 @@ bool is_family_removal(MessageBytes message, int family_id) {
         return false;
     const Attributes attrs(genl.attributes, ctrl_attrs);
     return attrs.get<std::uint16_t>(CTRL_ATTR_FAMILY_ID) == family_id;
+}
+
+bool is_family_arrival(MessageBytes message, std::string_view family_name) {
+    const GenlMessage genl = split_headers(message);
+    if (genl.type != GENL_ID_CTRL || genl.cmd != CTRL_CMD_NEWFAMILY)
+        return false;
+    const Attributes attrs(genl.attributes, ctrl_attrs);
+    return attrs.string(CTRL_ATTR_FAMILY_NAME) == family_name;
 }
 
 } // namespace spirecovery::ctl

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // Builds netlink messages the way the kernel sends them, with libnl, for the decoder tests and
 // the fuzzers' seed corpus.
 #pragma once

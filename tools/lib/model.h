@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // What the module reports, as plain values: decoded from netlink messages (decode.h), rendered by
 // render.h, built by hand in the unit tests.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // Netlink messages from the kernel -> model values. Each decoder takes one whole message (netlink
 // header, generic-netlink header, attributes), checks all of it, then builds the value; anything
 // out of shape throws DecodeError naming what is wrong. Attributes the spec does not know yet
@@ -7,8 +8,9 @@
 #include <cstdint>
 #include <span>
 #include <stdexcept>
+#include <string_view>
 
-#include "tools/src/model.h"
+#include "tools/lib/model.h"
 
 namespace spirecovery::ctl {
 
@@ -28,5 +30,9 @@ Event decode_event(MessageBytes message);
 // Whether `message` is the generic-netlink controller's notice that family `family_id` is gone
 // (CTRL_CMD_DELFAMILY), as when its module is unloaded. Throws DecodeError if it is out of shape.
 bool is_family_removal(MessageBytes message, int family_id);
+
+// Whether `message` is the controller's notice that a family named `family_name` was registered
+// (CTRL_CMD_NEWFAMILY), as when its module is loaded. Throws DecodeError if it is out of shape.
+bool is_family_arrival(MessageBytes message, std::string_view family_name);
 
 } // namespace spirecovery::ctl

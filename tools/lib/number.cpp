@@ -1,4 +1,5 @@
-#include "tools/src/number.h"
+// SPDX-License-Identifier: GPL-2.0
+#include "tools/lib/number.h"
 
 namespace spirecovery::ctl {
 

@@ -1,10 +1,11 @@
+// SPDX-License-Identifier: GPL-2.0
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
 #include <gtest/gtest.h>
 
-#include "tools/src/decode.h"
-#include "tools/tests/message_builder.h"
+#include "tools/lib/decode.h"
+#include "tools/lib/tests/message_builder.h"
 
 namespace spirecovery::ctl {
 namespace {
@@ -274,6 +275,13 @@ MessageBuilder ctrl_notice(std::uint8_t cmd, std::uint16_t family_id) {
     return m;
 }
 
+MessageBuilder ctrl_notice(std::uint8_t cmd, std::vector<std::uint8_t> name) {
+    MessageBuilder m(cmd, 0, GENL_ID_CTRL);
+    m.u16(CTRL_ATTR_FAMILY_ID, 0x1d);
+    m.bytes(CTRL_ATTR_FAMILY_NAME, name);
+    return m;
+}
+
 TEST(FamilyRemoval, RecognisesTheControllersNoticeForTheFamily) {
     EXPECT_TRUE(is_family_removal(ctrl_notice(CTRL_CMD_DELFAMILY, 0x1d).build(), 0x1d));
     EXPECT_FALSE(is_family_removal(ctrl_notice(CTRL_CMD_DELFAMILY, 0x1e).build(), 0x1d));
@@ -284,6 +292,26 @@ TEST(FamilyRemoval, RecognisesTheControllersNoticeForTheFamily) {
 TEST(FamilyRemoval, RejectsANoticeWithoutTheFamily) {
     MessageBuilder m(CTRL_CMD_DELFAMILY, 0, GENL_ID_CTRL);
     EXPECT_THROW(is_family_removal(m.build(), 0x1d), DecodeError);
+}
+
+TEST(FamilyArrival, RecognisesTheControllersNoticeForTheName) {
+    EXPECT_TRUE(is_family_arrival(ctrl_notice(CTRL_CMD_NEWFAMILY, {'s', 'r', 0}).build(), "sr"));
+    EXPECT_FALSE(is_family_arrival(ctrl_notice(CTRL_CMD_NEWFAMILY, {'s', 0}).build(), "sr"));
+    EXPECT_FALSE(
+        is_family_arrival(ctrl_notice(CTRL_CMD_NEWFAMILY, {'s', 'r', 's', 0}).build(), "sr"));
+    EXPECT_FALSE(is_family_arrival(ctrl_notice(CTRL_CMD_DELFAMILY, {'s', 'r', 0}).build(), "sr"));
+    EXPECT_FALSE(is_family_arrival(ipv4_event().build(), "sr"));
+}
+
+TEST(FamilyArrival, RejectsANameWithoutItsNul) {
+    try {
+        is_family_arrival(ctrl_notice(CTRL_CMD_NEWFAMILY, {'s', 'r'}).build(), "sr");
+        FAIL() << "decoded an unterminated name";
+    } catch (const DecodeError& e) {
+        EXPECT_STREQ(e.what(), "attribute \"family-name\" is not a NUL-terminated string");
+    }
+    MessageBuilder m(CTRL_CMD_NEWFAMILY, 0, GENL_ID_CTRL);
+    EXPECT_THROW(is_family_arrival(m.build(), "sr"), DecodeError);
 }
 
 } // namespace

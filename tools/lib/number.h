@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // Strict parsing of the numbers an operator types.
 #pragma once
 

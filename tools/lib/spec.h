@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // The generic-netlink contract as data: attribute names and sizes per attribute set, operation
 // names, limits. Names are spelled as in Documentation/netlink/specs/spirecovery.yaml because
 // they are also the JSON keys and text labels of every output (tests/spec_test.cpp compares them
@@ -8,6 +9,7 @@
 #include <linux/spirecovery.h>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace spirecovery::ctl::spec {
@@ -116,5 +118,12 @@ inline constexpr Range config_ranges[] = {
     {1, ipv6_prefix_max},
 };
 static_assert(std::size(config_ranges) == SPIRECOVERY_A_CONFIG_MAX + 1);
+
+// The configuration attribute whose name is `name` ("source-rate"), as `spirecoveryctl set` and
+// spirecoveryd.conf's [module] section spell it; nothing for any other word.
+std::optional<std::uint16_t> config_attr_named(std::string_view name);
+
+// "1..1000000": a range as every message shows it.
+std::string range_text(const Range& range);
 
 } // namespace spirecovery::ctl::spec

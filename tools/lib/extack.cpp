@@ -1,4 +1,5 @@
-#include "tools/src/extack.h"
+// SPDX-License-Identifier: GPL-2.0
+#include "tools/lib/extack.h"
 
 #include <cstring>
 #include <limits>

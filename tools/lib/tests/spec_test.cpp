@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // The names the tool prints must be the spec's: read them from the YAML file itself.
 #include <cstdlib>
 #include <fstream>
@@ -7,7 +8,7 @@
 
 #include <gtest/gtest.h>
 
-#include "tools/src/spec.h"
+#include "tools/lib/spec.h"
 
 namespace spirecovery::ctl {
 namespace {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // The kernel's answer to a request (NLMSG_ERROR), with its extended ACK: the reason in words and,
 // for a rejected attribute, where it is in the request and which values the policy allows.
 #pragma once
@@ -7,7 +8,7 @@
 #include <span>
 #include <string>
 
-#include "tools/src/decode.h"
+#include "tools/lib/decode.h"
 
 namespace spirecovery::ctl {
 

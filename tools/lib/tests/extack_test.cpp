@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 #include <cerrno>
 #include <linux/netlink.h>
 #include <linux/spirecovery.h>
@@ -6,8 +7,8 @@
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 
-#include "tools/src/extack.h"
-#include "tools/tests/message_builder.h"
+#include "tools/lib/extack.h"
+#include "tools/lib/tests/message_builder.h"
 
 namespace spirecovery::ctl {
 namespace {
