@@ -31,8 +31,17 @@ log() { echo "debug-kernel: $*" >&2; }
 tar_sum=$(sha256sum <"$tarball" | cut -d' ' -f1)
 key="tarball=$tar_sum fragment=$(sha256sum <"$fragment" | cut -d' ' -f1)"
 
+# lib/modules/<release>/build and source, as an installed kernel has them
+# (a selftest reads source/include/); absolute paths, valid in the VM too.
+link_trees() {
+	local mods=$out/stage/lib/modules/$1
+	ln -sfn "$obj" "$mods/build"
+	ln -sfn "$src" "$mods/source"
+}
+
 if [ -f "$out/stamp" ] && [ "$(cat "$out/stamp")" = "$key" ] &&
 	[ -f "$out/bzImage" ] && [ -f "$out/release" ]; then
+	link_trees "$(cat "$out/release")"
 	log "$series: cached, $(cat "$out/release") ($out)"
 	cat "$out/release"
 	exit 0
@@ -87,6 +96,7 @@ kmake -j"$jobs" bzImage modules
 release=$(kmake -s kernelrelease)
 rm -rf "$out/stage"
 kmake -s INSTALL_MOD_PATH="$out/stage" INSTALL_MOD_STRIP=1 DEPMOD=/sbin/depmod modules_install
+link_trees "$release"
 cp "$obj/arch/x86/boot/bzImage" "$out/bzImage"
 echo "$release" >"$out/release"
 echo "$key" >"$out/stamp"
