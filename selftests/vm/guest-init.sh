@@ -64,7 +64,7 @@ finish() {
 # A kernel that is not installed here (the debug kernel) brings its
 # modules_install tree: modules.builtin lets `modprobe esp4` succeed for the
 # built-in ones.
-if [ -n "${modules:-}" ] && [ ! -d "/lib/modules/$kver/kernel" ]; then
+if [ -n "${modules:-}" ]; then
 	mkdir -p "/lib/modules/$kver"
 	cp -a "$modules/." "/lib/modules/$kver/"
 fi

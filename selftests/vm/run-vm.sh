@@ -115,6 +115,7 @@ if [ ! -f "$rundir/rc" ]; then
 fi
 rc=$(cat "$rundir/rc")
 cat "$rundir/dmesg" >>"$log"
+cp "$rundir/dmesg" "$build/vm/$kver-$name.dmesg"
 # A kernel splat fails the run whatever the command said: the generic markers,
 # then what the debug kernel's checkers print (KASAN, UBSAN, lockdep, PROVE_RCU,
 # DEBUG_ATOMIC_SLEEP, DEBUG_OBJECTS, DEBUG_LIST). kmemleak's own log line is
