@@ -11,7 +11,8 @@
 #
 # Environment: DEBUG_SERIES (default 6.12; 6.1 works the same way),
 # DEBUG_VM_TIMEOUT (s, default 10800), DEBUG_TEST_TIMEOUT (per test, s, default 2700),
-# DEBUG_VM_MEM (MiB, default 4096).
+# DEBUG_VM_MEM (MiB, default 4096), DEBUG_TESTS (the tests to run instead of
+# all, e.g. "selftests/vm/reload_under_traffic.sh selftests/sa_miss.sh").
 set -u
 cd "$(dirname "$0")/../.."
 repo=$(pwd)
@@ -46,7 +47,8 @@ summary() {
 		s=$(grep -cE '^(ok|not ok) .*# SKIP' "$logs/selftests.log")
 		p=$(($(grep -cE '^ok ' "$logs/selftests.log") - s))
 		f=$(grep -cE '^not ok ' "$logs/selftests.log")
-		echo "  selftests under the debug kernel: $p passed, $f failed, $s skipped"
+		echo "  selftests under the debug kernel: $p passed, $f failed, $s skipped" \
+			"(${DEBUG_TESTS:+only }$(grep -c '^# ===== ' "$logs/selftests.log") test programs)"
 		grep -E '^not ok ' "$logs/selftests.log" | sed 's/^/    /'
 	fi
 	if [ -n "${vmlog:-}" ] && [ -f "$vmlog" ]; then
@@ -83,7 +85,8 @@ while [ "$(pgrep -c qemu-system)" -ge 2 ]; do
 	sleep 30
 done
 vmlog=$build/vm/$release-debug.log
+# shellcheck disable=SC2086 # DEBUG_TESTS is a list
 stage selftests selftests/vm/run-vm.sh -k "$release" -n debug -m "${DEBUG_VM_MEM:-4096}" \
 	-t "${DEBUG_VM_TIMEOUT:-10800}" -e SPIRECOVERY_TEST_TIMEOUT="${DEBUG_TEST_TIMEOUT:-2700}" \
-	-- selftests/run.sh
+	-- ${DEBUG_TESTS:+selftests/debug/tests.sh} ${DEBUG_TESTS:-selftests/run.sh}
 summary
