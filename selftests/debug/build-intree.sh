@@ -72,7 +72,7 @@ case $vermagic in
 	exit 1
 	;;
 esac
-grep -q 'net/xfrm/spirecovery/spirecovery.ko' "$obj/modules.order" || {
+grep -qE '^net/xfrm/spirecovery/spirecovery\.k?o$' "$obj/modules.order" || {
 	log "spirecovery.ko is not in $obj/modules.order"
 	exit 1
 }
