@@ -127,7 +127,9 @@ splat+='|possible recursive locking|inconsistent lock state|circular locking dep
 splat+='|DEBUG_LOCKS_WARN_ON|INFO: task .* blocked|ODEBUG:|list_(add|del) corruption'
 splat+='|general protection fault'
 status=0
-if grep -En "$splat" "$rundir/dmesg"; then
+# The one line that names lockdep at boot on a kernel with PROVE_RCU is not a report.
+benign='RCU lockdep checking is enabled'
+if grep -Evn "$benign" "$rundir/dmesg" | grep -E "$splat"; then
 	echo "run-vm: $kver: the kernel log shows a warning or bug (see $log)" >&2
 	status=3
 fi
