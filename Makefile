@@ -30,7 +30,7 @@ fi
 endef
 
 .PHONY: all help deps modules modules_install tools ike daemon selftests-bin \
-	check demo bench install dkms-source dkms-install deb clean
+	check check-debug demo bench install dkms-source dkms-install deb clean
 
 all: modules tools ike daemon
 
@@ -38,6 +38,8 @@ help:
 	@echo 'Targets (each first installs the Debian packages it needs, as root):'
 	@echo '  make                the module for every installed kernel, spirecoveryctl, spirecoveryd'
 	@echo '  make check          every test; ends with "N passed, N failed"'
+	@echo '  make check-debug    build a debug kernel (KASAN, kmemleak, lockdep, UBSAN...) from'
+	@echo '                      linux-source-6.12 and run the VM selftests under it (long; not in check)'
 	@echo '  make demo           the recovery scenario end to end in a VM (BACKEND=vici for vici)'
 	@echo '  make bench          the benchmarks in a VM: a table and build/bench/*.json'
 	@echo '  make install        the module for KVER (under updates/, then depmod), tools, daemon'
@@ -85,6 +87,10 @@ selftests-bin: deps
 
 check: deps
 	@selftests/check.sh
+
+# Slow under TCG (KASAN), so not part of check; see Documentation/development.md.
+check-debug: all selftests-bin
+	@selftests/debug/run.sh
 
 demo: all
 	@$(pick_kver); $(RUN_VM) -k "$$kver" -n demo -t 900 -- selftests/recovery/demo.sh

@@ -22,6 +22,7 @@ ip link set lo up
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	srvm.run=*) rundir=${arg#*=} ;;
+	srvm.modules=*) modules=${arg#*=} ;;
 	esac
 done
 # A clean /tmp, unless the checkout (and with it the shared build directory)
@@ -34,7 +35,23 @@ kver=$(uname -r)
 out=/dev/ttyS1
 stty -F "$out" raw -echo 2>/dev/null
 
+# The debug kernel has kmemleak: a scan before the command takes what boot
+# leaked out of the count (kept as kmemleak-boot, "clear" forgets it), two
+# scans after it, a pause apart, report what the command leaked (kmemleak).
+kmemleak=/sys/kernel/debug/kmemleak
+kmemleak_scan() {
+	echo scan >"$kmemleak"
+	sleep "$1"
+	echo scan >"$kmemleak"
+	cat "$kmemleak"
+}
+
 finish() {
+	if [ -w "$kmemleak" ]; then
+		echo "srvm: kmemleak scan" >/dev/kmsg
+		kmemleak_scan 5 >"$rundir/kmemleak" 2>&1
+		: >"$rundir/kmemleak-done"
+	fi
 	echo "$1" >"$rundir/rc"
 	dmesg >"$rundir/dmesg"
 	sync
@@ -44,6 +61,17 @@ finish() {
 
 # shellcheck source=/dev/null
 . "$rundir/env"
+# A kernel that is not installed here (the debug kernel) brings its
+# modules_install tree: modules.builtin lets `modprobe esp4` succeed for the
+# built-in ones.
+if [ -n "${modules:-}" ]; then
+	mkdir -p "/lib/modules/$kver"
+	cp -a "$modules/." "/lib/modules/$kver/"
+fi
+if [ -w "$kmemleak" ]; then
+	kmemleak_scan 1 >"$rundir/kmemleak-boot" 2>&1
+	echo clear >"$kmemleak"
+fi
 ko="$SPIRECOVERY_BUILD/kmod/$kver/spirecovery.ko"
 if [ -f "$ko" ]; then
 	mkdir -p "/lib/modules/$kver/updates"

@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Unload and reload the module while ESP traffic flows and misses arrive:
-# the kernel must stay clean (run-vm.sh fails on any splat) and the tunnel
-# must still carry traffic afterwards.
+# Unload and reload the module while ESP traffic flows and misses arrive,
+# with an event listener joined to the "events" group, so that the module is
+# sending events when it goes: the kernel must stay clean (run-vm.sh fails on
+# any splat), the listener must have received events and the tunnel must
+# still carry traffic afterwards.
 #
 #   ns_a (10.77.0.1) ---- veth ---- ns_b (10.77.0.2)
 #   a -> b: ESP with SPI 0x100 (SA present in b) and SPI 0x200 (no SA in b)
@@ -11,6 +13,9 @@ a=srload-a-$$
 b=srload-b-$$
 n=0 failed=0
 key=0x$(printf '%040x' 7)
+build=${SPIRECOVERY_BUILD:-$(cd "$(dirname "$0")/../.." && pwd)/build}
+listen=$build/selftests/event_listen
+tmp=$(mktemp -d)
 
 ok() {
 	n=$((n + 1))
@@ -26,9 +31,14 @@ cleanup() {
 	wait 2>/dev/null
 	ip netns del "$a" 2>/dev/null
 	ip netns del "$b" 2>/dev/null
+	rm -rf "$tmp"
 }
 trap cleanup EXIT
 pids=()
+[ -x "$listen" ] || {
+	echo "not ok 1 no $listen (make selftests-bin)"
+	exit 1
+}
 
 modprobe -a esp4 xfrm_user 2>/dev/null
 ip netns add "$a" && ip netns add "$b" || exit 1
@@ -70,7 +80,7 @@ ip netns exec "$a" sh -c 'while :; do echo x; done | socat -u - UDP:10.77.0.2:9'
 pids+=($!)
 
 before=$(ip netns exec "$b" awk '$1 == "XfrmInNoStates" { print $2 }' /proc/net/xfrm_stat)
-loops=0
+loops=0 events=0 listeners=0
 for i in 1 2 3 4 5; do
 	modprobe spirecovery || break
 	ip netns exec "$b" python3 - <<'PY' || break
@@ -88,8 +98,21 @@ m["version"] = 1
 m["attrs"] = [("ENABLED", 1)]
 s.nlm_request(m, msg_type=s.prid, msg_flags=NLM_F_REQUEST | NLM_F_ACK)
 PY
+	# A listener in b, joined while the module unloads under it.
+	rm -f "$tmp/ready"
+	ip netns exec "$b" "$listen" -t 120000 -r "$tmp/ready" >"$tmp/events.$i" 2>"$tmp/listen.$i.err" &
+	lpid=$!
+	pids+=("$lpid")
+	for _ in $(seq 100); do
+		[ -e "$tmp/ready" ] || ! kill -0 "$lpid" 2>/dev/null && break
+		sleep 0.1
+	done
+	[ -e "$tmp/ready" ] && listeners=$((listeners + 1))
 	sleep 1
 	rmmod spirecovery || break
+	kill "$lpid" 2>/dev/null
+	wait "$lpid" 2>/dev/null
+	events=$((events + $(grep -c . "$tmp/events.$i")))
 	loops=$i
 done
 after=$(ip netns exec "$b" awk '$1 == "XfrmInNoStates" { print $2 }' /proc/net/xfrm_stat)
@@ -98,6 +121,11 @@ if [ "$loops" -eq 5 ]; then
 	ok "module loaded, enabled and unloaded 5 times under traffic"
 else
 	not_ok "module loaded, enabled and unloaded 5 times under traffic (stopped after $loops)"
+fi
+if [ "$listeners" -eq 5 ] && [ "$events" -gt 0 ]; then
+	ok "an event listener was joined during each unload and received $events events"
+else
+	not_ok "an event listener was joined during each unload and received events ($listeners joined, $events events; $(cat "$tmp"/listen.*.err 2>/dev/null | sort -u | tr '\n' ' '))"
 fi
 if [ "$after" -gt "$before" ]; then
 	ok "misses kept arriving during the reloads (XfrmInNoStates +$((after - before)))"

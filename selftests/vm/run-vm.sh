@@ -1,9 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Boot a Debian kernel in qemu (TCG) on the host's own root filesystem and
-# run one command in it; see Documentation/development.md, "The VM".
+# Boot a kernel in qemu (TCG) on the host's own root filesystem and run one
+# command in it; see Documentation/development.md, "The VM".
 #
-# Usage: run-vm.sh -k KVER [-n NAME] [-t TIMEOUT_S] [-m MEM_MB] [-e VAR=VALUE]... -- COMMAND [ARG]...
+# Usage: run-vm.sh {-k KVER | -K IMAGE [-k RELEASE]} [-n NAME] [-t TIMEOUT_S] [-m MEM_MB] [-e VAR=VALUE]... -- COMMAND [ARG]...
+#
+# -k KVER boots Debian's /boot/vmlinuz-KVER, or, when /boot has none, the debug
+# kernel of that release from build/debug-kernel/ (selftests/debug/build-kernel.sh).
+# -K IMAGE boots IMAGE (a bzImage); its release is RELEASE, else the contents of
+# the file "release" next to IMAGE. A kernel outside /boot brings its modules
+# in stage/lib/modules/<release>/ next to IMAGE (modules_install output): the
+# initramfs and the guest's /lib/modules/<release>/ come from there.
 set -eu
 
 usage() {
@@ -14,11 +21,12 @@ usage() {
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 build=$repo/build
-kver= name=run timeout=900 mem=2048
+kver= image= name=run timeout=900 mem=2048
 env_vars=()
-while getopts "k:n:t:m:e:h" opt; do
+while getopts "k:K:n:t:m:e:h" opt; do
 	case $opt in
 	k) kver=$OPTARG ;;
+	K) image=$OPTARG ;;
 	n) name=$OPTARG ;;
 	t) timeout=$OPTARG ;;
 	m) mem=$OPTARG ;;
@@ -27,17 +35,47 @@ while getopts "k:n:t:m:e:h" opt; do
 	esac
 done
 shift $((OPTIND - 1))
-[ -n "$kver" ] && [ $# -gt 0 ] || usage
-[ -f "/boot/vmlinuz-$kver" ] || {
-	echo "run-vm: no /boot/vmlinuz-$kver (install linux-image-$kver)" >&2
+[ -n "$kver$image" ] && [ $# -gt 0 ] || usage
+
+if [ -z "$image" ] && [ -f "/boot/vmlinuz-$kver" ]; then
+	image=/boot/vmlinuz-$kver
+elif [ -z "$image" ]; then
+	for rel in "$build"/debug-kernel/*/release; do
+		[ -f "$rel" ] && [ "$(cat "$rel")" = "$kver" ] && image=${rel%/release}/bzImage
+	done
+	[ -n "$image" ] || {
+		echo "run-vm: no /boot/vmlinuz-$kver (install linux-image-$kver) and no debug kernel $kver in $build/debug-kernel" >&2
+		exit 2
+	}
+fi
+[ -f "$image" ] || {
+	echo "run-vm: no kernel image $image" >&2
 	exit 2
 }
+image=$(cd "$(dirname "$image")" && pwd)/$(basename "$image")
+if [ -z "$kver" ]; then
+	[ -f "${image%/*}/release" ] || {
+		echo "run-vm: -K $image: give its release with -k (no ${image%/*}/release)" >&2
+		exit 2
+	}
+	kver=$(cat "${image%/*}/release")
+fi
+# Modules of a kernel that is not installed: modules_install output next to the image.
+modbase=
+if [ "$image" != "/boot/vmlinuz-$kver" ]; then
+	modbase=${image%/*}/stage
+	[ -f "$modbase/lib/modules/$kver/modules.builtin" ] || {
+		echo "run-vm: no $modbase/lib/modules/$kver/modules.builtin (modules_install INSTALL_MOD_PATH=$modbase)" >&2
+		exit 2
+	}
+fi
 
 mkdir -p "$build/vm"
 initrd=$build/vm/initramfs-$kver.cpio.gz
 if [ ! -f "$initrd" ] || [ "$initrd" -ot "$here/initramfs-init" ] ||
-	[ "$initrd" -ot "$here/mkinitramfs.sh" ]; then
-	"$here/mkinitramfs.sh" "$kver" "$initrd.tmp"
+	[ "$initrd" -ot "$here/mkinitramfs.sh" ] ||
+	{ [ -n "$modbase" ] && [ "$initrd" -ot "$modbase/lib/modules/$kver/modules.dep" ]; }; then
+	"$here/mkinitramfs.sh" "$kver" "$initrd.tmp" $modbase
 	mv "$initrd.tmp" "$initrd"
 fi
 
@@ -59,9 +97,9 @@ rc=0
 timeout --foreground "$timeout" qemu-system-x86_64 \
 	-machine q35 -accel tcg -cpu max -smp 2 -m "$mem" \
 	-nographic -no-reboot -nic none \
-	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
+	-kernel "$image" -initrd "$initrd" \
 	-append "console=ttyS0 no_timer_check panic=-1 oops=panic panic_on_warn=0 \
-srvm.build=$build srvm.run=$rundir \
+srvm.build=$build srvm.run=$rundir${modbase:+ srvm.modules=$modbase/lib/modules/$kver} \
 srvm.init=$here/guest-init.sh" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs local,path="$build",mount_tag=build,security_model=none,multidevs=remap \
@@ -77,10 +115,42 @@ if [ ! -f "$rundir/rc" ]; then
 fi
 rc=$(cat "$rundir/rc")
 cat "$rundir/dmesg" >>"$log"
-# A kernel splat fails the run whatever the command said.
-if grep -En 'WARNING:|BUG:|Call Trace|KASAN|UBSAN|possible circular locking|lockdep|Oops' \
-	"$rundir/dmesg"; then
+cp "$rundir/dmesg" "$build/vm/$kver-$name.dmesg"
+# A kernel splat fails the run whatever the command said: the generic markers,
+# then what the debug kernel's checkers print (KASAN, UBSAN, lockdep, PROVE_RCU,
+# DEBUG_ATOMIC_SLEEP, DEBUG_OBJECTS, DEBUG_LIST). kmemleak's own log line is
+# not among them: the scan before the command reports what boot leaked, which
+# is not counted; its scan after the command is checked below.
+splat='WARNING:|BUG:|Call Trace|KASAN|UBSAN|possible circular locking|lockdep|Oops'
+splat+='|suspicious RCU usage|sleeping function called from invalid context'
+splat+='|possible recursive locking|inconsistent lock state|circular locking dependency'
+splat+='|DEBUG_LOCKS_WARN_ON|INFO: task .* blocked|ODEBUG:|list_(add|del) corruption'
+splat+='|general protection fault'
+status=0
+# The one line that names lockdep at boot on a kernel with PROVE_RCU is not a report.
+benign='RCU lockdep checking is enabled'
+if grep -Evn "$benign" "$rundir/dmesg" | grep -E "$splat"; then
 	echo "run-vm: $kver: the kernel log shows a warning or bug (see $log)" >&2
-	exit 3
+	status=3
 fi
+# The debug kernel's final kmemleak scan (guest-init.sh): any leak fails.
+if [ -s "$rundir/kmemleak" ]; then
+	{
+		echo "=== kmemleak after the command"
+		cat "$rundir/kmemleak"
+	} >>"$log"
+	echo "run-vm: $kver: kmemleak reports leaks (see $log)" >&2
+	status=3
+fi
+if [ -s "$rundir/kmemleak-boot" ]; then
+	{
+		echo "=== kmemleak before the command (boot; cleared, not counted)"
+		cat "$rundir/kmemleak-boot"
+	} >>"$log"
+fi
+if [ -f "$rundir/kmemleak-done" ]; then
+	leaks=$(grep -c '^unreferenced object' "$rundir/kmemleak" || true)
+	echo "run-vm: $kver: kmemleak scan after the command: ${leaks:-0} leak(s)" >&2
+fi
+[ $status -ne 0 ] && exit $status
 exit "$rc"
