@@ -13,8 +13,8 @@ KERNELS ?= selftests/vm/kernels.sh
 RUN_VM ?= selftests/vm/run-vm.sh
 export RUN_VM
 MAKEFLAGS += --no-print-directory
-# The one place the version is written: the first line of debian/changelog.
-VERSION := $(shell awk -F'[()]' 'NR == 1 { print $$2 }' debian/changelog)
+ROOT := $(CURDIR)
+include tools/scripts/Makefile.include
 DKMS_SRC = $(DESTDIR)/usr/src/spirecovery-$(VERSION)
 
 NO_KERNEL = no kernel with headers found: apt-get install linux-image-amd64 linux-headers-amd64 (or make deps)

@@ -60,6 +60,8 @@ step ike-interop make -C ike interop
 step ike-fuzz make -C ike fuzz-run
 step tools-fuzz make -C tools fuzz-run
 step daemon-fuzz make -C ike/daemon fuzz-run
+step man-pages selftests/check-man-pages.py build/ike/spirecoveryd ike/daemon/spirecoveryd.8 \
+	ike/daemon/spirecoveryd.conf.5
 # The packages, for the VM test that installs them (selftests/packages.sh).
 step deb selftests/deb.sh
 # The VM runs mostly wait on timers: boot every kernel at once and show

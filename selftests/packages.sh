@@ -48,10 +48,14 @@ tap_check "dpkg -i: the three packages install" \
 note "dpkg -i with the DKMS build took $(($(now_ms) - t0)) ms"
 tap_check "DKMS built and installed spirecovery $version for $kver" \
 	eval 'dkms status -m spirecovery -v "$version" -k "$kver" | grep -q installed'
-tap_check "modinfo: the module is DKMS's ($(modinfo -n spirecovery 2>&1))" \
-	eval 'modinfo -n spirecovery | grep -q "/updates/dkms/"'
+tap_check "modinfo: the module is DKMS's ($(modinfo -n spirecovery 2>&1)), version $version" \
+	eval 'modinfo -n spirecovery | grep -q "/updates/dkms/" &&
+		[ "$(modinfo -F version spirecovery)" = "$version" ]'
 tap_check "modprobe spirecovery loads it" modprobe spirecovery
 tap_check "installed spirecoveryctl show runs" eval '"$REC_CTL" show >/dev/null'
+tap_check "both installed programs report version $version" \
+	eval '[ "$("$REC_CTL" -V)" = "spirecoveryctl $version" ] &&
+		[ "$("$REC_DAEMON" --version)" = "spirecoveryd $version" ]'
 tap_check "installed spirecoveryd --check-config accepts the installed /etc/spirecoveryd.conf" \
 	"$REC_DAEMON" --check-config --config /etc/spirecoveryd.conf
 tap_check "the installed unit runs the installed daemon" \

@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
         return 1;
     }
     if (overrides.count("help")) {
-        std::cout << cli << "\nSee Documentation/spirecoveryd.md for the file format.\n";
+        std::cout << cli << "\nThe configuration file: spirecoveryd.conf(5).\n";
         return 0;
     }
     if (overrides.count("version")) {
