@@ -62,6 +62,9 @@ step tools-fuzz make -C tools fuzz-run
 step daemon-fuzz make -C ike/daemon fuzz-run
 step man-pages selftests/check-man-pages.py build/ike/spirecoveryd ike/daemon/spirecoveryd.8 \
 	ike/daemon/spirecoveryd.conf.5
+# The example passes its own check as shipped.
+step check-config-example build/ike/spirecoveryd --check-config \
+	--config ike/daemon/spirecoveryd.conf.example
 # The packages, for the VM test that installs them (selftests/packages.sh).
 step deb selftests/deb.sh
 # The VM runs mostly wait on timers: boot every kernel at once and show

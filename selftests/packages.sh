@@ -56,8 +56,10 @@ tap_check "installed spirecoveryctl show runs" eval '"$REC_CTL" show >/dev/null'
 tap_check "both installed programs report version $version" \
 	eval '[ "$("$REC_CTL" -V)" = "spirecoveryctl $version" ] &&
 		[ "$("$REC_DAEMON" --version)" = "spirecoveryd $version" ]'
-tap_check "installed spirecoveryd --check-config accepts the installed /etc/spirecoveryd.conf" \
-	"$REC_DAEMON" --check-config --config /etc/spirecoveryd.conf
+# The installed configuration names no peer yet: the check says what to add.
+tap_check "installed spirecoveryd --check-config on the installed /etc/spirecoveryd.conf: add a peer" \
+	eval 'out=$("$REC_DAEMON" --check-config --config /etc/spirecoveryd.conf 2>&1)
+		[ $? -eq 1 ] && grep -q "no \[peer.NAME\] section: nothing to recover" <<<"$out"'
 tap_check "the installed unit runs the installed daemon" \
 	grep -q "^ExecStart=$REC_DAEMON " /lib/systemd/system/spirecoveryd.service
 
@@ -69,6 +71,8 @@ if rec_setup 4 no trap; then
 		rec_peer_section "backends = native"
 	} >"$REC_DIR/spirecoveryd.conf"
 	chmod 0600 "$REC_DIR/spirecoveryd.conf"
+	tap_check "$label: --check-config accepts the installed configuration with the peer added" \
+		"$REC_DAEMON" --check-config --config "$REC_DIR/spirecoveryd.conf"
 	tap_check "$label: the installed spirecoveryd starts" rec_daemon_start
 	rec_module_enable 1
 	check_tunnel_up "$label"
