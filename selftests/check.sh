@@ -43,7 +43,7 @@ step() {
 }
 
 step build make all selftests-bin
-step make-targets selftests/make_targets.sh
+step make-targets selftests/host/make_targets.sh
 step checkpatch make -C kmod checkpatch
 for kver in $(selftests/vm/kernels.sh); do
 	step "sparse-$kver" make -C kmod sparse KDIR="/lib/modules/$kver/build" \
@@ -60,13 +60,13 @@ step ike-interop make -C ike interop
 step ike-fuzz make -C ike fuzz-run
 step tools-fuzz make -C tools fuzz-run
 step daemon-fuzz make -C ike/daemon fuzz-run
-step man-pages selftests/check-man-pages.py build/ike/spirecoveryd ike/daemon/spirecoveryd.8 \
+step man-pages selftests/host/check-man-pages.py build/ike/spirecoveryd ike/daemon/spirecoveryd.8 \
 	ike/daemon/spirecoveryd.conf.5
 # The example passes its own check as shipped.
 step check-config-example build/ike/spirecoveryd --check-config \
 	--config ike/daemon/spirecoveryd.conf.example
 # The packages, for the VM test that installs them (selftests/packages.sh).
-step deb selftests/deb.sh
+step deb selftests/host/deb.sh
 # The VM runs mostly wait on timers: boot every kernel at once and show
 # each log when its run is over.
 declare -A vm_pid

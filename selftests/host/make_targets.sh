@@ -6,7 +6,7 @@
 # stop naming the package to install. A stand-in for run-vm.sh records what
 # demo and bench would boot. Host only: no VM, no live install (DESTDIR).
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 repo=$(pwd)
 source selftests/common.sh
 

@@ -4,7 +4,7 @@
 # nothing, and each holds what Documentation/packaging.md says it does. The
 # VM test selftests/packages.sh installs them.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 source selftests/common.sh
 
 version=$(awk -F'[()]' 'NR == 1 { print $2 }' debian/changelog)
