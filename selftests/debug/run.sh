@@ -88,5 +88,5 @@ vmlog=$build/vm/$release-debug.log
 # shellcheck disable=SC2086 # DEBUG_TESTS is a list
 stage selftests selftests/vm/run-vm.sh -k "$release" -n debug -m "${DEBUG_VM_MEM:-4096}" \
 	-t "${DEBUG_VM_TIMEOUT:-10800}" -e SPIRECOVERY_TEST_TIMEOUT="${DEBUG_TEST_TIMEOUT:-2700}" \
-	-- ${DEBUG_TESTS:+selftests/debug/tests.sh} ${DEBUG_TESTS:-selftests/run.sh}
+	-- selftests/run.sh ${DEBUG_TESTS:-}
 summary
