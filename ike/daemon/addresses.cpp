@@ -1,5 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0-only
-#include "ike/daemon/addresses.hpp"
+// SPDX-License-Identifier: GPL-2.0
+#include "ike/daemon/addresses.h"
 
 #include <array>
 #include <cstring>

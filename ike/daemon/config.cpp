@@ -1,5 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0-only
-#include "ike/daemon/config.hpp"
+// SPDX-License-Identifier: GPL-2.0
+#include "ike/daemon/config.h"
 
 #include <algorithm>
 #include <cerrno>

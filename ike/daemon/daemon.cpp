@@ -1,5 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0-only
-#include "ike/daemon/daemon.hpp"
+// SPDX-License-Identifier: GPL-2.0
+#include "ike/daemon/daemon.h"
 
 #include <cerrno>
 #include <csignal>
@@ -10,7 +10,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 
-#include "ike/daemon/addresses.hpp"
+#include "ike/daemon/addresses.h"
 #include "tools/lib/errors.h"
 
 namespace spirecovery {

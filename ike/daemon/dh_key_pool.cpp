@@ -1,5 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0-only
-#include "ike/daemon/dh_key_pool.hpp"
+// SPDX-License-Identifier: GPL-2.0
+#include "ike/daemon/dh_key_pool.h"
 
 #include <algorithm>
 

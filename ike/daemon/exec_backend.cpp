@@ -1,5 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0-only
-#include "ike/daemon/exec_backend.hpp"
+// SPDX-License-Identifier: GPL-2.0
+#include "ike/daemon/exec_backend.h"
 
 #include <cerrno>
 #include <csignal>
@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "ike/daemon/stop_fd.hpp"
+#include "ike/daemon/stop_fd.h"
 #include "tools/lib/unique_fd.h"
 
 namespace spirecovery {

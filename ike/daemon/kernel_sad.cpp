@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 #include <cstdio>
 #include <cstring>
 #include <linux/xfrm.h>
@@ -11,9 +11,9 @@
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
 
-#include "ike/daemon/addresses.hpp"
-#include "ike/daemon/log.hpp"
-#include "ike/daemon/sa_inventory.hpp"
+#include "ike/daemon/addresses.h"
+#include "ike/daemon/log.h"
+#include "ike/daemon/sa_inventory.h"
 
 namespace spirecovery {
 

@@ -1,5 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0-only
-#include "ike/daemon/log.hpp"
+// SPDX-License-Identifier: GPL-2.0
+#include "ike/daemon/log.h"
 
 #include <array>
 #include <chrono>

@@ -1,12 +1,12 @@
-// SPDX-License-Identifier: GPL-2.0-only
-#include "ike/daemon/miss_event.hpp"
+// SPDX-License-Identifier: GPL-2.0
+#include "ike/daemon/miss_event.h"
 
 #include <cstdio>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include "ike/daemon/addresses.hpp"
-#include "ike/daemon/log.hpp"
+#include "ike/daemon/addresses.h"
+#include "ike/daemon/log.h"
 #include "uapi/linux/spirecovery.h"
 
 namespace spirecovery {

@@ -1,7 +1,7 @@
-// SPDX-License-Identifier: GPL-2.0-only
-#include "ike/daemon/module_settings.hpp"
+// SPDX-License-Identifier: GPL-2.0
+#include "ike/daemon/module_settings.h"
 
-#include "ike/daemon/log.hpp"
+#include "ike/daemon/log.h"
 #include "tools/lib/number.h"
 #include "tools/lib/spec.h"
 

@@ -1,5 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0-only
-#include "ike/daemon/native_backend.hpp"
+// SPDX-License-Identifier: GPL-2.0
+#include "ike/daemon/native_backend.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -9,8 +9,8 @@
 #include <set>
 #include <sys/socket.h>
 
-#include "ike/daemon/addresses.hpp"
-#include "ike/daemon/stop_fd.hpp"
+#include "ike/daemon/addresses.h"
+#include "ike/daemon/stop_fd.h"
 #include "ike/lib/crypto.h"
 #include "ike/lib/recovery_exchange.h"
 #include "tools/lib/unique_fd.h"

@@ -1,7 +1,7 @@
-// SPDX-License-Identifier: GPL-2.0-only
-#include "ike/daemon/recovery_policy.hpp"
+// SPDX-License-Identifier: GPL-2.0
+#include "ike/daemon/recovery_policy.h"
 
-#include "ike/daemon/status_board.hpp"
+#include "ike/daemon/status_board.h"
 
 namespace spirecovery {
 

@@ -1,13 +1,13 @@
-// SPDX-License-Identifier: GPL-2.0-only
-#include "ike/daemon/recovery_scheduler.hpp"
+// SPDX-License-Identifier: GPL-2.0
+#include "ike/daemon/recovery_scheduler.h"
 
 #include <optional>
 #include <unistd.h>
 
-#include "ike/daemon/exec_backend.hpp"
-#include "ike/daemon/native_backend.hpp"
-#include "ike/daemon/stop_fd.hpp"
-#include "ike/daemon/vici_backend.hpp"
+#include "ike/daemon/exec_backend.h"
+#include "ike/daemon/native_backend.h"
+#include "ike/daemon/stop_fd.h"
+#include "ike/daemon/vici_backend.h"
 
 namespace spirecovery {
 

@@ -1,5 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0-only
-#include "ike/daemon/status_board.hpp"
+// SPDX-License-Identifier: GPL-2.0
+#include "ike/daemon/status_board.h"
 
 #include <cerrno>
 #include <chrono>

@@ -1,5 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0-only
-#include "ike/daemon/stop_fd.hpp"
+// SPDX-License-Identifier: GPL-2.0
+#include "ike/daemon/stop_fd.h"
 
 #include <cerrno>
 #include <condition_variable>
@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <sys/eventfd.h>
 
-#include "ike/daemon/log.hpp"
+#include "ike/daemon/log.h"
 
 namespace spirecovery {
 

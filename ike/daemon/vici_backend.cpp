@@ -1,12 +1,12 @@
-// SPDX-License-Identifier: GPL-2.0-only
-#include "ike/daemon/vici_backend.hpp"
+// SPDX-License-Identifier: GPL-2.0
+#include "ike/daemon/vici_backend.h"
 
 #include <algorithm>
 #include <charconv>
 
-#include "ike/daemon/addresses.hpp"
-#include "ike/daemon/stop_fd.hpp"
-#include "ike/daemon/vici/client.hpp"
+#include "ike/daemon/addresses.h"
+#include "ike/daemon/stop_fd.h"
+#include "ike/daemon/vici/client.h"
 
 namespace spirecovery {
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // Fixed inputs shared by the fuzz targets and the seed corpus generator, so the committed
 // seeds match what the targets expect (same keys, same initiator SPI).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // The IKE_SA_INIT response handling of the state machine (proposal selection, KE, cookie,
 // INVALID_KE_PAYLOAD, NAT detection): a fresh exchange, one fuzzed datagram from the peer.
 #include "ike/fuzz/fuzz_common.h"

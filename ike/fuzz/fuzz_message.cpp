@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // Header and payload chain decoder. Whatever decodes must re-encode to a message that
 // decodes to the same value.
 #include <cstdlib>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // One payload body decoder, chosen at build time with -DFUZZ_PAYLOAD=<name> (see ike/Makefile).
 // Whatever decodes must survive an encode/decode round trip unchanged.
 #include <cstdlib>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // The SK payload (decryption) path with fixed keys, AES-GCM (-DFUZZ_SK_gcm) or AES-CBC with
 // HMAC-SHA2-256-128 (-DFUZZ_SK_cbc). The first input byte picks what the rest is:
 //   0  a whole datagram, opened as received (header and SK framing checks, ICV/tag check);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // Writes the seed corpus for the fuzz targets: valid messages and payloads produced by the
 // library's encoder (and the test responder), one directory per target.
 //   seed_corpus <corpus directory>

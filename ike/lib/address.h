@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // IP addresses and UDP endpoints as values; no sockets here.
 #pragma once
 

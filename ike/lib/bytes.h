@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // Byte strings shared by the codec, the crypto facade and the protocol core.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // The time source of the protocol core, injected like its RandomSource so that tests run on
 // simulated time and the core never reads a clock of its own.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // IKEv2 protocol numbers used by this library (IANA "IKEv2 Parameters" registry).
 #pragma once
 

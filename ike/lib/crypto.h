@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // Thin facade over OpenSSL 3 EVP: the only file pair in the library that talks to OpenSSL's
 // crypto API. Every OpenSSL object lives in a unique_ptr with its free function; secrets are
 // returned as SecureBytes, which wipe themselves.

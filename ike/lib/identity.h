@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // IKE identities (RFC 7296 3.5) and their textual form.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 #include "ike/lib/ike_sa_keys.h"
 
 #include "ike/lib/crypto.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // IKE SA key material (RFC 7296 2.14).
 #pragma once
 

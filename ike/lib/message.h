@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // IKEv2 messages: the fixed header (RFC 7296 3.1) followed by a payload chain.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // The Encrypted (SK) payload (RFC 7296 3.14; RFC 5282 for AES-GCM): protects and opens the
 // messages of one direction of an IKE SA.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 #include "ike/lib/nat_detection.h"
 
 #include "ike/lib/crypto.h"

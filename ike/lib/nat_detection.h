@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // NAT detection (RFC 7296 2.23).
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // IKEv2 payloads (RFC 7296 3.2-3.16) as value types, and the generic payload chain.
 //
 // Decoding is split in two steps: split_payloads() walks the chain of generic payload headers

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // IKE SA proposals: what we offer in IKE_SA_INIT and what the responder picked.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // AUTH payload data for shared-key authentication (RFC 7296 2.15, method 2).
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // The invalid-SPI recovery exchange, initiator side, as an I/O-free state machine.
 //
 // We are B, the rebooted host. A still holds IPsec SAs for a previous incarnation of B and

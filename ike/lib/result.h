@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // Error reporting for everything fed by the network: decoders and checks return a Result
 // instead of throwing, so a bad datagram is an ordinary value the caller must look at.
 #pragma once

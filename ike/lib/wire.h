@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // Big-endian field access for the codec. Readers take explicit offsets into a span whose
 // size the caller has already checked (validate, then process); span indexing keeps every
 // access inside the buffer, and _GLIBCXX_ASSERTIONS builds (tests, fuzzers) trap on misuse.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // Payload and message encoding: round trips for every payload, exact wire images for the
 // ones whose layout matters to peers, and rejection of malformed input.
 #include <gtest/gtest.h>

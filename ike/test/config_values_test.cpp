@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // Identities, addresses and proposals as the daemon's configuration spells them.
 #include <gtest/gtest.h>
 

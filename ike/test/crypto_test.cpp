@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // The crypto facade against published known-answer vectors.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // SKEYSEED/prf+ key material, PSK AUTH and NAT detection hashes, each checked against values
 // computed independently with python3 (hmac, hashlib); the computation is quoted per test.
 #include <gtest/gtest.h>

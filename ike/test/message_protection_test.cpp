@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // The SK payload: both directions agree, every modification is caught, keys must match.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // The recovery state machine against the scripted responder, over a simulated link that can
 // lose, duplicate, delay and forge datagrams. Time is simulated: each test runs in
 // microseconds whatever the retransmission schedule.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // A minimal IKEv2 responder for the state-machine tests, built from the library's own codec
 // and crypto. It answers IKE_SA_INIT, IKE_AUTH (PSK) and INFORMATIONAL the way strongSwan
 // does, can be told to misbehave, and records what it saw.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // Helpers shared by the GoogleTest suites.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // Acknowledgements come from the kernel: decode anything, and look up the offset it names in
 // the input taken as a request.
 #include <linux/netlink.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // The command line: NUL-separated words. Anything must parse or fail with a UsageError.
 #include <string>
 #include <vector>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // Notifications come from the kernel: decode anything as an event or a family removal, render
 // whatever decodes as an event.
 #include <sstream>

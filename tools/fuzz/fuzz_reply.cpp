@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // Replies to get-config, get-stats and get-source (chosen by the second input byte): decode
 // anything, render whatever decodes.
 #include <sstream>

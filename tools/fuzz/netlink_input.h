@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // Fuzz input -> one netlink message. Odd first byte: the rest is the whole message, headers
 // included. Even: the rest is the attribute area behind valid headers for `cmd`, so most runs
 // reach the attribute checks instead of failing on a length field.

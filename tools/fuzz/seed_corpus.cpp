@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // Writes a seed corpus for each fuzzer into DIR/<fuzzer>/: well-formed messages as the module
 // sends them, so the fuzzers start past the length checks. Usage: seed_corpus DIR
 #include <arpa/inet.h>

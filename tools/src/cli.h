@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // The command line: `spirecoveryctl [OPTIONS] COMMAND [ARGS]`, parsed into an Invocation without
 // touching the system. Options go through Boost.Program_options; iproute2-style keywords
 // (`set source-rate 10`) through the command table.

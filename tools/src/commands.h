@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // Running a parsed command line against the kernel.
 #pragma once
 

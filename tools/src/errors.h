@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // What went wrong with the command line, and the exit statuses; the module's failures are in
 // tools/lib/errors.h.
 #pragma once

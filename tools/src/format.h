@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // Text forms of values, shared by the text and JSON output. Where YNL's cli.py has a rendering
 // (display hints ipv4, ipv6, hex) these match it, so `monitor -j` can be compared with cli.py.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // spirecoveryctl: the operator's command for the spirecovery module. See spirecoveryctl.8.
 #include <iostream>
 #include <string>

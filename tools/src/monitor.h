@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // `spirecoveryctl monitor`: events until SIGINT or SIGTERM.
 #pragma once
 

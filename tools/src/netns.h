@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // Running in a named network namespace, as `ip -n NAME` does.
 #pragma once
 

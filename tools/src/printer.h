@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // One output path for text and JSON, in the manner of iproute2's print_*(PRINT_ANY, ...): a
 // renderer describes each value once, with its JSON key and its text template, and the printer
 // writes whichever form was asked for.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // What each command prints, in text and JSON from one description (printer.h). JSON keys are the
 // spec's attribute names and values are rendered as YNL's cli.py renders them; spirecoveryctl.8
 // documents every line, column and key.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 #include <arpa/inet.h>
 #include <sstream>
 #include <sys/socket.h>

@@ -1,9 +1,9 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 // The configuration parser on arbitrary text: errors, never crashes.
 #include <sstream>
 #include <string>
 
-#include "ike/daemon/config.hpp"
+#include "ike/daemon/config.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::istringstream in(std::string(reinterpret_cast<const char*>(data), size));

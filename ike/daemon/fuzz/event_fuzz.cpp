@@ -1,7 +1,7 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 // A miss notification as the daemon reads it: the shared decoder, then the daemon's own checks.
 // Input as for tools/fuzz (first byte even: the rest is the attribute area behind valid headers).
-#include "ike/daemon/miss_event.hpp"
+#include "ike/daemon/miss_event.h"
 #include "tools/fuzz/netlink_input.h"
 #include "tools/lib/decode.h"
 

@@ -1,9 +1,9 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 // The vici packet and message decoder on arbitrary segments; what decodes must re-encode
 // to the same bytes.
 #include <cstdlib>
 
-#include "ike/daemon/vici/message.hpp"
+#include "ike/daemon/vici/message.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     using namespace spirecovery::vici;

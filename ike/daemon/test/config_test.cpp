@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -8,7 +8,7 @@
 #include <boost/program_options/parsers.hpp>
 #include <gtest/gtest.h>
 
-#include "ike/daemon/config.hpp"
+#include "ike/daemon/config.h"
 
 using namespace spirecovery;
 namespace po = boost::program_options;

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 #include <algorithm>
 #include <atomic>
 #include <set>
@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-#include "ike/daemon/dh_key_pool.hpp"
+#include "ike/daemon/dh_key_pool.h"
 
 using namespace spirecovery;
 using ike::DhGroup;

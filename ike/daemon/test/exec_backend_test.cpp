@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -8,7 +8,7 @@
 
 #include <gtest/gtest.h>
 
-#include "ike/daemon/exec_backend.hpp"
+#include "ike/daemon/exec_backend.h"
 
 using namespace spirecovery;
 using Verdict = BackendOutcome::Verdict;

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 // KernelSad against a real kernel SAD, in a network namespace of its own (needs root and
 // iproute2). States come from ACQUIRE: an outbound policy without SA makes the kernel create
 // a larval state per destination once someone listens for acquires, which works on kernels
@@ -12,8 +12,8 @@
 
 #include <gtest/gtest.h>
 
-#include "ike/daemon/addresses.hpp"
-#include "ike/daemon/sa_inventory.hpp"
+#include "ike/daemon/addresses.h"
+#include "ike/daemon/sa_inventory.h"
 
 using namespace spirecovery;
 

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 #include <arpa/inet.h>
 #include <cstring>
 #include <netinet/in.h>
@@ -9,7 +9,7 @@
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
 
-#include "ike/daemon/miss_event.hpp"
+#include "ike/daemon/miss_event.h"
 #include "tools/lib/decode.h"
 #include "tools/lib/netlink.h"
 #include "uapi/linux/spirecovery.h"

@@ -1,10 +1,10 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 #include <sstream>
 
 #include <gtest/gtest.h>
 
-#include "ike/daemon/config.hpp"
-#include "ike/daemon/module_settings.hpp"
+#include "ike/daemon/config.h"
+#include "ike/daemon/module_settings.h"
 #include "uapi/linux/spirecovery.h"
 
 using namespace spirecovery;

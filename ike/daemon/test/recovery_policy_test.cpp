@@ -1,9 +1,9 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 #include <sstream>
 
 #include <gtest/gtest.h>
 
-#include "ike/daemon/recovery_policy.hpp"
+#include "ike/daemon/recovery_policy.h"
 
 using namespace spirecovery;
 using namespace std::chrono_literals;

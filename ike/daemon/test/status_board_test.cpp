@@ -1,11 +1,11 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include <gtest/gtest.h>
 
-#include "ike/daemon/status_board.hpp"
+#include "ike/daemon/status_board.h"
 
 using namespace spirecovery;
 

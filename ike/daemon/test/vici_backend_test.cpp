@@ -1,13 +1,13 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <thread>
 
 #include <gtest/gtest.h>
 
-#include "ike/daemon/stop_fd.hpp"
-#include "ike/daemon/test/test_data.hpp"
-#include "ike/daemon/vici_backend.hpp"
+#include "ike/daemon/stop_fd.h"
+#include "ike/daemon/test/test_data.h"
+#include "ike/daemon/vici_backend.h"
 
 using namespace spirecovery;
 

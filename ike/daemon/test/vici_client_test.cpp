@@ -1,11 +1,11 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 #include <sys/socket.h>
 #include <thread>
 
 #include <gtest/gtest.h>
 
-#include "ike/daemon/test/test_data.hpp"
-#include "ike/daemon/vici/client.hpp"
+#include "ike/daemon/test/test_data.h"
+#include "ike/daemon/vici/client.h"
 
 using namespace spirecovery;
 using namespace spirecovery::vici;

@@ -1,8 +1,8 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 #include <gtest/gtest.h>
 
-#include "ike/daemon/test/test_data.hpp"
-#include "ike/daemon/vici/message.hpp"
+#include "ike/daemon/test/test_data.h"
+#include "ike/daemon/vici/message.h"
 
 using namespace spirecovery;
 using namespace spirecovery::vici;

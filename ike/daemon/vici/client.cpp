@@ -1,5 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0-only
-#include "ike/daemon/vici/client.hpp"
+// SPDX-License-Identifier: GPL-2.0
+#include "ike/daemon/vici/client.h"
 
 #include <cerrno>
 #include <cstring>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 // Runs one RecoveryExchange over a real UDP socket, for interop tests against strongSwan.
 // Not the daemon: no events, no configuration files, one exchange, exit status = outcome.
 //

@@ -1,13 +1,13 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 #pragma once
 
 #include <chrono>
 #include <string>
 #include <vector>
 
-#include "ike/daemon/backend.hpp"
-#include "ike/daemon/sa_inventory.hpp"
-#include "ike/daemon/vici/message.hpp"
+#include "ike/daemon/backend.h"
+#include "ike/daemon/sa_inventory.h"
+#include "ike/daemon/vici/message.h"
 
 namespace spirecovery {
 

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 // The [module] section of spirecoveryd.conf: the module's settings the daemon owns in its
 // network namespace, with the keys and ranges of `spirecoveryctl set` (tools/lib/spec.h).
 #pragma once

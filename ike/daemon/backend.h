@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 #pragma once
 
 #include <functional>
@@ -6,9 +6,9 @@
 #include <stop_token>
 #include <string>
 
-#include "ike/daemon/config.hpp"
-#include "ike/daemon/log.hpp"
-#include "ike/daemon/miss_event.hpp"
+#include "ike/daemon/config.h"
+#include "ike/daemon/log.h"
+#include "ike/daemon/miss_event.h"
 
 namespace spirecovery {
 

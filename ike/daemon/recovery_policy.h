@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 #pragma once
 
 #include <chrono>
@@ -6,9 +6,9 @@
 #include <span>
 #include <string>
 
-#include "ike/daemon/config.hpp"
-#include "ike/daemon/log.hpp"
-#include "ike/daemon/sa_inventory.hpp"
+#include "ike/daemon/config.h"
+#include "ike/daemon/log.h"
+#include "ike/daemon/sa_inventory.h"
 
 namespace spirecovery {
 

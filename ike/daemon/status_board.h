@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 #pragma once
 
 #include <condition_variable>
@@ -9,7 +9,7 @@
 #include <string>
 #include <thread>
 
-#include "ike/daemon/config.hpp"
+#include "ike/daemon/config.h"
 
 namespace spirecovery {
 

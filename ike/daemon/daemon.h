@@ -1,13 +1,13 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 #pragma once
 
 #include <optional>
 
-#include "ike/daemon/config.hpp"
-#include "ike/daemon/miss_event.hpp"
-#include "ike/daemon/recovery_policy.hpp"
-#include "ike/daemon/recovery_scheduler.hpp"
-#include "ike/daemon/status_board.hpp"
+#include "ike/daemon/config.h"
+#include "ike/daemon/miss_event.h"
+#include "ike/daemon/recovery_policy.h"
+#include "ike/daemon/recovery_scheduler.h"
+#include "ike/daemon/status_board.h"
 #include "ike/lib/crypto.h"
 #include "tools/lib/netlink.h"
 #include "tools/lib/unique_fd.h"

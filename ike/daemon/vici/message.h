@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 // strongSwan's vici protocol: message tree and packet layer (no I/O here).
 #pragma once
 

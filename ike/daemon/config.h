@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 #pragma once
 
 #include <chrono>
@@ -13,8 +13,8 @@
 #include <boost/program_options/options_description.hpp>
 #include <boost/program_options/variables_map.hpp>
 
-#include "ike/daemon/log.hpp"
-#include "ike/daemon/module_settings.hpp"
+#include "ike/daemon/log.h"
+#include "ike/daemon/module_settings.h"
 #include "ike/lib/address.h"
 #include "ike/lib/bytes.h"
 #include "ike/lib/identity.h"

@@ -1,11 +1,11 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 #pragma once
 
 #include <chrono>
 #include <string>
 #include <vector>
 
-#include "ike/daemon/backend.hpp"
+#include "ike/daemon/backend.h"
 
 namespace spirecovery {
 

@@ -1,8 +1,8 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 #pragma once
 
-#include "ike/daemon/backend.hpp"
-#include "ike/daemon/dh_key_pool.hpp"
+#include "ike/daemon/backend.h"
+#include "ike/daemon/dh_key_pool.h"
 #include "ike/lib/clock.h"
 
 namespace spirecovery {

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 #pragma once
 
 #include <atomic>
@@ -10,11 +10,11 @@
 #include <utility>
 #include <vector>
 
-#include "ike/daemon/backend.hpp"
-#include "ike/daemon/config.hpp"
-#include "ike/daemon/recovery_policy.hpp"
-#include "ike/daemon/sa_inventory.hpp"
-#include "ike/daemon/status_board.hpp"
+#include "ike/daemon/backend.h"
+#include "ike/daemon/config.h"
+#include "ike/daemon/recovery_policy.h"
+#include "ike/daemon/sa_inventory.h"
+#include "ike/daemon/status_board.h"
 #include "ike/lib/crypto.h"
 
 namespace spirecovery {

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 // Recorded vici conversations (test/data/*.vici, made by test/record_vici.py).
 #pragma once
 

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 // A blocking vici client over a unix stream socket; every call ends by a deadline, or at
 // once when the optional stop fd (a StopFd) becomes readable.
 #pragma once
@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "ike/daemon/vici/message.hpp"
+#include "ike/daemon/vici/message.h"
 #include "tools/lib/unique_fd.h"
 
 namespace spirecovery::vici {

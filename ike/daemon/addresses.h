@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 // IP addresses: conversions between ike/lib's values and the kernel's representations,
 // and prefix matching.
 #pragma once
