@@ -11,11 +11,13 @@
 #include <linux/init.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/sizes.h>
 #include <linux/spirecovery.h>
 #include <net/genetlink.h>
 
 #include "hook.h"
 #include "netlink.h"
+#include "peers.h"
 #include "pernet.h"
 #include "ratelimit.h"
 
@@ -24,9 +26,19 @@ module_param(sources, uint, 0444);
 MODULE_PARM_DESC(sources,
 		 "Entries of the per-source rate-limit table shared by all network namespaces (8..1048576, rounded up to a power of two; default 16384)");
 
+module_param_named(peers, spirecovery_max_peers, uint, 0444);
+MODULE_PARM_DESC(peers,
+		 "Most recovery peers in one network namespace's set (1..1048576; default 65536)");
+
 static int __init spirecovery_init(void)
 {
 	int err;
+
+	if (!spirecovery_max_peers || spirecovery_max_peers > SZ_1M) {
+		pr_err("peers=%u is out of range 1..%u\n",
+		       spirecovery_max_peers, SZ_1M);
+		return -EINVAL;
+	}
 
 	err = spirecovery_table_init(&sources);
 	if (err)

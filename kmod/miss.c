@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What happens to a miss the shim saw: it is counted, and when recovery is
- * enabled and the rate limits allow, logged and sent as an event.
+ * enabled, the source is a peer (or no peers are set) and the rate limits
+ * allow, logged and sent as an event.
  */
 
 #include <linux/errno.h>
@@ -14,6 +15,7 @@
 
 #include "miss.h"
 #include "netlink.h"
+#include "peers.h"
 #include "pernet.h"
 #include "ratelimit.h"
 
@@ -72,8 +74,10 @@ static int send_counter(int err)
  * @miss: what the packet carried
  *
  * Every miss lands in exactly one of the counters disabled,
- * suppressed-source, suppressed-global, events-sent, no-listener and
- * send-failed, besides its miss-* counter.
+ * unknown-source, suppressed-source, suppressed-global, events-sent,
+ * no-listener and send-failed, besides its miss-* counter.  A miss from
+ * outside a non-empty peer set takes no lock and touches nothing shared
+ * but RCU-protected reads and this CPU's counters.
  *
  * Context: softirq or bottom halves disabled; does not sleep.
  */
@@ -92,6 +96,10 @@ void spirecovery_miss_report(struct net *net,
 	cfg = rcu_dereference(sn->config);
 	if (!cfg->settings.enabled) {
 		spirecovery_count(sn, SPIRECOVERY_A_STATS_DISABLED);
+		goto out;
+	}
+	if (!spirecovery_peers_admit(sn, miss)) {
+		spirecovery_count(sn, SPIRECOVERY_A_STATS_UNKNOWN_SOURCE);
 		goto out;
 	}
 

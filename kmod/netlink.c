@@ -13,10 +13,13 @@
  * byte.
  */
 
+#include <linux/inetdevice.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/spirecovery.h>
+#include <linux/mm.h>
 #include <net/genetlink.h>
+#include <net/ipv6.h>
 #include <net/netlink.h>
 #include <net/sock.h>
 
@@ -24,6 +27,7 @@
 #include "miss.h"
 #include "netlink-gen.h"
 #include "netlink.h"
+#include "peers.h"
 #include "pernet.h"
 #include "ratelimit.h"
 
@@ -216,7 +220,7 @@ int spirecovery_nl_get_source_dumpit(struct sk_buff *skb,
 	limit = rcu_dereference(sn->config)->source_limit;
 	rcu_read_unlock();
 
-	spirecovery_table_walk(sn->cookie, &limit, &cursor, fill_source, &dump);
+	spirecovery_table_walk(sn, &limit, &cursor, fill_source, &dump);
 	cb->args[0] = cursor.set;
 	cb->args[1] = cursor.way;
 	return skb->len;
@@ -235,8 +239,263 @@ int spirecovery_nl_flush_sources_doit(struct sk_buff *skb,
 {
 	struct spirecovery_net *sn = spirecovery_net(genl_info_net(info));
 
-	spirecovery_table_flush(sn->cookie);
+	spirecovery_table_flush(sn);
 	return 0;
+}
+
+/*
+ * Semantic checks the policy cannot make: one address, a prefix length
+ * that fits its family, no bits set past it.
+ */
+static int peer_parse(const struct nlattr *nest, struct spirecovery_peer *peer,
+		      struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[SPIRECOVERY_A_PEER_MAX + 1];
+	const struct nlattr *addr, *len;
+	union spirecovery_addr masked;
+	int err;
+
+	err = nla_parse_nested(tb, SPIRECOVERY_A_PEER_MAX, nest,
+			       spirecovery_peer_nl_policy, extack);
+	if (err)
+		return err;
+
+	memset(peer, 0, sizeof(*peer));
+	len = tb[SPIRECOVERY_A_PEER_PREFIX_LEN];
+	if (tb[SPIRECOVERY_A_PEER_ADDR4] && !tb[SPIRECOVERY_A_PEER_ADDR6]) {
+		addr = tb[SPIRECOVERY_A_PEER_ADDR4];
+		peer->family = AF_INET;
+		peer->prefix_len = len ? nla_get_u8(len) : 32;
+		if (peer->prefix_len > 32) {
+			NL_SET_ERR_MSG_ATTR(extack, len,
+					    "prefix-len of an IPv4 peer is out of range 0..32");
+			return -EINVAL;
+		}
+		peer->addr.s6_addr32[0] = nla_get_in_addr(addr);
+		masked.v4 = peer->addr.s6_addr32[0] &
+			    inet_make_mask(peer->prefix_len);
+		if (masked.v4 != peer->addr.s6_addr32[0])
+			goto host_bits;
+	} else if (tb[SPIRECOVERY_A_PEER_ADDR6] &&
+		   !tb[SPIRECOVERY_A_PEER_ADDR4]) {
+		addr = tb[SPIRECOVERY_A_PEER_ADDR6];
+		peer->family = AF_INET6;
+		peer->prefix_len = len ? nla_get_u8(len) : 128;
+		peer->addr = nla_get_in6_addr(addr);
+		ipv6_addr_prefix(&masked.v6, &peer->addr, peer->prefix_len);
+		if (!ipv6_addr_equal(&masked.v6, &peer->addr))
+			goto host_bits;
+	} else {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "a peer needs exactly one of addr4 and addr6");
+		return -EINVAL;
+	}
+	return 0;
+
+host_bits:
+	NL_SET_ERR_MSG_ATTR(extack, addr,
+			    "address has bits set past its prefix-len");
+	return -EINVAL;
+}
+
+/**
+ * struct peer_request - the peers of a PEER_SET, PEER_ADD or PEER_DEL
+ * @peers: the peers, validated and masked
+ * @attrs: the attribute each peer came from, to point the extack at
+ * @n: number of peers
+ */
+struct peer_request {
+	struct spirecovery_peer *peers;
+	const struct nlattr **attrs;
+	unsigned int n;
+};
+
+static void peer_request_free(struct peer_request *req)
+{
+	kvfree(req->peers);
+	kvfree(req->attrs);
+}
+
+/*
+ * PEERS_PEER is a top-level multi-attr: a nest of 65536 peers would not fit
+ * an attribute's 16-bit length, a message does.
+ */
+static int peer_request_parse(struct genl_info *info, struct peer_request *req)
+{
+	const struct nlattr *attr;
+	unsigned int n = 0;
+	int rem, err;
+
+	memset(req, 0, sizeof(*req));
+	nla_for_each_attr(attr, genlmsg_data(info->genlhdr),
+			  genlmsg_len(info->genlhdr), rem) {
+		if (nla_type(attr) != SPIRECOVERY_A_PEERS_PEER)
+			continue;
+		if (n == spirecovery_max_peers) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "more peers than the module parameter peers allows");
+			return -ENOSPC;
+		}
+		n++;
+	}
+	if (!n)
+		return 0;
+
+	req->peers = kvmalloc_array(n, sizeof(*req->peers), GFP_KERNEL);
+	req->attrs = kvmalloc_array(n, sizeof(*req->attrs), GFP_KERNEL);
+	if (!req->peers || !req->attrs) {
+		peer_request_free(req);
+		return -ENOMEM;
+	}
+	nla_for_each_attr(attr, genlmsg_data(info->genlhdr),
+			  genlmsg_len(info->genlhdr), rem) {
+		if (nla_type(attr) != SPIRECOVERY_A_PEERS_PEER)
+			continue;
+		err = peer_parse(attr, &req->peers[req->n], info->extack);
+		if (err) {
+			peer_request_free(req);
+			return err;
+		}
+		req->attrs[req->n++] = attr;
+	}
+	return 0;
+}
+
+static void peer_error(struct genl_info *info, const struct peer_request *req,
+		       int err, unsigned int bad)
+{
+	const struct nlattr *attr = bad < req->n ? req->attrs[bad] : NULL;
+
+	switch (err) {
+	case -EEXIST:
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "peer is already in the set or listed twice");
+		break;
+	case -ENOENT:
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "peer is not in the set or listed twice");
+		break;
+	case -ENOSPC:
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "the set would hold more peers than the module parameter peers allows");
+		break;
+	}
+}
+
+static int peer_doit(struct genl_info *info,
+		     int (*op)(struct spirecovery_net *sn,
+			       const struct spirecovery_peer *peers,
+			       unsigned int n, unsigned int *bad))
+{
+	struct spirecovery_net *sn = spirecovery_net(genl_info_net(info));
+	struct peer_request req;
+	unsigned int bad = 0;
+	int err;
+
+	err = peer_request_parse(info, &req);
+	if (err)
+		return err;
+	err = op(sn, req.peers, req.n, &bad);
+	if (err)
+		peer_error(info, &req, err, bad);
+	peer_request_free(&req);
+	return err;
+}
+
+/**
+ * spirecovery_nl_peer_set_doit() - PEER_SET: replace the namespace's peers
+ * @skb: the request
+ * @info: the request's attributes, already checked against the policy
+ *
+ * Return: 0 or a negative error code, with the set unchanged.
+ */
+int spirecovery_nl_peer_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return peer_doit(info, spirecovery_peers_replace);
+}
+
+/**
+ * spirecovery_nl_peer_add_doit() - PEER_ADD: add peers to the namespace's set
+ * @skb: the request
+ * @info: the request's attributes, already checked against the policy
+ *
+ * Return: 0 or a negative error code, with the set unchanged.
+ */
+int spirecovery_nl_peer_add_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return peer_doit(info, spirecovery_peers_add);
+}
+
+/**
+ * spirecovery_nl_peer_del_doit() - PEER_DEL: remove peers from the
+ *	namespace's set
+ * @skb: the request
+ * @info: the request's attributes, already checked against the policy
+ *
+ * Return: 0 or a negative error code, with the set unchanged.
+ */
+int spirecovery_nl_peer_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return peer_doit(info, spirecovery_peers_del);
+}
+
+static int fill_peer(struct sk_buff *skb, const struct spirecovery_peer *peer)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, SPIRECOVERY_A_PEERS_PEER);
+	if (!nest)
+		return -EMSGSIZE;
+	if ((peer->family == AF_INET ?
+	     nla_put_in_addr(skb, SPIRECOVERY_A_PEER_ADDR4,
+			     peer->addr.s6_addr32[0]) :
+	     nla_put_in6_addr(skb, SPIRECOVERY_A_PEER_ADDR6, &peer->addr)) ||
+	    nla_put_u8(skb, SPIRECOVERY_A_PEER_PREFIX_LEN, peer->prefix_len)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/**
+ * spirecovery_nl_peer_get_dumpit() - PEER_GET: dump the namespace's peers
+ * @skb: the message to fill
+ * @cb: the dump's state; args[0] holds the index of the next peer
+ *
+ * Each message carries as many peers as fit.  A write between two parts
+ * of the dump sets NLM_F_DUMP_INTR, as the set's generation changed.
+ *
+ * Return: the length of @skb, 0 once every peer has been sent.
+ */
+int spirecovery_nl_peer_get_dumpit(struct sk_buff *skb,
+				   struct netlink_callback *cb)
+{
+	struct spirecovery_net *sn = spirecovery_net(sock_net(cb->skb->sk));
+	const struct spirecovery_peer_set *set;
+	unsigned long i = cb->args[0];
+	void *hdr;
+
+	rcu_read_lock();
+	set = rcu_dereference(sn->peers);
+	cb->seq = set->generation;
+	if (i >= set->count)
+		goto out;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &spirecovery_genl_family, NLM_F_MULTI,
+			  SPIRECOVERY_CMD_PEER_GET);
+	if (!hdr)
+		goto out;
+	genl_dump_check_consistent(cb, hdr);
+	for (; i < set->count; i++)
+		if (fill_peer(skb, &set->peers[i]))
+			break;
+	genlmsg_end(skb, hdr);
+	cb->args[0] = i;
+out:
+	rcu_read_unlock();
+	return skb->len;
 }
 
 /*
@@ -255,6 +514,8 @@ static struct genl_family spirecovery_genl_family __ro_after_init = {
 	.name = SPIRECOVERY_FAMILY_NAME,
 	.version = SPIRECOVERY_FAMILY_VERSION,
 	.netnsok = true,
+	/* Each handler locks what it changes; see Documentation/design.md. */
+	.parallel_ops = true,
 	.module = THIS_MODULE,
 	.SPIRECOVERY_FAMILY_OPS = spirecovery_nl_ops,
 	.SPIRECOVERY_FAMILY_N_OPS = ARRAY_SIZE(spirecovery_nl_ops),

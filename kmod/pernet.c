@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Per network namespace state.  A new namespace starts disabled with the
- * uapi defaults; its table entries are flushed when it goes away.
+ * uapi defaults and no peers; its table entries are flushed when it goes
+ * away, in one walk of the table for a batch of namespaces.
  */
 
 #include <linux/lockdep.h>
@@ -108,6 +109,7 @@ void spirecovery_stats_read(struct spirecovery_net *sn,
 static int __net_init spirecovery_net_init(struct net *net)
 {
 	struct spirecovery_net *sn = spirecovery_net(net);
+	struct spirecovery_peer_set *peers;
 	struct spirecovery_config *cfg;
 	unsigned int cpu;
 
@@ -117,36 +119,59 @@ static int __net_init spirecovery_net_init(struct net *net)
 	for_each_possible_cpu(cpu)
 		u64_stats_init(&per_cpu_ptr(sn->stats, cpu)->syncp);
 
+	peers = spirecovery_peer_set_empty();
+	if (!peers)
+		goto free_stats;
 	cfg = config_alloc(&default_settings);
-	if (!cfg) {
-		free_percpu(sn->stats);
-		return -ENOMEM;
-	}
+	if (!cfg)
+		goto free_peers;
 
 	mutex_init(&sn->config_lock);
+	mutex_init(&sn->peers_lock);
 	spin_lock_init(&sn->global_lock);
 	spirecovery_bucket_init(&sn->global_bucket, &cfg->global_limit);
-	sn->cookie = net->net_cookie;
+	atomic_set(&sn->sources, 0);
+	sn->exiting = false;
+	RCU_INIT_POINTER(sn->peers, peers);
 	RCU_INIT_POINTER(sn->config, cfg);
 	return 0;
+
+free_peers:
+	spirecovery_peer_set_free(peers);
+free_stats:
+	free_percpu(sn->stats);
+	return -ENOMEM;
 }
 
 /*
- * The namespace's devices are gone by now, so no packet of it can reach
- * the shim any more.
+ * The namespaces' devices are gone by now, so no packet of theirs can
+ * reach the shim any more, and no socket of theirs is left to ask.
  */
-static void __net_exit spirecovery_net_exit(struct net *net)
+static void __net_exit spirecovery_net_exit_batch(struct list_head *net_list)
 {
-	struct spirecovery_net *sn = spirecovery_net(net);
+	struct spirecovery_net *sn;
+	bool any = false;
+	struct net *net;
 
-	spirecovery_table_flush(sn->cookie);
-	kfree(rcu_dereference_protected(sn->config, true));
-	free_percpu(sn->stats);
+	list_for_each_entry(net, net_list, exit_list) {
+		sn = spirecovery_net(net);
+		sn->exiting = true;
+		any |= atomic_read(&sn->sources) != 0;
+	}
+	spirecovery_table_flush_exiting(any);
+
+	list_for_each_entry(net, net_list, exit_list) {
+		sn = spirecovery_net(net);
+		spirecovery_peer_set_free(rcu_dereference_protected(sn->peers,
+								    true));
+		kfree(rcu_dereference_protected(sn->config, true));
+		free_percpu(sn->stats);
+	}
 }
 
 static struct pernet_operations spirecovery_net_ops = {
 	.init = spirecovery_net_init,
-	.exit = spirecovery_net_exit,
+	.exit_batch = spirecovery_net_exit_batch,
 	.id = &spirecovery_net_id,
 	.size = sizeof(struct spirecovery_net),
 };

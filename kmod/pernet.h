@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Per network namespace state: configuration, the namespace-wide bucket
- * and the counters.
+ * Per network namespace state: configuration, the namespace-wide bucket,
+ * the peer set and the counters.
  */
 #ifndef _SPIRECOVERY_PERNET_H
 #define _SPIRECOVERY_PERNET_H
@@ -14,6 +14,7 @@
 #include <linux/u64_stats_sync.h>
 #include <net/netns/generic.h>
 
+#include "peers.h"
 #include "ratelimit.h"
 
 /* Counters are identified by their SPIRECOVERY_A_STATS_* attribute. */
@@ -70,7 +71,11 @@ struct spirecovery_stats {
  * @global_lock: protects @global_bucket
  * @global_bucket: the namespace-wide event bucket
  * @stats: counters, one set per CPU
- * @cookie: the namespace's cookie; unlike its address it is never reused
+ * @peers: the recovery peers, replaced as a whole under RCU; never NULL
+ * @peers_lock: serialises writers of @peers
+ * @sources: entries of the namespace in the source table, so that flush
+ *	and exit skip the table walk when there are none
+ * @exiting: set when the namespace goes away, for the batched flush
  */
 struct spirecovery_net {
 	struct spirecovery_config __rcu *config;
@@ -78,7 +83,10 @@ struct spirecovery_net {
 	spinlock_t global_lock;		/* protects global_bucket */
 	struct spirecovery_bucket global_bucket;
 	struct spirecovery_stats __percpu *stats;
-	u64 cookie;
+	struct spirecovery_peer_set __rcu *peers;
+	struct mutex peers_lock;	/* serialises writers of peers */
+	atomic_t sources;
+	bool exiting;
 };
 
 extern unsigned int spirecovery_net_id;

@@ -35,9 +35,14 @@
 #define SPIRECOVERY_WAYS		8
 #define SPIRECOVERY_MAX_ENTRIES		SZ_1M
 
-/* Hashed and compared as raw bytes, so it has no implicit padding. */
+/*
+ * Hashed and compared as raw bytes, so it has no implicit padding.  The
+ * owner's address cannot be reused while an entry names it: a namespace's
+ * entries are all removed before its state is freed (struct
+ * spirecovery_net counts them).
+ */
 struct source_key {
-	u64 net_cookie;
+	struct spirecovery_net *owner;
 	struct in6_addr addr;
 	u8 family;
 	u8 prefix_len;
@@ -131,12 +136,12 @@ static bool global_allow(struct spirecovery_net *sn,
 	return allowed;
 }
 
-static void source_key_init(struct source_key *key, u64 net_cookie,
+static void source_key_init(struct source_key *key, struct spirecovery_net *sn,
 			    const struct spirecovery_miss *miss,
 			    u8 ipv6_prefix)
 {
 	memset(key, 0, sizeof(*key));
-	key->net_cookie = net_cookie;
+	key->owner = sn;
 	key->family = miss->family;
 	if (miss->family == AF_INET) {
 		key->addr.s6_addr32[0] = miss->saddr.v4;
@@ -183,6 +188,9 @@ static struct source *source_get(struct source_set *set,
 			victim = src;
 	}
 
+	if (source_in_use(victim))
+		atomic_dec(&victim->key.owner->sources);
+	atomic_inc(&key->owner->sources);
 	memset(victim, 0, sizeof(*victim));
 	victim->key = *key;
 	victim->bucket.credit_ns = limit->cap_ns;
@@ -211,7 +219,7 @@ spirecovery_ratelimit(struct spirecovery_net *sn,
 	struct source_key key;
 	struct source *src;
 
-	source_key_init(&key, sn->cookie, miss, cfg->settings.ipv6_prefix);
+	source_key_init(&key, sn, miss, cfg->settings.ipv6_prefix);
 	set = source_set_of(&key);
 
 	spin_lock_bh(&set->lock);
@@ -235,26 +243,59 @@ spirecovery_ratelimit(struct spirecovery_net *sn,
 	return verdict;
 }
 
-/**
- * spirecovery_table_flush() - remove a namespace's entries
- * @net_cookie: cookie of the namespace
- *
- * Context: process context.
- */
-void spirecovery_table_flush(u64 net_cookie)
+/* Removes the entries @match accepts. */
+static void table_remove(bool (*match)(const struct source *src, void *arg),
+			 void *arg)
 {
 	struct source_set *set;
 	struct source *src;
 
 	for (set = table; set < table + table_sets; set++) {
 		spin_lock_bh(&set->lock);
-		for (src = set->ways; src < set->ways + SPIRECOVERY_WAYS; src++)
-			if (source_in_use(src) &&
-			    src->key.net_cookie == net_cookie)
-				memset(src, 0, sizeof(*src));
+		for (src = set->ways; src < set->ways + SPIRECOVERY_WAYS; src++) {
+			if (!source_in_use(src) || !match(src, arg))
+				continue;
+			atomic_dec(&src->key.owner->sources);
+			memset(src, 0, sizeof(*src));
+		}
 		spin_unlock_bh(&set->lock);
 		cond_resched();
 	}
+}
+
+static bool source_of(const struct source *src, void *sn)
+{
+	return src->key.owner == sn;
+}
+
+static bool source_exiting(const struct source *src, void *unused)
+{
+	return src->key.owner->exiting;
+}
+
+/**
+ * spirecovery_table_flush() - remove a namespace's entries
+ * @sn: the namespace's state
+ *
+ * Context: process context.
+ */
+void spirecovery_table_flush(struct spirecovery_net *sn)
+{
+	if (atomic_read(&sn->sources))
+		table_remove(source_of, sn);
+}
+
+/**
+ * spirecovery_table_flush_exiting() - remove the entries of every
+ *	namespace marked as exiting, in one walk of the table
+ * @any: whether any exiting namespace has entries at all
+ *
+ * Context: process context.
+ */
+void spirecovery_table_flush_exiting(bool any)
+{
+	if (any)
+		table_remove(source_exiting, NULL);
 }
 
 static void source_info(const struct source *src,
@@ -280,7 +321,7 @@ static void source_info(const struct source *src,
 
 /**
  * spirecovery_table_walk() - report a namespace's entries one by one
- * @net_cookie: cookie of the namespace
+ * @sn: the namespace's state
  * @limit: the namespace's per-source limit, to count tokens
  * @cursor: where to start; on return, where to resume
  * @fn: called for each entry under the entry's set lock; must not sleep
@@ -288,10 +329,11 @@ static void source_info(const struct source *src,
  *
  * Entries may move between calls, so a resumed walk is not a snapshot.
  *
+ * Context: process context; may sleep between sets.
  * Return: 0 when the walk is complete, or the first error @fn returned;
  * the entry @fn failed on is visited again on resumption.
  */
-int spirecovery_table_walk(u64 net_cookie,
+int spirecovery_table_walk(struct spirecovery_net *sn,
 			   const struct spirecovery_limit *limit,
 			   struct spirecovery_table_cursor *cursor,
 			   int (*fn)(const struct spirecovery_source_info *info,
@@ -302,6 +344,8 @@ int spirecovery_table_walk(u64 net_cookie,
 	struct spirecovery_source_info info;
 	int err = 0;
 
+	if (!atomic_read(&sn->sources))
+		return 0;
 	for (; cursor->set < table_sets; cursor->set++, cursor->way = 0) {
 		struct source_set *set = &table[cursor->set];
 
@@ -309,8 +353,7 @@ int spirecovery_table_walk(u64 net_cookie,
 		for (; cursor->way < SPIRECOVERY_WAYS; cursor->way++) {
 			const struct source *src = &set->ways[cursor->way];
 
-			if (!source_in_use(src) ||
-			    src->key.net_cookie != net_cookie)
+			if (!source_in_use(src) || src->key.owner != sn)
 				continue;
 			source_info(src, limit, now, &info);
 			err = fn(&info, arg);
@@ -320,6 +363,7 @@ int spirecovery_table_walk(u64 net_cookie,
 		spin_unlock_bh(&set->lock);
 		if (err)
 			return err;
+		cond_resched();
 	}
 	return 0;
 }

@@ -87,8 +87,9 @@ enum spirecovery_verdict
 spirecovery_ratelimit(struct spirecovery_net *sn,
 		      const struct spirecovery_config *cfg,
 		      const struct spirecovery_miss *miss, u32 *suppressed);
-void spirecovery_table_flush(u64 net_cookie);
-int spirecovery_table_walk(u64 net_cookie,
+void spirecovery_table_flush(struct spirecovery_net *sn);
+void spirecovery_table_flush_exiting(bool any);
+int spirecovery_table_walk(struct spirecovery_net *sn,
 			   const struct spirecovery_limit *limit,
 			   struct spirecovery_table_cursor *cursor,
 			   int (*fn)(const struct spirecovery_source_info *info,

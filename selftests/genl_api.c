@@ -2,17 +2,19 @@
 /*
  * Generic-netlink API of the spirecovery module: family registration,
  * configuration defaults and validation (with extack), counters, the
- * source table, permissions and the "events" group.
+ * source table, the peer set, permissions and the "events" group.
  *
  * Every test runs in its own fresh network namespace (the harness forks
  * each test; the fixture unshares), so it starts from the documented
  * defaults whatever other tests did.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <grp.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -220,6 +222,10 @@ TEST_F(genl, family_resolves)
 		{ SPIRECOVERY_CMD_GET_STATS, GENL_CMD_CAP_DO },
 		{ SPIRECOVERY_CMD_GET_SOURCE, GENL_CMD_CAP_DUMP },
 		{ SPIRECOVERY_CMD_FLUSH_SOURCES, GENL_CMD_CAP_DO },
+		{ SPIRECOVERY_CMD_PEER_SET, GENL_CMD_CAP_DO },
+		{ SPIRECOVERY_CMD_PEER_ADD, GENL_CMD_CAP_DO },
+		{ SPIRECOVERY_CMD_PEER_DEL, GENL_CMD_CAP_DO },
+		{ SPIRECOVERY_CMD_PEER_GET, GENL_CMD_CAP_DUMP },
 	};
 
 	EXPECT_NE(0, self->info.id);
@@ -432,6 +438,7 @@ static void expect_all_commands_denied(struct __test_metadata *_metadata, uint16
 	static const uint8_t cmds[] = {
 		SPIRECOVERY_CMD_GET_CONFIG, SPIRECOVERY_CMD_SET_CONFIG,
 		SPIRECOVERY_CMD_GET_STATS, SPIRECOVERY_CMD_FLUSH_SOURCES,
+		SPIRECOVERY_CMD_PEER_SET, SPIRECOVERY_CMD_PEER_ADD, SPIRECOVERY_CMD_PEER_DEL,
 	};
 	struct nl_result res;
 	struct nl_sock sk;
@@ -446,6 +453,7 @@ static void expect_all_commands_denied(struct __test_metadata *_metadata, uint16
 	nl_put_u8(&m, SPIRECOVERY_A_CONFIG_ENABLED, 1);
 	EXPECT_EQ(-EPERM, nl_request(&sk, &m, NULL, NULL, &res));
 	EXPECT_EQ(-EPERM, request(&sk, family, SPIRECOVERY_CMD_GET_SOURCE, NLM_F_DUMP, NULL, &res));
+	EXPECT_EQ(-EPERM, request(&sk, family, SPIRECOVERY_CMD_PEER_GET, NLM_F_DUMP, NULL, &res));
 	nl_close(&sk);
 }
 
@@ -519,6 +527,8 @@ TEST_F(genl, userns_root_manages_own_netns)
 	EXPECT_EQ(0, request(&sk, info.id, SPIRECOVERY_CMD_GET_STATS, 0, &r, &res));
 	EXPECT_EQ(0, request(&sk, info.id, SPIRECOVERY_CMD_GET_SOURCE, NLM_F_DUMP, &r, &res));
 	EXPECT_EQ(0, request(&sk, info.id, SPIRECOVERY_CMD_FLUSH_SOURCES, 0, NULL, &res));
+	EXPECT_EQ(0, request(&sk, info.id, SPIRECOVERY_CMD_PEER_SET, 0, NULL, &res));
+	EXPECT_EQ(0, request(&sk, info.id, SPIRECOVERY_CMD_PEER_GET, NLM_F_DUMP, &r, &res));
 	EXPECT_EQ(0, nl_join_group(&sk, info.group_id));
 	nl_close(&sk);
 }
@@ -606,7 +616,7 @@ TEST_F(bad_value, rejected_with_extack)
 	uint32_t offs;
 
 	genl_msg_init(&m, self->info.id, SPIRECOVERY_CMD_SET_CONFIG, 0);
-	offs = m.nlh.nlmsg_len;
+	offs = m.nlh->nlmsg_len;
 	if (variant->is_u8)
 		nl_put_u8(&m, variant->type, variant->value);
 	else
@@ -626,6 +636,432 @@ TEST_F(bad_value, rejected_with_extack)
 
 	ASSERT_EQ(0, get_config(&self->sk, self->info.id, &c));
 	EXPECT_CONFIG(defaults, c);
+}
+
+/*
+ * The peer set.  Peers are written as text, "ADDR" or "ADDR/LEN", and a
+ * dump is read back into the same form, in the set's order.
+ */
+#define PEER_TEXT_MAX	(INET6_ADDRSTRLEN + 4)
+
+/* One peer: @prefix_len < 0 leaves prefix-len out. */
+static int put_peer(struct nl_msg *m, int family, const void *addr, int prefix_len)
+{
+	struct nlattr *nest = nl_nest_start(m, SPIRECOVERY_A_PEERS_PEER);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (family == AF_INET ? nl_put(m, SPIRECOVERY_A_PEER_ADDR4, addr, 4) :
+				nl_put(m, SPIRECOVERY_A_PEER_ADDR6, addr, 16))
+		return -EMSGSIZE;
+	if (prefix_len >= 0 && nl_put_u8(m, SPIRECOVERY_A_PEER_PREFIX_LEN, prefix_len))
+		return -EMSGSIZE;
+	nl_nest_end(m, nest);
+	return 0;
+}
+
+static int put_peer_text(struct nl_msg *m, const char *text)
+{
+	char addr[INET6_ADDRSTRLEN], *slash;
+	unsigned char bytes[16];
+	int family, len = -1;
+
+	snprintf(addr, sizeof(addr), "%s", text);
+	slash = strchr(addr, '/');
+	if (slash) {
+		*slash = '\0';
+		len = atoi(slash + 1);
+	}
+	family = strchr(addr, ':') ? AF_INET6 : AF_INET;
+	if (inet_pton(family, addr, bytes) != 1)
+		return -EINVAL;
+	return put_peer(m, family, bytes, len);
+}
+
+/* A PEER_SET, PEER_ADD or PEER_DEL of @n peers; *@offs[i] receives where peer i starts. */
+static int peers_request(struct nl_sock *sk, uint16_t family, uint8_t cmd,
+			 const char *const *peers, int n, uint32_t *offs, struct nl_result *res)
+{
+	struct nl_msg m;
+	int err;
+
+	genl_msg_init(&m, family, cmd, 0);
+	for (int i = 0; i < n; i++) {
+		if (offs)
+			offs[i] = m.nlh->nlmsg_len;
+		err = put_peer_text(&m, peers[i]);
+		if (err)
+			return err;
+	}
+	return nl_request(sk, &m, NULL, NULL, res);
+}
+
+/* A PEER_SET or PEER_ADD of @n distinct IPv4 /32s, from 10.0.0.0 + @first. */
+static int peers_request_many(struct nl_sock *sk, uint16_t family, uint8_t cmd,
+			      uint32_t first, uint32_t n, struct nl_result *res)
+{
+	struct nl_msg m;
+	int err;
+
+	err = genl_msg_init_size(&m, family, cmd, 0, NLMSG_HDRLEN + GENL_HDRLEN + n * 20);
+	if (err)
+		return err;
+	for (uint32_t i = 0; i < n && !err; i++) {
+		uint32_t addr = htonl(0x0a000000 + first + i);
+
+		err = put_peer(&m, AF_INET, &addr, -1);
+	}
+	if (!err)
+		err = nl_request(sk, &m, NULL, NULL, res);
+	nl_msg_free(&m);
+	return err;
+}
+
+struct peer_dump {
+	int messages;
+	int n;
+	int cap;
+	char (*text)[PEER_TEXT_MAX];
+	bool malformed;
+};
+
+static int keep_peers(const struct nlmsghdr *nlh, void *arg)
+{
+	struct peer_dump *d = arg;
+	const struct nlattr *attrs, *a;
+	int len, rem;
+
+	d->messages++;
+	attrs = genl_attrs(nlh, &len);
+	nla_for_each(a, attrs, len, rem) {
+		const struct nlattr *tb[SPIRECOVERY_A_PEER_MAX + 1];
+		const struct nlattr *addr;
+		char buf[INET6_ADDRSTRLEN];
+		int family;
+
+		if (nla_type_of(a) != SPIRECOVERY_A_PEERS_PEER ||
+		    nl_parse(nla_payload(a), nla_payload_len(a), tb, SPIRECOVERY_A_PEER_MAX) ||
+		    !tb[SPIRECOVERY_A_PEER_PREFIX_LEN] || !!tb[SPIRECOVERY_A_PEER_ADDR4] ==
+		    !!tb[SPIRECOVERY_A_PEER_ADDR6]) {
+			d->malformed = true;
+			continue;
+		}
+		family = tb[SPIRECOVERY_A_PEER_ADDR4] ? AF_INET : AF_INET6;
+		addr = tb[family == AF_INET ? SPIRECOVERY_A_PEER_ADDR4 : SPIRECOVERY_A_PEER_ADDR6];
+		if (d->n == d->cap) {
+			d->cap = d->cap ? 2 * d->cap : 16;
+			d->text = realloc(d->text, d->cap * sizeof(*d->text));
+			if (!d->text)
+				return -ENOMEM;
+		}
+		inet_ntop(family, nla_payload(addr), buf, sizeof(buf));
+		snprintf(d->text[d->n++], PEER_TEXT_MAX, "%s/%u", buf,
+			 *(const uint8_t *)nla_payload(tb[SPIRECOVERY_A_PEER_PREFIX_LEN]));
+	}
+	return rem == 0 ? 0 : -EBADMSG;
+}
+
+static int dump_peers(struct nl_sock *sk, uint16_t family, struct peer_dump *d)
+{
+	struct nl_result res;
+	struct nl_msg m;
+
+	free(d->text);
+	memset(d, 0, sizeof(*d));
+	genl_msg_init(&m, family, SPIRECOVERY_CMD_PEER_GET, NLM_F_DUMP);
+	return nl_request(sk, &m, keep_peers, d, &res);
+}
+
+#define EXPECT_PEERS(d, ...) do {						\
+	static const char *const want_[] = { __VA_ARGS__ };			\
+	int n_ = sizeof(want_) / sizeof(want_[0]);				\
+	EXPECT_FALSE((d).malformed);						\
+	ASSERT_EQ(n_, (d).n);							\
+	for (int i_ = 0; i_ < n_; i_++)						\
+		EXPECT_STREQ(want_[i_], (d).text[i_]);				\
+} while (0)
+
+TEST_F(genl, peers_empty_by_default)
+{
+	struct peer_dump d = { 0 };
+
+	ASSERT_EQ(0, dump_peers(&self->sk, self->info.id, &d));
+	EXPECT_EQ(0, d.n);
+	free(d.text);
+}
+
+TEST_F(genl, peers_replace_add_del)
+{
+	static const char *const set1[] = { "2001:db8::/64", "192.0.2.1", "10.1.0.0/16" };
+	static const char *const add[] = { "198.51.100.7/32", "2001:db8:1::1" };
+	static const char *const del[] = { "10.1.0.0/16", "2001:db8::/64" };
+	static const char *const set2[] = { "203.0.113.0/24" };
+	struct peer_dump d = { 0 };
+	struct nl_result res;
+	uint16_t id = self->info.id;
+
+	ASSERT_EQ(0, peers_request(&self->sk, id, SPIRECOVERY_CMD_PEER_SET, set1, 3, NULL, &res))
+		TH_LOG("%s", res.msg);
+	ASSERT_EQ(0, dump_peers(&self->sk, id, &d));
+	/* Sorted: IPv4 before IPv6, then by address; an absent prefix-len is the whole address. */
+	EXPECT_PEERS(d, "10.1.0.0/16", "192.0.2.1/32", "2001:db8::/64");
+
+	ASSERT_EQ(0, peers_request(&self->sk, id, SPIRECOVERY_CMD_PEER_ADD, add, 2, NULL, &res))
+		TH_LOG("%s", res.msg);
+	ASSERT_EQ(0, dump_peers(&self->sk, id, &d));
+	EXPECT_PEERS(d, "10.1.0.0/16", "192.0.2.1/32", "198.51.100.7/32", "2001:db8::/64",
+		     "2001:db8:1::1/128");
+
+	ASSERT_EQ(0, peers_request(&self->sk, id, SPIRECOVERY_CMD_PEER_DEL, del, 2, NULL, &res))
+		TH_LOG("%s", res.msg);
+	ASSERT_EQ(0, dump_peers(&self->sk, id, &d));
+	EXPECT_PEERS(d, "192.0.2.1/32", "198.51.100.7/32", "2001:db8:1::1/128");
+
+	/* A replace leaves nothing of the old set. */
+	ASSERT_EQ(0, peers_request(&self->sk, id, SPIRECOVERY_CMD_PEER_SET, set2, 1, NULL, &res))
+		TH_LOG("%s", res.msg);
+	ASSERT_EQ(0, dump_peers(&self->sk, id, &d));
+	EXPECT_PEERS(d, "203.0.113.0/24");
+
+	ASSERT_EQ(0, peers_request(&self->sk, id, SPIRECOVERY_CMD_PEER_SET, NULL, 0, NULL, &res));
+	ASSERT_EQ(0, dump_peers(&self->sk, id, &d));
+	EXPECT_EQ(0, d.n);
+	free(d.text);
+}
+
+/* A rejected write changes nothing, and the extack points at the peer at fault. */
+TEST_F(genl, peers_writes_are_all_or_nothing)
+{
+	static const char *const base[] = { "192.0.2.1" };
+	static const char *const bad_set[] = { "192.0.2.2", "192.0.2.3", "192.0.2.2" };
+	static const char *const bad_add[] = { "192.0.2.4", "192.0.2.1" };
+	static const char *const bad_del[] = { "192.0.2.1", "192.0.2.9" };
+	static const char *const twice_del[] = { "192.0.2.1", "192.0.2.1" };
+	struct peer_dump d = { 0 };
+	struct nl_result res;
+	uint16_t id = self->info.id;
+	uint32_t offs[3];
+
+	ASSERT_EQ(0, peers_request(&self->sk, id, SPIRECOVERY_CMD_PEER_SET, base, 1, NULL, &res));
+
+	EXPECT_EQ(-EEXIST, peers_request(&self->sk, id, SPIRECOVERY_CMD_PEER_SET, bad_set, 3,
+					 offs, &res));
+	EXPECT_STRNE("", res.msg);
+	EXPECT_TRUE(res.has_offs);
+	EXPECT_EQ(offs[2], res.offs) TH_LOG("the duplicate is the third peer");
+
+	EXPECT_EQ(-EEXIST, peers_request(&self->sk, id, SPIRECOVERY_CMD_PEER_ADD, bad_add, 2,
+					 offs, &res));
+	EXPECT_STRNE("", res.msg);
+	EXPECT_EQ(offs[1], res.offs) TH_LOG("192.0.2.1 is in the set already");
+
+	EXPECT_EQ(-ENOENT, peers_request(&self->sk, id, SPIRECOVERY_CMD_PEER_DEL, bad_del, 2,
+					 offs, &res));
+	EXPECT_STRNE("", res.msg);
+	EXPECT_EQ(offs[1], res.offs) TH_LOG("192.0.2.9 is not in the set");
+
+	EXPECT_EQ(-ENOENT, peers_request(&self->sk, id, SPIRECOVERY_CMD_PEER_DEL, twice_del, 2,
+					 offs, &res));
+	EXPECT_EQ(offs[1], res.offs) TH_LOG("the second delete of 192.0.2.1");
+
+	ASSERT_EQ(0, dump_peers(&self->sk, id, &d));
+	EXPECT_PEERS(d, "192.0.2.1/32");
+	free(d.text);
+}
+
+TEST_F(genl, peers_dump_of_ten_thousand)
+{
+	struct peer_dump d = { 0 };
+	struct nl_result res;
+
+	ASSERT_EQ(0, peers_request_many(&self->sk, self->info.id, SPIRECOVERY_CMD_PEER_SET, 0,
+					10000, &res)) TH_LOG("%s", res.msg);
+	ASSERT_EQ(0, dump_peers(&self->sk, self->info.id, &d));
+	EXPECT_FALSE(d.malformed);
+	ASSERT_EQ(10000, d.n);
+	EXPECT_LT(1, d.messages) TH_LOG("a dump this long spans several messages");
+	for (int i = 0; i < d.n; i++) {
+		char want[PEER_TEXT_MAX];
+
+		snprintf(want, sizeof(want), "10.0.%d.%d/32", i >> 8, i & 0xff);
+		ASSERT_STREQ(want, d.text[i]);
+	}
+	free(d.text);
+}
+
+static unsigned int max_peers(void)
+{
+	FILE *f = fopen("/sys/module/spirecovery/parameters/peers", "r");
+	unsigned int max = 0;
+
+	if (f) {
+		if (fscanf(f, "%u", &max) != 1)
+			max = 0;
+		fclose(f);
+	}
+	return max;
+}
+
+TEST_F(genl, peers_set_size_is_limited)
+{
+	unsigned int max = max_peers();
+	struct peer_dump d = { 0 };
+	struct nl_result res;
+
+	ASSERT_LE(65536, max) TH_LOG("the peers module parameter is below 65536: %u", max);
+	EXPECT_EQ(-ENOSPC, peers_request_many(&self->sk, self->info.id, SPIRECOVERY_CMD_PEER_SET,
+					      0, max + 1, &res));
+	EXPECT_STRNE("", res.msg);
+	EXPECT_TRUE(res.has_offs);
+
+	ASSERT_EQ(0, peers_request_many(&self->sk, self->info.id, SPIRECOVERY_CMD_PEER_SET, 0,
+					max, &res)) TH_LOG("%s", res.msg);
+	EXPECT_EQ(-ENOSPC, peers_request_many(&self->sk, self->info.id, SPIRECOVERY_CMD_PEER_ADD,
+					      max, 1, &res));
+	EXPECT_STRNE("", res.msg);
+	ASSERT_EQ(0, dump_peers(&self->sk, self->info.id, &d));
+	EXPECT_EQ((int)max, d.n);
+	free(d.text);
+}
+
+TEST_F(genl, peers_are_per_netns)
+{
+	static const char *const mine[] = { "192.0.2.1" };
+	static const char *const theirs[] = { "2001:db8::1" };
+	struct genl_family_info info;
+	struct peer_dump d = { 0 };
+	struct nl_result res;
+	struct nl_sock sk;
+
+	ASSERT_EQ(0, peers_request(&self->sk, self->info.id, SPIRECOVERY_CMD_PEER_SET, mine, 1,
+				   NULL, &res));
+	/* A socket stays in the netns it was opened in. */
+	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	ASSERT_EQ(0, nl_open(&sk));
+	ASSERT_EQ(0, genl_resolve(&sk, SPIRECOVERY_FAMILY_NAME, NULL, &info, &res));
+	ASSERT_EQ(0, dump_peers(&sk, info.id, &d));
+	EXPECT_EQ(0, d.n);
+	ASSERT_EQ(0, peers_request(&sk, info.id, SPIRECOVERY_CMD_PEER_SET, theirs, 1, NULL, &res));
+	ASSERT_EQ(0, dump_peers(&self->sk, self->info.id, &d));
+	EXPECT_PEERS(d, "192.0.2.1/32");
+	ASSERT_EQ(0, dump_peers(&sk, info.id, &d));
+	EXPECT_PEERS(d, "2001:db8::1/128");
+	nl_close(&sk);
+	free(d.text);
+}
+
+/*
+ * Each malformed peer is rejected with a message, and the extack points at
+ * the attribute at fault (and carries the range where the policy has one).
+ */
+FIXTURE(bad_peer) {
+	struct nl_sock sk;
+	struct genl_family_info info;
+};
+
+enum bad_peer_at { AT_NEST, AT_ADDR, AT_PREFIX, AT_EXTRA };
+
+FIXTURE_VARIANT(bad_peer) {
+	bool v4, v6;		/* which addresses the nest carries */
+	int addr_len;		/* of the one address */
+	const char *addr;
+	int prefix_len;		/* < 0: absent */
+	uint16_t extra_type;	/* a further attribute in the nest, 0: none */
+	enum bad_peer_at at;
+	bool has_range;
+	uint64_t max;
+};
+
+FIXTURE_VARIANT_ADD(bad_peer, no_address) {
+	.prefix_len = 24, .at = AT_NEST };
+FIXTURE_VARIANT_ADD(bad_peer, both_addresses) {
+	.v4 = true, .v6 = true, .addr = "192.0.2.1", .prefix_len = -1, .at = AT_NEST };
+FIXTURE_VARIANT_ADD(bad_peer, ipv4_prefix_33) {
+	.v4 = true, .addr_len = 4, .addr = "192.0.2.1", .prefix_len = 33, .at = AT_PREFIX };
+FIXTURE_VARIANT_ADD(bad_peer, prefix_129) {
+	.v6 = true, .addr_len = 16, .addr = "2001:db8::", .prefix_len = 129, .at = AT_PREFIX,
+	.has_range = true, .max = 128 };
+FIXTURE_VARIANT_ADD(bad_peer, ipv4_host_bits) {
+	.v4 = true, .addr_len = 4, .addr = "10.0.0.1", .prefix_len = 8, .at = AT_ADDR };
+FIXTURE_VARIANT_ADD(bad_peer, ipv6_host_bits) {
+	.v6 = true, .addr_len = 16, .addr = "2001:db8::1", .prefix_len = 64, .at = AT_ADDR };
+FIXTURE_VARIANT_ADD(bad_peer, addr6_15_bytes) {
+	.v6 = true, .addr_len = 15, .addr = "2001:db8::1", .prefix_len = -1, .at = AT_ADDR };
+FIXTURE_VARIANT_ADD(bad_peer, addr4_2_bytes) {
+	.v4 = true, .addr_len = 2, .addr = "192.0.2.1", .prefix_len = -1, .at = AT_ADDR };
+FIXTURE_VARIANT_ADD(bad_peer, unknown_attribute) {
+	.v4 = true, .addr_len = 4, .addr = "192.0.2.1", .prefix_len = -1,
+	.extra_type = SPIRECOVERY_A_PEER_MAX + 1, .at = AT_EXTRA };
+
+FIXTURE_SETUP(bad_peer)
+{
+	open_in_fresh_netns(_metadata, &self->sk, &self->info);
+}
+
+FIXTURE_TEARDOWN(bad_peer)
+{
+	nl_close(&self->sk);
+}
+
+TEST_F(bad_peer, rejected_with_extack)
+{
+	static const char *const good[] = { "198.51.100.1" };
+	uint32_t at[AT_EXTRA + 1] = { 0 };
+	unsigned char bytes[16] = { 0 };
+	struct peer_dump d = { 0 };
+	struct nl_result res;
+	struct nlattr *nest;
+	uint8_t cmds[] = { SPIRECOVERY_CMD_PEER_SET, SPIRECOVERY_CMD_PEER_ADD,
+			   SPIRECOVERY_CMD_PEER_DEL };
+	struct nl_msg m;
+
+	ASSERT_EQ(0, peers_request(&self->sk, self->info.id, SPIRECOVERY_CMD_PEER_SET, good, 1,
+				   NULL, &res));
+	if (variant->addr)
+		ASSERT_EQ(1, inet_pton(variant->v6 && !variant->v4 ? AF_INET6 : AF_INET,
+				       variant->addr, bytes));
+	for (size_t c = 0; c < sizeof(cmds); c++) {
+		genl_msg_init(&m, self->info.id, cmds[c], 0);
+		/* A good peer first: the bad one is not simply the first attribute. */
+		ASSERT_EQ(0, put_peer_text(&m, "203.0.113.1"));
+		at[AT_NEST] = m.nlh->nlmsg_len;
+		nest = nl_nest_start(&m, SPIRECOVERY_A_PEERS_PEER);
+		at[AT_ADDR] = m.nlh->nlmsg_len;
+		if (variant->v4)
+			nl_put(&m, SPIRECOVERY_A_PEER_ADDR4, bytes, variant->v6 ? 4 : variant->addr_len);
+		if (variant->v6)
+			nl_put(&m, SPIRECOVERY_A_PEER_ADDR6, bytes, variant->v4 ? 16 : variant->addr_len);
+		at[AT_PREFIX] = m.nlh->nlmsg_len;
+		if (variant->prefix_len >= 0)
+			nl_put_u8(&m, SPIRECOVERY_A_PEER_PREFIX_LEN, variant->prefix_len);
+		at[AT_EXTRA] = m.nlh->nlmsg_len;
+		if (variant->extra_type)
+			nl_put_u32(&m, variant->extra_type, 0);
+		nl_nest_end(&m, nest);
+
+		res.err = nl_request(&self->sk, &m, NULL, NULL, &res);
+		EXPECT_TRUE(res.err == -EINVAL || res.err == -ERANGE)
+			TH_LOG("cmd %u: err %d", cmds[c], res.err);
+		EXPECT_STRNE("", res.msg) TH_LOG("cmd %u: no extack message", cmds[c]);
+		EXPECT_TRUE(res.has_offs) TH_LOG("cmd %u: no attribute named (\"%s\")", cmds[c],
+						 res.msg);
+		EXPECT_EQ(at[variant->at], res.offs) TH_LOG("cmd %u: wrong attribute (\"%s\")",
+							    cmds[c], res.msg);
+		if (variant->has_range) {
+			EXPECT_TRUE(res.has_range) TH_LOG("cmd %u: no range", cmds[c]);
+			EXPECT_EQ(variant->max, res.max);
+		}
+	}
+	/* A top-level attribute other than peer is refused as well. */
+	genl_msg_init(&m, self->info.id, SPIRECOVERY_CMD_PEER_SET, 0);
+	at[AT_EXTRA] = m.nlh->nlmsg_len;
+	nl_put_u32(&m, SPIRECOVERY_A_PEERS_MAX + 1, 0);
+	EXPECT_NE(0, nl_request(&self->sk, &m, NULL, NULL, &res));
+	EXPECT_EQ(at[AT_EXTRA], res.offs);
+
+	ASSERT_EQ(0, dump_peers(&self->sk, self->info.id, &d));
+	EXPECT_PEERS(d, "198.51.100.1/32");
+	free(d.text);
 }
 
 TEST_HARNESS_MAIN

@@ -38,6 +38,7 @@ static const struct attr_desc stats_descs[SPIRECOVERY_A_STATS_MAX + 1] = {
 	[SPIRECOVERY_A_STATS_SEND_FAILED]	= { "send-failed", ATTR_U64 },
 	[SPIRECOVERY_A_STATS_NO_LISTENER]	= { "no-listener", ATTR_U64 },
 	[SPIRECOVERY_A_STATS_DISABLED]		= { "disabled", ATTR_U64 },
+	[SPIRECOVERY_A_STATS_UNKNOWN_SOURCE]	= { "unknown-source", ATTR_U64 },
 };
 
 static const struct attr_desc source_descs[SPIRECOVERY_A_SOURCE_MAX + 1] = {

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -45,32 +46,82 @@ void nl_close(struct nl_sock *sk)
 	sk->fd = -1;
 }
 
-void genl_msg_init(struct nl_msg *m, uint16_t family, uint8_t cmd, uint16_t flags)
+static void genl_msg_start(struct nl_msg *m, uint16_t family, uint8_t cmd, uint16_t flags)
 {
 	struct genlmsghdr *g;
 
-	memset(m->buf, 0, NLMSG_HDRLEN + GENL_HDRLEN);
-	m->nlh.nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN;
-	m->nlh.nlmsg_type = family;
-	m->nlh.nlmsg_flags = NLM_F_REQUEST | flags;
-	g = (struct genlmsghdr *)(m->buf + NLMSG_HDRLEN);
+	memset(m->nlh, 0, NLMSG_HDRLEN + GENL_HDRLEN);
+	m->nlh->nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN;
+	m->nlh->nlmsg_type = family;
+	m->nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	g = (struct genlmsghdr *)((char *)m->nlh + NLMSG_HDRLEN);
 	g->cmd = cmd;
 	g->version = 1;
 }
 
+void genl_msg_init(struct nl_msg *m, uint16_t family, uint8_t cmd, uint16_t flags)
+{
+	m->nlh = &m->hdr;
+	m->cap = sizeof(m->small);
+	genl_msg_start(m, family, cmd, flags);
+}
+
+int genl_msg_init_size(struct nl_msg *m, uint16_t family, uint8_t cmd, uint16_t flags,
+		       size_t size)
+{
+	if (size <= sizeof(m->small)) {
+		genl_msg_init(m, family, cmd, flags);
+		return 0;
+	}
+	m->nlh = malloc(size);
+	if (!m->nlh)
+		return -ENOMEM;
+	m->cap = size;
+	genl_msg_start(m, family, cmd, flags);
+	return 0;
+}
+
+void nl_msg_free(struct nl_msg *m)
+{
+	if (m->nlh != &m->hdr)
+		free(m->nlh);
+	m->nlh = &m->hdr;
+	m->cap = sizeof(m->small);
+}
+
+static char *nl_tail(struct nl_msg *m)
+{
+	return (char *)m->nlh + NLMSG_ALIGN(m->nlh->nlmsg_len);
+}
+
 int nl_put(struct nl_msg *m, uint16_t type, const void *data, uint16_t len)
 {
-	struct nlattr *a = (struct nlattr *)(m->buf + NLMSG_ALIGN(m->nlh.nlmsg_len));
+	struct nlattr *a = (struct nlattr *)nl_tail(m);
 	size_t total = NLA_ALIGN(NLA_HDRLEN + len);
 
-	if (NLMSG_ALIGN(m->nlh.nlmsg_len) + total > sizeof(m->buf))
+	if (NLMSG_ALIGN(m->nlh->nlmsg_len) + total > m->cap)
 		return -EMSGSIZE;
 	a->nla_type = type;
 	a->nla_len = NLA_HDRLEN + len;
-	memcpy((char *)a + NLA_HDRLEN, data, len);
+	if (len)
+		memcpy((char *)a + NLA_HDRLEN, data, len);
 	memset((char *)a + NLA_HDRLEN + len, 0, total - NLA_HDRLEN - len);
-	m->nlh.nlmsg_len = NLMSG_ALIGN(m->nlh.nlmsg_len) + total;
+	m->nlh->nlmsg_len = NLMSG_ALIGN(m->nlh->nlmsg_len) + total;
 	return 0;
+}
+
+struct nlattr *nl_nest_start(struct nl_msg *m, uint16_t type)
+{
+	struct nlattr *nest = (struct nlattr *)nl_tail(m);
+
+	if (nl_put(m, type | NLA_F_NESTED, NULL, 0))
+		return NULL;
+	return nest;
+}
+
+void nl_nest_end(struct nl_msg *m, struct nlattr *nest)
+{
+	nest->nla_len = nl_tail(m) - (char *)nest;
 }
 
 int nl_put_u8(struct nl_msg *m, uint16_t type, uint8_t value)
@@ -180,15 +231,22 @@ int nl_request(struct nl_sock *sk, struct nl_msg *m, nl_reply_cb cb, void *arg,
 	       struct nl_result *res)
 {
 	static char buf[NL_RECV_MAX] __attribute__((aligned(NLMSG_ALIGNTO)));
-	bool dump = m->nlh.nlmsg_flags & NLM_F_DUMP;
+	bool dump = m->nlh->nlmsg_flags & NLM_F_DUMP;
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
 	int cb_err = 0;
 
 	memset(res, 0, sizeof(*res));
 	if (!dump)
-		m->nlh.nlmsg_flags |= NLM_F_ACK;
-	m->nlh.nlmsg_seq = ++sk->seq;
-	if (sendto(sk->fd, m->buf, m->nlh.nlmsg_len, 0,
+		m->nlh->nlmsg_flags |= NLM_F_ACK;
+	m->nlh->nlmsg_seq = ++sk->seq;
+	/* The default send buffer (about 200 KiB) is too small for a big peer set. */
+	if (m->nlh->nlmsg_len > NL_MSG_MAX) {
+		int size = (int)m->nlh->nlmsg_len;
+
+		if (setsockopt(sk->fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)))
+			return res->err = -errno;
+	}
+	if (sendto(sk->fd, m->nlh, m->nlh->nlmsg_len, 0,
 		   (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
 		return res->err = -errno;
 
@@ -206,7 +264,7 @@ int nl_request(struct nl_sock *sk, struct nl_msg *m, nl_reply_cb cb, void *arg,
 		for (nlh = (const struct nlmsghdr *)buf; NLMSG_OK(nlh, rem);
 		     nlh = NLMSG_NEXT(nlh, rem)) {
 			/* Multicast notifications may share the socket; skip them. */
-			if (nlh->nlmsg_seq != m->nlh.nlmsg_seq)
+			if (nlh->nlmsg_seq != m->nlh->nlmsg_seq)
 				continue;
 			if (nlh->nlmsg_type == NLMSG_ERROR || nlh->nlmsg_type == NLMSG_DONE) {
 				parse_status(nlh, res);

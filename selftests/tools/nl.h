@@ -24,11 +24,16 @@ struct nl_sock {
 	uint32_t seq;
 };
 
-/* A request being built: netlink header, genetlink header, attributes. */
+/*
+ * A request being built: netlink header, genetlink header, attributes.
+ * @nlh points at @small, or at the heap for a bigger request (a peer set).
+ */
 struct nl_msg {
+	struct nlmsghdr *nlh;
+	size_t cap;
 	union {
-		struct nlmsghdr nlh;
-		char buf[NL_MSG_MAX];
+		struct nlmsghdr hdr;
+		char small[NL_MSG_MAX];
 	};
 };
 
@@ -63,7 +68,14 @@ int nl_open(struct nl_sock *sk);
 void nl_close(struct nl_sock *sk);
 
 void genl_msg_init(struct nl_msg *m, uint16_t family, uint8_t cmd, uint16_t flags);
+/* Room for @size bytes in all; nl_msg_free() releases it. Returns -ENOMEM or 0. */
+int genl_msg_init_size(struct nl_msg *m, uint16_t family, uint8_t cmd, uint16_t flags,
+		       size_t size);
+void nl_msg_free(struct nl_msg *m);
 int nl_put(struct nl_msg *m, uint16_t type, const void *data, uint16_t len);
+/* Open a nested attribute (NULL when full); close it once its attributes are in. */
+struct nlattr *nl_nest_start(struct nl_msg *m, uint16_t type);
+void nl_nest_end(struct nl_msg *m, struct nlattr *nest);
 int nl_put_u8(struct nl_msg *m, uint16_t type, uint8_t value);
 int nl_put_u32(struct nl_msg *m, uint16_t type, uint32_t value);
 int nl_put_str(struct nl_msg *m, uint16_t type, const char *s);
