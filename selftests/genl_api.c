@@ -8,7 +8,6 @@
  * each test; the fixture unshares), so it starts from the documented
  * defaults whatever other tests did.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <grp.h>
 #include <sched.h>
@@ -27,6 +26,7 @@
 
 #include "attrs.h"
 #include "nl.h"
+#include "peers.h"
 
 #define NOBODY 65534
 
@@ -642,41 +642,6 @@ TEST_F(bad_value, rejected_with_extack)
  * The peer set.  Peers are written as text, "ADDR" or "ADDR/LEN", and a
  * dump is read back into the same form, in the set's order.
  */
-#define PEER_TEXT_MAX	(INET6_ADDRSTRLEN + 4)
-
-/* One peer: @prefix_len < 0 leaves prefix-len out. */
-static int put_peer(struct nl_msg *m, int family, const void *addr, int prefix_len)
-{
-	struct nlattr *nest = nl_nest_start(m, SPIRECOVERY_A_PEERS_PEER);
-
-	if (!nest)
-		return -EMSGSIZE;
-	if (family == AF_INET ? nl_put(m, SPIRECOVERY_A_PEER_ADDR4, addr, 4) :
-				nl_put(m, SPIRECOVERY_A_PEER_ADDR6, addr, 16))
-		return -EMSGSIZE;
-	if (prefix_len >= 0 && nl_put_u8(m, SPIRECOVERY_A_PEER_PREFIX_LEN, prefix_len))
-		return -EMSGSIZE;
-	nl_nest_end(m, nest);
-	return 0;
-}
-
-static int put_peer_text(struct nl_msg *m, const char *text)
-{
-	char addr[INET6_ADDRSTRLEN], *slash;
-	unsigned char bytes[16];
-	int family, len = -1;
-
-	snprintf(addr, sizeof(addr), "%s", text);
-	slash = strchr(addr, '/');
-	if (slash) {
-		*slash = '\0';
-		len = atoi(slash + 1);
-	}
-	family = strchr(addr, ':') ? AF_INET6 : AF_INET;
-	if (inet_pton(family, addr, bytes) != 1)
-		return -EINVAL;
-	return put_peer(m, family, bytes, len);
-}
 
 /* A PEER_SET, PEER_ADD or PEER_DEL of @n peers; *@offs[i] receives where peer i starts. */
 static int peers_request(struct nl_sock *sk, uint16_t family, uint8_t cmd,
@@ -689,7 +654,7 @@ static int peers_request(struct nl_sock *sk, uint16_t family, uint8_t cmd,
 	for (int i = 0; i < n; i++) {
 		if (offs)
 			offs[i] = m.nlh->nlmsg_len;
-		err = put_peer_text(&m, peers[i]);
+		err = peer_put_text(&m, peers[i]);
 		if (err)
 			return err;
 	}
@@ -709,7 +674,7 @@ static int peers_request_many(struct nl_sock *sk, uint16_t family, uint8_t cmd,
 	for (uint32_t i = 0; i < n && !err; i++) {
 		uint32_t addr = htonl(0x0a000000 + first + i);
 
-		err = put_peer(&m, AF_INET, &addr, -1);
+		err = peer_put(&m, AF_INET, &addr, -1);
 	}
 	if (!err)
 		err = nl_request(sk, &m, NULL, NULL, res);
@@ -734,29 +699,16 @@ static int keep_peers(const struct nlmsghdr *nlh, void *arg)
 	d->messages++;
 	attrs = genl_attrs(nlh, &len);
 	nla_for_each(a, attrs, len, rem) {
-		const struct nlattr *tb[SPIRECOVERY_A_PEER_MAX + 1];
-		const struct nlattr *addr;
-		char buf[INET6_ADDRSTRLEN];
-		int family;
-
-		if (nla_type_of(a) != SPIRECOVERY_A_PEERS_PEER ||
-		    nl_parse(nla_payload(a), nla_payload_len(a), tb, SPIRECOVERY_A_PEER_MAX) ||
-		    !tb[SPIRECOVERY_A_PEER_PREFIX_LEN] || !!tb[SPIRECOVERY_A_PEER_ADDR4] ==
-		    !!tb[SPIRECOVERY_A_PEER_ADDR6]) {
-			d->malformed = true;
-			continue;
-		}
-		family = tb[SPIRECOVERY_A_PEER_ADDR4] ? AF_INET : AF_INET6;
-		addr = tb[family == AF_INET ? SPIRECOVERY_A_PEER_ADDR4 : SPIRECOVERY_A_PEER_ADDR6];
 		if (d->n == d->cap) {
 			d->cap = d->cap ? 2 * d->cap : 16;
 			d->text = realloc(d->text, d->cap * sizeof(*d->text));
 			if (!d->text)
 				return -ENOMEM;
 		}
-		inet_ntop(family, nla_payload(addr), buf, sizeof(buf));
-		snprintf(d->text[d->n++], PEER_TEXT_MAX, "%s/%u", buf,
-			 *(const uint8_t *)nla_payload(tb[SPIRECOVERY_A_PEER_PREFIX_LEN]));
+		if (peer_text(a, d->text[d->n], sizeof(d->text[d->n])))
+			d->malformed = true;
+		else
+			d->n++;
 	}
 	return rem == 0 ? 0 : -EBADMSG;
 }
@@ -1023,7 +975,7 @@ TEST_F(bad_peer, rejected_with_extack)
 	for (size_t c = 0; c < sizeof(cmds); c++) {
 		genl_msg_init(&m, self->info.id, cmds[c], 0);
 		/* A good peer first: the bad one is not simply the first attribute. */
-		ASSERT_EQ(0, put_peer_text(&m, "203.0.113.1"));
+		ASSERT_EQ(0, peer_put_text(&m, "203.0.113.1"));
 		at[AT_NEST] = m.nlh->nlmsg_len;
 		nest = nl_nest_start(&m, SPIRECOVERY_A_PEERS_PEER);
 		at[AT_ADDR] = m.nlh->nlmsg_len;

@@ -259,7 +259,7 @@ check_deltas() {
 	counters "$ns" now
 	for name in XfrmInNoStates miss-ipv4-esp miss-ipv4-ah miss-ipv4-esp-udp miss-ipv6-esp \
 		miss-ipv6-ah miss-ipv6-esp-udp events-sent suppressed-source suppressed-global \
-		malformed send-failed no-listener disabled; do
+		malformed send-failed no-listener disabled unknown-source; do
 		want=${expect[$name]:-0}
 		got=$((${now[$name]:-0} - ${SNAP[$name]:-0}))
 		[ "$got" = "$want" ] || errors+=("$name: expected +$want, got +$got")
