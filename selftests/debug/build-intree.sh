@@ -40,7 +40,12 @@ mkdir -p "$dir"
 rm -f "$dir"/*.c "$dir"/*.h
 cp "$repo"/kmod/*.c "$repo"/kmod/*.h "$repo/kmod/Kbuild" "$dir/"
 cp "$repo/Kconfig" "$dir/Kconfig"
-cp "$repo/uapi/linux/spirecovery.h" "$src/include/uapi/linux/spirecovery.h"
+# Only for this build: left in the tree, an older copy would shadow the
+# project's header in the out-of-tree build against the same tree (the
+# kernel's include/uapi comes first on the include path).
+uapi_copy=$src/include/uapi/linux/spirecovery.h
+trap 'rm -f "$uapi_copy"' EXIT
+cp "$repo/uapi/linux/spirecovery.h" "$uapi_copy"
 
 add_line() { # FILE LINE: append LINE to FILE once
 	grep -qxF -- "$2" "$1" || printf '\n%s\n' "$2" >>"$1"
