@@ -63,7 +63,7 @@ inline constexpr Attribute event_attrs[] = {
     {"daddr6", Type::binary, 16, {0, 0}},
     {"spi", Type::u32, 4, {0, 0xffffffff}},
     {"seq", Type::u32, 4, {0, 0xffffffff}},
-    {"encap", Type::u8, 1, {0, 0xff}},
+    {"encap", Type::u8, 1, {0, 2}},
     {"sport", Type::u16, 2, {0, 0xffff}},
     {"dport", Type::u16, 2, {0, 0xffff}},
     {"ifindex", Type::u32, 4, {0, 0xffffffff}},

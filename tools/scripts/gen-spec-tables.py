@@ -92,6 +92,9 @@ class Spec:
         prefix = c_upper(self.ops.get("name-prefix", f"{self.family}-cmd-"))
         return c_upper(self.yaml.get("cmd-max-name", prefix + "MAX"))
 
+    def enum_named(self, name):
+        return next((e for e in self.enums if e["name"] == name), None)
+
     def enum_entries(self, enum):
         """(value, name): an enum counts from value-start, flags are bit numbers."""
         value = enum.get("value-start", 0)
@@ -125,6 +128,12 @@ class Attr:
             self.max_text = str(self.max) if "max" in checks else hex(self.max)
             if self.min < 0:
                 sys.exit(f"{where}: negative min of an unsigned type")
+            # An enum's values bound it, as in the kernel's policy.
+            enum = spec.enum_named(attr.get("enum"))
+            if enum and enum["type"] == "enum" and not checks:
+                values = [v for v, _ in spec.enum_entries(enum)]
+                self.min, self.max = min(values), max(values)
+                self.max_text = str(self.max)
         elif self.type == "binary":
             self.len = spec.limit(checks.get("exact-len", 0), where)
         elif self.type not in ("pad", "flag", "nest", "string"):
