@@ -89,7 +89,7 @@ static int parse_config(const struct reply *r, struct config *c)
 		return -EBADMSG;
 	for (int type = 1; type <= SPIRECOVERY_A_CONFIG_MAX; type++)
 		if (!tb[type] ||
-		    nla_payload_len(tb[type]) != attr_kind_len(config_attrs.attrs[type].kind))
+		    nla_payload_len(tb[type]) != config_attrs.attrs[type].len)
 			return -EBADMSG;
 	c->enabled = *(const uint8_t *)nla_payload(tb[SPIRECOVERY_A_CONFIG_ENABLED]);
 	memcpy(&c->source_rate, nla_payload(tb[SPIRECOVERY_A_CONFIG_SOURCE_RATE]), 4);

@@ -29,7 +29,7 @@ ctl::ConfigChange parse_module_settings(const std::map<std::string, std::string>
         }
         // The daemon checks the spec's range here, not the kernel later: a typo then stops
         // --check-config and the start instead of every module appearance.
-        const ctl::spec::Range& range = ctl::spec::config_ranges[*type];
+        const ctl::spec::Range& range = ctl::spec::config_attrs[*type].range;
         const auto number = ctl::parse_decimal(value, range.max);
         if (!number || *number < range.min)
             errors.push_back(cat("[module]: ", key, " must be ", ctl::spec::range_text(range),

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The spirecovery attribute sets as the selftests print them: one
- * "name=value" per attribute, names as in the YNL spec.
+ * "name=value" per attribute, names as in the YNL spec. The sets themselves
+ * (config_attrs...) are generated from the spec into attrs-gen.[ch].
  */
 #ifndef SPIRECOVERY_SELFTESTS_ATTRS_H
 #define SPIRECOVERY_SELFTESTS_ATTRS_H
@@ -10,21 +11,27 @@
 
 #include <linux/netlink.h>
 
+/* The spec's type, refined by its display hint. */
 enum attr_kind {
 	ATTR_UNUSED,	/* no attribute of this type exists */
 	ATTR_PAD,
+	ATTR_FLAG,
 	ATTR_U8,
 	ATTR_U16,
 	ATTR_U32,
 	ATTR_U64,
-	ATTR_HEX32,	/* u32 shown as 0x... (SPI, mark) */
+	ATTR_HEX32,	/* u32 shown as 0x... (SPI) */
 	ATTR_IPV4,	/* 4 bytes, network byte order */
 	ATTR_IPV6,	/* 16 bytes */
+	ATTR_BINARY,	/* shown in hex */
+	ATTR_STRING,
+	ATTR_NEST,	/* shown in hex */
 };
 
 struct attr_desc {
 	const char *name;
 	enum attr_kind kind;
+	int len;	/* exact payload length, 0 for none or any */
 };
 
 struct attr_set {
@@ -33,10 +40,7 @@ struct attr_set {
 	const struct attr_desc *attrs;	/* indexed by attribute type, 0..max */
 };
 
-extern const struct attr_set config_attrs, stats_attrs, source_attrs, event_attrs;
-
-/* Payload length an attribute of @kind must have, 0 for variable. */
-int attr_kind_len(enum attr_kind kind);
+#include "attrs-gen.h"
 
 /*
  * Print the attributes of one message on one line, in type order; pads are

@@ -123,7 +123,8 @@ private:
 };
 
 // The attributes of the controller's family notices that matter here.
-constexpr spec::Attribute ctrl_attrs[] = {{}, {"family-id", 2}, {"family-name", any_string}};
+constexpr spec::Attribute ctrl_attrs[] = {
+    {}, {"family-id", spec::Type::u16, 2}, {"family-name", spec::Type::string, any_string}};
 static_assert(std::size(ctrl_attrs) == CTRL_ATTR_FAMILY_NAME + 1);
 
 std::string family_text(int family) {

@@ -4,14 +4,10 @@
 namespace spirecovery::ctl::spec {
 
 std::optional<std::string_view> encap_name(std::uint8_t value) {
-    switch (value) {
-    case SPIRECOVERY_ENCAP_NONE:
-        return "none";
-    case SPIRECOVERY_ENCAP_ESPINUDP:
-        return "espinudp";
-    default:
+    // The spec lists espinudp-non-ike only because the kernel's generator needs contiguous values.
+    if (value >= std::size(encap_names) || value == SPIRECOVERY_ENCAP_ESPINUDP_NON_IKE)
         return std::nullopt;
-    }
+    return encap_names[value];
 }
 
 std::optional<std::uint16_t> config_attr_named(std::string_view name) {

@@ -49,7 +49,7 @@ struct CommandSpec {
     std::span<const Option> options;
 };
 
-// What each `set` key means, by attribute type (its range comes from spec::config_ranges).
+// What each `set` key means, by attribute type (its range comes from spec::config_attrs).
 constexpr std::string_view set_key_help[] = {
     "",
     "",
@@ -225,7 +225,7 @@ ConfigChange parse_set_arguments(const std::vector<std::string>& args) {
             throw UsageError("set: unknown key \"" + key + "\" (keys: " + keys + ")", "set");
         }
         const std::uint16_t type = *found;
-        const spec::Range& range = spec::config_ranges[type];
+        const spec::Range& range = spec::config_attrs[type].range;
         if (i + 1 == args.size())
             throw UsageError(
                 "set: " + key + " needs a value (allowed: " + spec::range_text(range) + ")", "set");
@@ -363,8 +363,8 @@ std::string command_usage(Command command) {
         for (int type = first_set_key; type <= SPIRECOVERY_A_CONFIG_MAX; ++type) {
             std::string key = "  " + std::string(spec::config_attrs[type].name) + " N";
             key.resize(19, ' ');
-            out << key << set_key_help[type] << " (" << spec::range_text(spec::config_ranges[type])
-                << ")\n";
+            out << key << set_key_help[type] << " ("
+                << spec::range_text(spec::config_attrs[type].range) << ")\n";
         }
     }
     out << "\n" << describe(c.options);
