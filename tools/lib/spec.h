@@ -49,6 +49,7 @@ inline constexpr Attribute stats_attrs[] = {
     {"send-failed", 8},
     {"no-listener", 8},
     {"disabled", 8},
+    {"unknown-source", 8},
 };
 static_assert(std::size(stats_attrs) == SPIRECOVERY_A_STATS_MAX + 1);
 
@@ -87,8 +88,24 @@ inline constexpr Attribute event_attrs[] = {
 };
 static_assert(std::size(event_attrs) == SPIRECOVERY_A_EVENT_MAX + 1);
 
+inline constexpr Attribute peer_attrs[] = {
+    {},
+    {"addr4", 4},
+    {"addr6", 16},
+    {"prefix-len", 1},
+};
+static_assert(std::size(peer_attrs) == SPIRECOVERY_A_PEER_MAX + 1);
+
+// "peer" is a nest of the "peer" set: no fixed size.
+inline constexpr Attribute peers_attrs[] = {
+    {},
+    {"peer", 0},
+};
+static_assert(std::size(peers_attrs) == SPIRECOVERY_A_PEERS_MAX + 1);
+
 inline constexpr std::string_view operations[] = {
-    "", "get-config", "set-config", "get-stats", "get-source", "flush-sources", "miss-ntf",
+    "",         "get-config", "set-config", "get-stats", "get-source", "flush-sources",
+    "miss-ntf", "peer-set",   "peer-add",   "peer-del",  "peer-get",
 };
 static_assert(std::size(operations) == SPIRECOVERY_CMD_MAX + 1);
 
