@@ -123,7 +123,7 @@ check_json "show -j: JSON with the spec's keys, enabled" \
 	'.config == {"enabled": 1, "source-rate": 1, "source-burst": 5, "global-rate": 100,
 	 "global-burst": 200, "ipv6-prefix": 64}
 	 and (.summary | keys) == (["events-sent", "misses", "misses-ipv4", "misses-ipv6",
-	 "sources", "suppressed", "suppressed-global", "suppressed-source"])'
+	 "sources", "suppressed", "suppressed-global", "suppressed-source", "unknown-source"])'
 
 ctl -n "$NS_B" set source-burst 3 global-rate 500
 check_eq "set two values: exit 0, silent" "0:" "$RC:$OUT$ERR"
@@ -261,7 +261,8 @@ ctl -n "$NS_B" stats -j
 check_json "stats -j: every counter of the spec, in order; the misses and events counted" \
 	'keys_unsorted == ["miss-ipv4-esp", "miss-ipv4-ah", "miss-ipv4-esp-udp", "miss-ipv6-esp",
 	 "miss-ipv6-ah", "miss-ipv6-esp-udp", "events-sent", "suppressed-source",
-	 "suppressed-global", "malformed", "send-failed", "no-listener", "disabled"]
+	 "suppressed-global", "malformed", "send-failed", "no-listener", "disabled",
+	 "unknown-source"]
 	 and ."miss-ipv4-esp" >= 2 and ."events-sent" >= 2'
 ctl -n "$NS_B" stats -s -p
 check_json "stats -s -p: totals and shares" \
@@ -269,7 +270,7 @@ check_json "stats -s -p: totals and shares" \
 	 and (100 * ."events-sent" / .derived.misses - .derived."events-sent-pct" | fabs) <= 0.05'
 ctl -n "$NS_B" stats
 check_eq "stats: one line per counter, named as in the spec" \
-	"13:$(counter miss-ipv4-esp)" \
+	"14:$(counter miss-ipv4-esp)" \
 	"$(wc -l <<<"$OUT"):$(awk '$1 == "miss-ipv4-esp" { print $2 }' <<<"$OUT")"
 
 ctl -n "$NS_B" sources -j

@@ -93,6 +93,8 @@ void render_show(Printer& out, const Config& c, const Stats& s, std::size_t sour
               Value::number(s[SPIRECOVERY_A_STATS_SUPPRESSED_SOURCE]));
     out.field(stats_key(SPIRECOVERY_A_STATS_SUPPRESSED_GLOBAL), ", per netns {})\n",
               Value::number(s[SPIRECOVERY_A_STATS_SUPPRESSED_GLOBAL]));
+    out.field(stats_key(SPIRECOVERY_A_STATS_UNKNOWN_SOURCE), "unknown src  {}\n",
+              Value::number(s[SPIRECOVERY_A_STATS_UNKNOWN_SOURCE]));
     out.field("sources", "sources      {}\n", Value::number(sources));
     out.end_object();
 

@@ -137,9 +137,9 @@ TEST(DecodeStats, RequiresEveryCounter) {
         m.u64(type, 1);
     try {
         decode_stats(m.build());
-        FAIL() << "decoded stats without \"disabled\"";
+        FAIL() << "decoded stats without \"unknown-source\"";
     } catch (const DecodeError& e) {
-        EXPECT_STREQ(e.what(), "attribute \"disabled\" is missing");
+        EXPECT_STREQ(e.what(), "attribute \"unknown-source\" is missing");
     }
 }
 
