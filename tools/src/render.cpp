@@ -24,6 +24,10 @@ std::string_view source_key(int type) {
     return spec::source_attrs[type].name;
 }
 
+std::string_view peer_key(int type) {
+    return spec::peer_attrs[type].name;
+}
+
 std::string_view event_key(int type) {
     return spec::event_attrs[type].name;
 }
@@ -167,6 +171,20 @@ void render_sources(Printer& out, std::span<const Source> sources) {
         out.field(
             source_key(SPIRECOVERY_A_SOURCE_LAST_SEEN_MSECS), last_seen_column,
             Value::number(source.last_seen_msecs).shown_as(seconds_text(source.last_seen_msecs)));
+        out.end_object();
+    }
+    out.end_array();
+    out.end_record();
+}
+
+void render_peers(Printer& out, std::span<const Peer> peers) {
+    out.begin_array();
+    for (const Peer& peer : peers) {
+        const bool v4 = peer.addr.family == AF_INET;
+        out.begin_object();
+        out.field(peer_key(v4 ? SPIRECOVERY_A_PEER_ADDR4 : SPIRECOVERY_A_PEER_ADDR6), "{}",
+                  Value::string(to_string(peer.addr)));
+        out.field(peer_key(SPIRECOVERY_A_PEER_PREFIX_LEN), "/{}\n", Value::number(peer.prefix_len));
         out.end_object();
     }
     out.end_array();

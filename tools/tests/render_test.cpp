@@ -224,5 +224,21 @@ TEST(RenderOverrun, TextAndJson) {
               "{\"name\": \"overrun\", \"msg\": {\"lost\": 12}}\n");
 }
 
+const std::vector<Peer> sample_peers = {{ip(AF_INET, "192.0.2.0"), 24},
+                                        {ip(AF_INET6, "2001:db8::"), 32}};
+
+TEST(RenderPeers, TextIsOnePeerPerLine) {
+    EXPECT_EQ(rendered(text, [](Printer& p) { render_peers(p, sample_peers); }),
+              "192.0.2.0/24\n2001:db8::/32\n");
+    EXPECT_EQ(rendered(text, [](Printer& p) { render_peers(p, {}); }), "");
+}
+
+TEST(RenderPeers, JsonIsAnArrayWithTheSpecsKeys) {
+    EXPECT_EQ(rendered(json, [](Printer& p) { render_peers(p, sample_peers); }),
+              "[{\"addr4\": \"192.0.2.0\", \"prefix-len\": 24}, "
+              "{\"addr6\": \"2001:db8::\", \"prefix-len\": 32}]\n");
+    EXPECT_EQ(rendered(json, [](Printer& p) { render_peers(p, {}); }), "[]\n");
+}
+
 } // namespace
 } // namespace spirecovery::ctl
