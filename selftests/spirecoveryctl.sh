@@ -123,7 +123,7 @@ check_json "show -j: JSON with the spec's keys, enabled" \
 	'.config == {"enabled": 1, "source-rate": 1, "source-burst": 5, "global-rate": 100,
 	 "global-burst": 200, "ipv6-prefix": 64}
 	 and (.summary | keys) == (["events-sent", "misses", "misses-ipv4", "misses-ipv6",
-	 "sources", "suppressed", "suppressed-global", "suppressed-source"])'
+	 "sources", "suppressed", "suppressed-global", "suppressed-source", "unknown-source"])'
 
 ctl -n "$NS_B" set source-burst 3 global-rate 500
 check_eq "set two values: exit 0, silent" "0:" "$RC:$OUT$ERR"
@@ -261,7 +261,8 @@ ctl -n "$NS_B" stats -j
 check_json "stats -j: every counter of the spec, in order; the misses and events counted" \
 	'keys_unsorted == ["miss-ipv4-esp", "miss-ipv4-ah", "miss-ipv4-esp-udp", "miss-ipv6-esp",
 	 "miss-ipv6-ah", "miss-ipv6-esp-udp", "events-sent", "suppressed-source",
-	 "suppressed-global", "malformed", "send-failed", "no-listener", "disabled"]
+	 "suppressed-global", "malformed", "send-failed", "no-listener", "disabled",
+	 "unknown-source"]
 	 and ."miss-ipv4-esp" >= 2 and ."events-sent" >= 2'
 ctl -n "$NS_B" stats -s -p
 check_json "stats -s -p: totals and shares" \
@@ -269,7 +270,7 @@ check_json "stats -s -p: totals and shares" \
 	 and (100 * ."events-sent" / .derived.misses - .derived."events-sent-pct" | fabs) <= 0.05'
 ctl -n "$NS_B" stats
 check_eq "stats: one line per counter, named as in the spec" \
-	"13:$(counter miss-ipv4-esp)" \
+	"14:$(counter miss-ipv4-esp)" \
 	"$(wc -l <<<"$OUT"):$(awk '$1 == "miss-ipv4-esp" { print $2 }' <<<"$OUT")"
 
 ctl -n "$NS_B" sources -j
@@ -284,6 +285,110 @@ ctl -n "$NS_B" flush
 check_eq "flush: exit 0, silent" "0:" "$RC:$OUT$ERR"
 ctl -n "$NS_B" sources -j
 check_eq "flush empties the source table" "[]" "$OUT"
+
+# ---- peers: the recovery peer set ------------------------------------------------
+
+ctl -n "$NS_B" peers
+check_eq "peers: the set is empty at first (exit 0, no output)" "0:" "$RC:$OUT"
+ctl -n "$NS_B" peers set 192.0.2.0/24 2001:db8::/32 198.51.100.7
+check_eq "peers set: exit 0, silent" "0:" "$RC:$OUT$ERR"
+ctl -n "$NS_B" peers show
+check_eq "peers show: one ADDR/LEN per line, in the kernel's order" \
+	"192.0.2.0/24|198.51.100.7/32|2001:db8::/32" "$(paste -sd'|' <<<"$OUT")"
+ctl -n "$NS_B" peers -j
+check_json "peers -j: an array of the spec's peer attributes" \
+	'. == [{"addr4": "192.0.2.0", "prefix-len": 24}, {"addr4": "198.51.100.7", "prefix-len": 32},
+	 {"addr6": "2001:db8::", "prefix-len": 32}]'
+ctl -n "$NS_B" peers add 203.0.113.0/25 fd00:1::/64
+check_eq "peers add: exit 0, silent" "0:" "$RC:$OUT$ERR"
+ctl -n "$NS_B" peers del 198.51.100.7 2001:db8::/32
+check_eq "peers del: exit 0, silent" "0:" "$RC:$OUT$ERR"
+ctl -n "$NS_B" peers show
+check_eq "peers add and del changed only their peers" "192.0.2.0/24|203.0.113.0/25|fd00:1::/64" \
+	"$(paste -sd'|' <<<"$OUT")"
+
+# A is outside the set: its misses only count as unknown-source.
+unknown_before=$(counter unknown-source)
+barrier
+wait_until 10 test "$(counter unknown-source)" -gt "$unknown_before"
+ctl -n "$NS_B" stats -j
+check_json "a miss from outside the set: stats -j counts it as unknown-source" \
+	'."unknown-source" > '"$unknown_before"
+ctl -n "$NS_B" show -j
+check_json "show -j: the same unknown-source in the summary" \
+	'.summary."unknown-source" > '"$unknown_before"
+
+check_fails "peers add of a peer in the set: the kernel refuses, naming it (exit 2)" 2 \
+	'^spirecoveryctl: peer-add: the kernel refused 192\.0\.2\.0/24: peer is already in the set or listed twice \(EEXIST\)$' \
+	-n "$NS_B" peers add 198.51.100.1 192.0.2.0/24
+check_fails "peers set listing a peer twice: the kernel names the second (exit 2)" 2 \
+	'^spirecoveryctl: peer-set: the kernel refused 10\.0\.0\.9/32: .*\(EEXIST\)$' \
+	-n "$NS_B" peers set 10.0.0.8 10.0.0.9 10.0.0.9
+check_fails "peers del of a peer not in the set: the kernel names it (exit 2)" 2 \
+	'^spirecoveryctl: peer-del: the kernel refused 10\.9\.0\.0/16: peer is not in the set.*\(ENOENT\)$' \
+	-n "$NS_B" peers del 192.0.2.0/24 10.9.0.0/16
+ctl -n "$NS_B" peers show
+check_eq "a refused write changes nothing" "192.0.2.0/24|203.0.113.0/25|fd00:1::/64" \
+	"$(paste -sd'|' <<<"$OUT")"
+
+check_fails "peers add with host bits: the network is suggested (exit 1)" 1 \
+	'^spirecoveryctl: peers add: 192\.0\.2\.1/24 has bits set past /24; did you mean 192\.0\.2\.0/24\?$' \
+	-n "$NS_B" peers add 192.0.2.1/24
+check_fails "peers add with a prefix too long for IPv4 (exit 1)" 1 \
+	'^spirecoveryctl: peers add: 192\.0\.2\.0/33: prefix length 33 is out of range 0\.\.32 for IPv4$' \
+	-n "$NS_B" peers add 192.0.2.0/33
+check_fails "peers del of a name: addresses only (exit 1)" 1 \
+	'^spirecoveryctl: peers del: "vpn\.example" is not an IPv4 or IPv6 address' \
+	-n "$NS_B" peers del vpn.example
+check_fails "peers add without a peer (exit 1)" 1 \
+	'^spirecoveryctl: peers add: no peer given \(give one or more ADDR\[/LEN\]\)$' \
+	-n "$NS_B" peers add
+printf '10.0.0.0/8\n# a comment\n10.1.2.3/16\n' >"$TMP/bad.peers"
+check_fails "peers set -f: a bad line is named by its number (exit 1)" 1 \
+	"^spirecoveryctl: peers set: $TMP/bad.peers:3: 10\.1\.2\.3/16 has bits set past /16; did you mean 10\.1\.0\.0/16\?$" \
+	-n "$NS_B" peers set -f "$TMP/bad.peers"
+check_fails "peers set -f of a missing file (exit 2)" 2 \
+	"^spirecoveryctl: peers set: cannot read $TMP/none\.peers: No such file or directory$" \
+	-n "$NS_B" peers set -f "$TMP/none.peers"
+
+# 65536 peers (the module's default limit) in one atomic replace, about 1.3 MB in one message:
+# from a file, with comments, and from standard input.
+awk 'BEGIN { print "# every 10.x.y.0/24"; for (i = 0; i < 65536; i++)
+	printf "10.%d.%d.0/24\n", int(i / 256), i % 256 }' >"$TMP/many.peers"
+start=$(date +%s%N)
+ctl -n "$NS_B" peers set -f "$TMP/many.peers"
+note "peers set -f of 65536 peers: $((($(date +%s%N) - start) / 1000000)) ms (information only)"
+check_eq "peers set -f of 65536 peers: exit 0, silent" "0:" "$RC:$OUT$ERR"
+start=$(date +%s%N)
+ctl -n "$NS_B" peers
+note "peers show of 65536 peers: $((($(date +%s%N) - start) / 1000000)) ms (information only)"
+check_eq "peers show: all 65536, the first and the last" "65536|10.0.0.0/24|10.255.255.0/24" \
+	"$(wc -l <<<"$OUT")|$(head -1 <<<"$OUT")|$(tail -1 <<<"$OUT")"
+check_fails "a 65537th peer: the kernel refuses, naming it (exit 2)" 2 \
+	'^spirecoveryctl: peer-add: the kernel refused 192\.0\.2\.1/32: .*module parameter peers.*\(ENOSPC\)$' \
+	-n "$NS_B" peers add 192.0.2.1
+"$CTL" -n "$NS_B" peers set -f - <"$TMP/bad.peers" >/dev/null 2>&1
+check_eq "peers set -f - with a bad line: exit 1" 1 $?
+head -1000 "$TMP/many.peers" | "$CTL" -n "$NS_B" peers set -f -
+rc=$?
+ctl -n "$NS_B" peers
+check_eq "peers set -f -: read from standard input" "0:999" "$rc:$(wc -l <<<"$OUT")"
+
+for args in "peers" "peers add 10.0.0.1" "peers flush"; do
+	unprivileged "$NS_B" $args
+	check_eq "unprivileged $args: says what it needs (exit 2)" \
+		"2:spirecoveryctl: not permitted: this needs CAP_NET_ADMIN in the network namespace (run as root)" \
+		"$RC:$ERR"
+done
+
+ctl -n "$NS_B" peers flush
+check_eq "peers flush: exit 0, silent" "0:" "$RC:$OUT$ERR"
+ctl -n "$NS_B" peers -j
+check_eq "peers flush empties the set" "[]" "$OUT"
+ctl -n "$NS_B" peers set 192.0.2.0/24
+ctl -n "$NS_B" peers set
+ctl -n "$NS_B" peers
+check_eq "peers set without peers empties the set too" "0:" "$RC:$OUT"
 
 # ---- disable stops the events --------------------------------------------------
 

@@ -9,7 +9,7 @@ _spirecoveryctl_reply() {
 
 _spirecoveryctl() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local commands="enable disable set show stats sources flush monitor help"
+	local commands="enable disable set show stats sources flush peers monitor help"
 	local read_opts="-j --json -p --pretty -h --help help"
 	local set_keys="source-rate source-burst global-rate global-burst ipv6-prefix"
 	COMPREPLY=()
@@ -17,6 +17,10 @@ _spirecoveryctl() {
 	case $prev in
 	-n | --netns)
 		_spirecoveryctl_reply "$(ip netns list 2>/dev/null | awk '{ print $1 }')"
+		return
+		;;
+	-f | --file)
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return
 		;;
 	source-rate | source-burst | global-rate | global-burst | ipv6-prefix)
@@ -55,6 +59,16 @@ _spirecoveryctl() {
 				[[ $given == *" $key "* ]] || keys+=" $key"
 			done
 			_spirecoveryctl_reply "$keys help"
+		fi
+		;;
+	peers)
+		# The action comes first; set, add and del take addresses, which are not completed.
+		if ((COMP_CWORD == i + 1)); then
+			_spirecoveryctl_reply "show set add del flush $read_opts"
+		elif [[ ${COMP_WORDS[i + 1]} == set && $cur == -* ]]; then
+			_spirecoveryctl_reply "-f --file -h --help"
+		elif [[ ${COMP_WORDS[i + 1]} == show ]]; then
+			_spirecoveryctl_reply "$read_opts"
 		fi
 		;;
 	show | sources) _spirecoveryctl_reply "$read_opts" ;;

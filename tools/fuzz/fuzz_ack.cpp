@@ -14,8 +14,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::vector<std::uint8_t> message(data, data + size);
     try {
         const KernelAck ack = decode_ack(message);
-        if (ack.offset)
+        if (ack.offset) {
             (void)attribute_at(message, *ack.offset);
+            (void)top_level_index_at(message, *ack.offset);
+        }
     } catch (const DecodeError&) {
     }
     return 0;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-// Replies to get-config, get-stats and get-source (chosen by the second input byte): decode
-// anything, render whatever decodes.
+// Replies to get-config, get-stats, get-source and peer-get (chosen by the second input byte):
+// decode anything, render whatever decodes.
 #include <sstream>
 
 #include "tools/fuzz/netlink_input.h"
@@ -12,9 +12,9 @@ using namespace spirecovery::ctl;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size < 2)
         return 0;
-    const unsigned which = data[1] % 3;
+    const unsigned which = data[1] % 4;
     const std::uint8_t cmds[] = {SPIRECOVERY_CMD_GET_CONFIG, SPIRECOVERY_CMD_GET_STATS,
-                                 SPIRECOVERY_CMD_GET_SOURCE};
+                                 SPIRECOVERY_CMD_GET_SOURCE, SPIRECOVERY_CMD_PEER_GET};
     // Keep the mode byte, drop the selector.
     std::vector<std::uint8_t> input(data, data + size);
     input.erase(input.begin() + 1);
@@ -31,10 +31,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             case 1:
                 render_stats(*printer, decode_stats(message), true);
                 break;
-            default: {
+            case 2: {
                 const Source source = decode_source(message);
                 render_sources(*printer, std::span(&source, 1));
+                break;
             }
+            default:
+                render_peers(*printer, decode_peers(message));
             }
         } catch (const DecodeError&) {
             return 0;

@@ -91,7 +91,7 @@ void replies() {
         .u32(SPIRECOVERY_A_CONFIG_GLOBAL_RATE, 100)
         .u32(SPIRECOVERY_A_CONFIG_GLOBAL_BURST, 200)
         .u8(SPIRECOVERY_A_CONFIG_IPV6_PREFIX, 64);
-    // The reply fuzzer's second byte selects the decoder: 0 config, 1 stats, 2 source.
+    // The reply fuzzer's second byte selects the decoder: 0 config, 1 stats, 2 source, 3 peers.
     write_message("reply", "config", {0}, config.build());
 
     MessageBuilder stats(SPIRECOVERY_CMD_GET_STATS);
@@ -108,9 +108,42 @@ void replies() {
         .u64(SPIRECOVERY_A_SOURCE_MISSES, 9)
         .u64(SPIRECOVERY_A_SOURCE_LAST_SEEN_MSECS, 250);
     write_message("reply", "source", {2}, source.build());
+
+    MessageBuilder peers(SPIRECOVERY_CMD_PEER_GET, NLM_F_MULTI);
+    peers.begin_nest(SPIRECOVERY_A_PEERS_PEER)
+        .u32(SPIRECOVERY_A_PEER_ADDR4, be32("192.0.2.0"))
+        .u8(SPIRECOVERY_A_PEER_PREFIX_LEN, 24)
+        .end_nest()
+        .begin_nest(SPIRECOVERY_A_PEERS_PEER)
+        .bytes(SPIRECOVERY_A_PEER_ADDR6, v6("2001:db8::"))
+        .u8(SPIRECOVERY_A_PEER_PREFIX_LEN, 32)
+        .end_nest();
+    write_message("reply", "peers", {3}, peers.build());
+}
+
+void peer_texts() {
+    const std::string_view texts[] = {
+        "192.0.2.1",     "192.0.2.0/24",
+        "2001:db8::/32", "::ffff:192.0.2.1/128",
+        "192.0.2.1/24",  "# peers\n10.0.0.0/8  # lab\n\n2001:db8::1\r\n",
+    };
+    int i = 0;
+    for (const std::string_view text : texts)
+        write("peer_text", "text" + std::to_string(i++), Bytes(text.begin(), text.end()));
 }
 
 void acks() {
+    MessageBuilder peer_add(SPIRECOVERY_CMD_PEER_ADD);
+    peer_add.begin_nest(SPIRECOVERY_A_PEERS_PEER)
+        .u32(SPIRECOVERY_A_PEER_ADDR4, be32("192.0.2.1"))
+        .u8(SPIRECOVERY_A_PEER_PREFIX_LEN, 32)
+        .end_nest();
+    write("ack", "eexist-peer",
+          AckBuilder(-EEXIST, peer_add.build(), false, true)
+              .message("peer is already in the set or listed twice")
+              .offset(NLMSG_HDRLEN + GENL_HDRLEN + NLA_HDRLEN)
+              .build());
+
     MessageBuilder request(SPIRECOVERY_CMD_SET_CONFIG);
     request.u32(SPIRECOVERY_A_CONFIG_SOURCE_RATE, 0);
     const Bytes set = request.build();
@@ -137,6 +170,10 @@ void command_lines() {
         "help\0set"sv,
         // Boost's what() looped for ever on its own placeholders.
         "--%canonical_option%\0show"sv,
+        "peers\0set\0-f\0-"sv,
+        "peers\0add\0"
+        "192.0.2.0/24\0"
+        "2001:db8::1"sv,
     };
     int i = 0;
     for (const std::string_view line : lines)
@@ -154,6 +191,7 @@ int main(int argc, char** argv) {
     events();
     replies();
     acks();
+    peer_texts();
     command_lines();
     return 0;
 }

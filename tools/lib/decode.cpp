@@ -13,6 +13,7 @@
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 
+#include "tools/lib/address.h"
 #include "tools/lib/spec.h"
 
 namespace spirecovery::ctl {
@@ -45,17 +46,27 @@ GenlMessage split_headers(MessageBytes message) {
     return {nlh.nlmsg_type, genl.cmd, message.subspan(headers, nlh.nlmsg_len - headers)};
 }
 
+// Visits each attribute of a region; throws if the region does not end where the last one does.
+template <typename Visit>
+void for_each_attribute(Bytes region, Visit visit) {
+    int remaining = static_cast<int>(region.size());
+    for (auto* attr = reinterpret_cast<const nlattr*>(region.data()); nla_ok(attr, remaining);
+         attr = nla_next(attr, &remaining))
+        visit(attr);
+    if (remaining != 0)
+        throw DecodeError("attributes end in " + std::to_string(remaining) +
+                          " bytes that are not an attribute");
+}
+
 // The payloads of one message's attributes by type, every known one checked for its size.
 class Attributes {
 public:
     Attributes(Bytes region, std::span<const spec::Attribute> set)
         : set_(set), payloads_(set.size()) {
-        int remaining = static_cast<int>(region.size());
-        for (auto* attr = reinterpret_cast<const nlattr*>(region.data()); nla_ok(attr, remaining);
-             attr = nla_next(attr, &remaining)) {
+        for_each_attribute(region, [&](const nlattr* attr) {
             const int type = nla_type(attr);
             if (type <= 0 || static_cast<std::size_t>(type) >= set.size() || set[type].size == 0)
-                continue; // newer than this tool, or padding
+                return; // newer than this tool, or padding
             const std::string_view name = set[type].name;
             if (payloads_[type])
                 throw DecodeError("attribute \"" + std::string(name) + "\" appears twice");
@@ -69,10 +80,7 @@ public:
                                   std::to_string(len) + " bytes, expected " +
                                   std::to_string(set[type].size));
             payloads_[type] = Bytes(static_cast<const std::uint8_t*>(nla_data(attr)), len);
-        }
-        if (remaining != 0)
-            throw DecodeError("attributes end in " + std::to_string(remaining) +
-                              " bytes that are not an attribute");
+        });
     }
 
     bool has(int type) const { return payloads_[type].has_value(); }
@@ -131,6 +139,23 @@ std::string family_text(int family) {
     return "address family " + std::to_string(family) + " is neither AF_INET nor AF_INET6";
 }
 
+Peer decode_peer(const Attributes& attrs) {
+    const bool v4 = attrs.has(SPIRECOVERY_A_PEER_ADDR4);
+    if (v4 == attrs.has(SPIRECOVERY_A_PEER_ADDR6))
+        throw DecodeError("a peer needs exactly one of addr4 and addr6");
+    Peer peer;
+    peer.addr = v4 ? attrs.address(SPIRECOVERY_A_PEER_ADDR4, AF_INET)
+                   : attrs.address(SPIRECOVERY_A_PEER_ADDR6, AF_INET6);
+    peer.prefix_len = attrs.get<std::uint8_t>(SPIRECOVERY_A_PEER_PREFIX_LEN);
+    const unsigned max = max_prefix_len(peer.addr.family);
+    if (peer.prefix_len > max)
+        throw DecodeError("prefix length " + std::to_string(peer.prefix_len) + " exceeds " +
+                          std::to_string(max));
+    if (masked(peer.addr, peer.prefix_len) != peer.addr)
+        throw DecodeError(to_string(peer) + " has bits set past its prefix length");
+    return peer;
+}
+
 } // namespace
 
 Config decode_config(MessageBytes message) {
@@ -181,6 +206,22 @@ Source decode_source(MessageBytes message) {
         .misses = attrs.get<std::uint64_t>(SPIRECOVERY_A_SOURCE_MISSES),
         .last_seen_msecs = attrs.get<std::uint64_t>(SPIRECOVERY_A_SOURCE_LAST_SEEN_MSECS),
     };
+}
+
+std::vector<Peer> decode_peers(MessageBytes message) {
+    std::vector<Peer> peers;
+    for_each_attribute(split_headers(message).attributes, [&](const nlattr* attr) {
+        if (nla_type(attr) != SPIRECOVERY_A_PEERS_PEER)
+            return; // newer than this tool
+        try {
+            const Bytes nest(static_cast<const std::uint8_t*>(nla_data(attr)),
+                             static_cast<std::size_t>(nla_len(attr)));
+            peers.push_back(decode_peer(Attributes(nest, spec::peer_attrs)));
+        } catch (const DecodeError& e) {
+            throw DecodeError("peer " + std::to_string(peers.size() + 1) + ": " + e.what());
+        }
+    });
+    return peers;
 }
 
 Event decode_event(MessageBytes message) {

@@ -9,6 +9,7 @@
 #include <span>
 #include <stdexcept>
 #include <string_view>
+#include <vector>
 
 #include "tools/lib/model.h"
 
@@ -24,6 +25,9 @@ using MessageBytes = std::span<const std::uint8_t>;
 Config decode_config(MessageBytes message);
 Stats decode_stats(MessageBytes message);
 Source decode_source(MessageBytes message);
+// One message of a peer-get dump: the peers of its PEERS_PEER nests, in order. Each holds exactly
+// one address, a prefix length that fits its family and no bits set past it.
+std::vector<Peer> decode_peers(MessageBytes message);
 // Also checks that the message is a SPIRECOVERY_CMD_MISS_NTF.
 Event decode_event(MessageBytes message);
 

@@ -40,6 +40,16 @@ std::string kernel_error_message(std::string_view operation, const KernelAck& ac
     return text;
 }
 
+std::string peer_refusal_message(std::string_view operation, const KernelAck& ack,
+                                 std::string_view peer) {
+    if (ack.error == EPERM || ack.error == EACCES)
+        return permission_message;
+    const char* name = strerrorname_np(ack.error);
+    return std::string(operation) + ": the kernel refused " + std::string(peer) + ": " +
+           (ack.message.empty() ? std::strerror(ack.error) : ack.message) + " (" +
+           (name ? name : "errno " + std::to_string(ack.error)) + ")";
+}
+
 std::string netlink_error_message(std::string_view action, int nl_error) {
     if (nl_error == -NLE_PERM)
         return permission_message;

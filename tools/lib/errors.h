@@ -25,6 +25,11 @@ std::string module_not_loaded_message();
 std::string kernel_error_message(std::string_view operation, const KernelAck& ack,
                                  std::optional<std::string_view> attribute);
 
+// A peer request (`operation` "peer-add") that the kernel refused because of one peer, written
+// as `peer` ("192.0.2.1/32"): its reason and errno name.
+std::string peer_refusal_message(std::string_view operation, const KernelAck& ack,
+                                 std::string_view peer);
+
 // A libnl call that failed before the kernel answered (`nl_error` is a negative NLE_* code).
 std::string netlink_error_message(std::string_view action, int nl_error);
 

@@ -134,4 +134,19 @@ std::optional<std::uint16_t> attribute_at(MessageBytes request, std::uint32_t of
     return std::nullopt;
 }
 
+std::optional<std::size_t> top_level_index_at(MessageBytes request, std::uint32_t offset) {
+    constexpr std::size_t headers = NLMSG_HDRLEN + GENL_HDRLEN;
+    if (request.size() < headers || offset < headers || offset >= request.size())
+        return std::nullopt;
+    int remaining = static_cast<int>(request.size() - headers);
+    std::size_t index = 0;
+    for (auto* attr = reinterpret_cast<const nlattr*>(request.data() + headers);
+         nla_ok(attr, remaining); attr = nla_next(attr, &remaining), ++index) {
+        const std::size_t start = reinterpret_cast<const std::uint8_t*>(attr) - request.data();
+        if (offset >= start && offset < start + attr->nla_len)
+            return index;
+    }
+    return std::nullopt;
+}
+
 } // namespace spirecovery::ctl

@@ -29,4 +29,8 @@ KernelAck decode_ack(MessageBytes message);
 // message as sent), or nothing if no attribute starts there.
 std::optional<std::uint16_t> attribute_at(MessageBytes request, std::uint32_t offset);
 
+// Which of `request`'s top-level attributes (0 for the first) holds `offset`: the one that
+// starts there, or the nest with an attribute inside it there. Nothing if none does.
+std::optional<std::size_t> top_level_index_at(MessageBytes request, std::uint32_t offset);
+
 } // namespace spirecovery::ctl

@@ -18,6 +18,15 @@ struct IpAddress {
     bool operator==(const IpAddress&) const = default;
 };
 
+// One prefix of a network namespace's recovery peer set: an address whose bits past prefix_len
+// are zero.
+struct Peer {
+    IpAddress addr;
+    std::uint8_t prefix_len = 0;
+
+    bool operator==(const Peer&) const = default;
+};
+
 struct Config {
     std::uint8_t enabled = 0;
     std::uint32_t source_rate = 0;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "tools/lib/netlink.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <linux/netlink.h>
 #include <linux/spirecovery.h>
@@ -14,8 +16,10 @@
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 
+#include "tools/lib/address.h"
 #include "tools/lib/errors.h"
 #include "tools/lib/extack.h"
+#include "tools/lib/request.h"
 #include "tools/lib/spec.h"
 
 namespace spirecovery::ctl {
@@ -38,6 +42,7 @@ struct Transaction {
     int family;
     const std::function<void(MessageBytes)>* on_reply;
     bool done = false;
+    bool interrupted = false;
     std::optional<KernelAck> refusal;
     std::exception_ptr reply_error;
 };
@@ -53,6 +58,12 @@ int on_reply(nl_msg* msg, void* arg) {
         t.reply_error = std::current_exception();
         return NL_STOP;
     }
+    return NL_OK;
+}
+
+// Called before the reply is handled as a valid one.
+int on_dump_interrupted(nl_msg*, void* arg) {
+    static_cast<Transaction*>(arg)->interrupted = true;
     return NL_OK;
 }
 
@@ -128,32 +139,34 @@ Client::Client()
     request_extended_acks(socket_.get());
 }
 
-void Client::request(std::uint8_t cmd, int flags, const ConfigChange& attributes,
-                     const ReplyHandler& handle_reply) {
-    const std::string operation(spec::operation_name(cmd));
-    MessagePtr msg(nlmsg_alloc());
+MessagePtr Client::new_request(std::uint8_t cmd, int flags, std::size_t size) const {
+    MessagePtr msg(size ? nlmsg_alloc_size(size) : nlmsg_alloc());
     if (!msg || !genlmsg_put(msg.get(), NL_AUTO_PORT, NL_AUTO_SEQ, family_, 0, flags, cmd,
                              SPIRECOVERY_FAMILY_VERSION))
         throw Failure("out of memory");
-    for (const auto& [type, value] : attributes) {
-        const int err = spec::config_attrs[type].size == 1
-                            ? nla_put_u8(msg.get(), type, static_cast<std::uint8_t>(value))
-                            : nla_put_u32(msg.get(), type, value);
-        if (err < 0)
-            throw Failure(netlink_error_message("cannot build " + operation, err));
-    }
+    return msg;
+}
 
-    Transaction t{family_, &handle_reply, false, std::nullopt, nullptr};
+bool Client::exchange(nl_msg* msg, const ReplyHandler& handle_reply, const RefusalText& refusal) {
+    const MessageBytes request = bytes_of(nlmsg_hdr(msg));
+    const std::string operation(spec::operation_name(genlmsg_hdr(nlmsg_hdr(msg))->cmd));
+    Transaction t{family_, &handle_reply, false, false, std::nullopt, nullptr};
     CallbacksPtr callbacks(nl_cb_alloc(NL_CB_DEFAULT));
     if (!callbacks)
         throw Failure("out of memory");
     nl_cb_set(callbacks.get(), NL_CB_VALID, NL_CB_CUSTOM, on_reply, &t);
+    nl_cb_set(callbacks.get(), NL_CB_DUMP_INTR, NL_CB_CUSTOM, on_dump_interrupted, &t);
     nl_cb_set(callbacks.get(), NL_CB_ACK, NL_CB_CUSTOM, on_ack, &t);
     nl_cb_set(callbacks.get(), NL_CB_FINISH, NL_CB_CUSTOM, on_dump_done, &t);
     nl_cb_err(callbacks.get(), NL_CB_CUSTOM, on_error, &t);
 
-    if (const int err = nl_send_auto(socket_.get(), msg.get()); err < 0)
+    if (const int err = nl_send_auto(socket_.get(), msg); err < 0) {
+        if (err == -NLE_MSGSIZE)
+            throw Failure("cannot send " + operation + ": its " + std::to_string(request.size()) +
+                          " bytes do not fit the socket's send buffer (run with CAP_NET_ADMIN, "
+                          "or raise net.core.wmem_max)");
         throw Failure(netlink_error_message("cannot send " + operation, err));
+    }
     while (!t.done) {
         const int err = nl_recvmsgs(socket_.get(), callbacks.get());
         if (t.reply_error) {
@@ -163,48 +176,133 @@ void Client::request(std::uint8_t cmd, int flags, const ConfigChange& attributes
                 throw Failure("the kernel sent a malformed " + operation + " reply: " + e.what());
             }
         }
-        if (t.refusal) {
-            std::optional<std::string_view> attribute;
-            if (t.refusal->offset) {
-                const auto type = attribute_at(bytes_of(nlmsg_hdr(msg.get())), *t.refusal->offset);
-                if (type && *type > 0 && *type <= SPIRECOVERY_A_CONFIG_MAX &&
-                    cmd == SPIRECOVERY_CMD_SET_CONFIG)
-                    attribute = spec::config_attrs[*type].name;
-            }
-            throw Failure(kernel_error_message(operation, *t.refusal, attribute));
-        }
+        if (t.refusal)
+            throw Failure(refusal ? refusal(*t.refusal, request)
+                                  : kernel_error_message(operation, *t.refusal, std::nullopt));
         if (err < 0)
             throw Failure(netlink_error_message("no answer to " + operation, err));
     }
+    return !t.interrupted;
+}
+
+void Client::request(std::uint8_t cmd, int flags, const ReplyHandler& on_reply) {
+    const MessagePtr msg = new_request(cmd, flags);
+    exchange(msg.get(), on_reply, nullptr);
 }
 
 Config Client::get_config() {
     Config config;
-    request(SPIRECOVERY_CMD_GET_CONFIG, 0, {},
+    request(SPIRECOVERY_CMD_GET_CONFIG, 0,
             [&](MessageBytes reply) { config = decode_config(reply); });
     return config;
 }
 
 void Client::set_config(const ConfigChange& change) {
-    request(SPIRECOVERY_CMD_SET_CONFIG, 0, change, [](MessageBytes) {});
+    const MessagePtr msg = new_request(SPIRECOVERY_CMD_SET_CONFIG, 0);
+    const std::string operation(spec::operation_name(SPIRECOVERY_CMD_SET_CONFIG));
+    for (const auto& [type, value] : change) {
+        const int err = spec::config_attrs[type].size == 1
+                            ? nla_put_u8(msg.get(), type, static_cast<std::uint8_t>(value))
+                            : nla_put_u32(msg.get(), type, value);
+        if (err < 0)
+            throw Failure(netlink_error_message("cannot build " + operation, err));
+    }
+    exchange(
+        msg.get(), [](MessageBytes) {},
+        [&](const KernelAck& refusal, MessageBytes request) {
+            std::optional<std::string_view> attribute;
+            if (refusal.offset) {
+                const auto type = attribute_at(request, *refusal.offset);
+                if (type && *type > 0 && *type <= SPIRECOVERY_A_CONFIG_MAX)
+                    attribute = spec::config_attrs[*type].name;
+            }
+            return kernel_error_message(operation, refusal, attribute);
+        });
 }
 
 Stats Client::get_stats() {
     Stats stats;
-    request(SPIRECOVERY_CMD_GET_STATS, 0, {},
-            [&](MessageBytes reply) { stats = decode_stats(reply); });
+    request(SPIRECOVERY_CMD_GET_STATS, 0, [&](MessageBytes reply) { stats = decode_stats(reply); });
     return stats;
 }
 
 std::vector<Source> Client::get_sources() {
     std::vector<Source> sources;
-    request(SPIRECOVERY_CMD_GET_SOURCE, NLM_F_DUMP, {},
+    request(SPIRECOVERY_CMD_GET_SOURCE, NLM_F_DUMP,
             [&](MessageBytes reply) { sources.push_back(decode_source(reply)); });
     return sources;
 }
 
 void Client::flush_sources() {
-    request(SPIRECOVERY_CMD_FLUSH_SOURCES, 0, {}, [](MessageBytes) {});
+    request(SPIRECOVERY_CMD_FLUSH_SOURCES, 0, [](MessageBytes) {});
+}
+
+std::vector<Peer> Client::get_peers() {
+    // Writes are rare: a few more reads see a set that holds still.
+    constexpr int attempts = 5;
+    for (int attempt = 0; attempt < attempts; ++attempt) {
+        std::vector<Peer> peers;
+        const MessagePtr msg = new_request(SPIRECOVERY_CMD_PEER_GET, NLM_F_DUMP);
+        if (exchange(
+                msg.get(),
+                [&](MessageBytes reply) {
+                    const std::vector<Peer> part = decode_peers(reply);
+                    peers.insert(peers.end(), part.begin(), part.end());
+                },
+                nullptr))
+            return peers;
+    }
+    throw Failure("peer-get: the peer set changed during each of " + std::to_string(attempts) +
+                  " reads; try again when it is not being written");
+}
+
+void Client::set_peers(std::span<const Peer> peers) {
+    change_peers(SPIRECOVERY_CMD_PEER_SET, peers);
+}
+
+void Client::add_peers(std::span<const Peer> peers) {
+    change_peers(SPIRECOVERY_CMD_PEER_ADD, peers);
+}
+
+void Client::del_peers(std::span<const Peer> peers) {
+    change_peers(SPIRECOVERY_CMD_PEER_DEL, peers);
+}
+
+void Client::change_peers(std::uint8_t cmd, std::span<const Peer> peers) {
+    const std::string operation(spec::operation_name(cmd));
+    const std::size_t size = peers_request_size(peers);
+    const MessagePtr msg = new_request(cmd, 0, size);
+    if (const int err = put_peers(msg.get(), peers); err < 0)
+        throw Failure(netlink_error_message("cannot build " + operation, err));
+    make_send_room(size);
+    exchange(
+        msg.get(), [](MessageBytes) {},
+        [&](const KernelAck& refusal, MessageBytes request) {
+            // Every top-level attribute is a peer, in the order given.
+            const auto index =
+                refusal.offset ? top_level_index_at(request, *refusal.offset) : std::nullopt;
+            if (!index || *index >= peers.size())
+                return kernel_error_message(operation, refusal, std::nullopt);
+            return peer_refusal_message(operation, refusal, to_string(peers[*index]));
+        });
+}
+
+// A message longer than the socket's send buffer fails (EMSGSIZE), and a big peer set is
+// longer than the default. SO_SNDBUFFORCE (CAP_NET_ADMIN) may exceed net.core.wmem_max, which
+// caps SO_SNDBUF; if neither gives room enough, the send says so.
+void Client::make_send_room(std::size_t bytes) {
+    // The kernel keeps some of the buffer for itself: netlink wants 32 bytes besides the message.
+    constexpr std::size_t reserved = 32;
+    const int fd = nl_socket_get_fd(socket_.get());
+    int current = 0;
+    socklen_t len = sizeof current;
+    if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &current, &len) == 0 &&
+        bytes + reserved <= static_cast<std::size_t>(current))
+        return;
+    // The kernel doubles what it is given; asking for the message's size leaves that margin.
+    const int wanted = static_cast<int>(std::min<std::size_t>(bytes + reserved, INT_MAX / 2));
+    if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &wanted, sizeof wanted) != 0)
+        setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &wanted, sizeof wanted);
 }
 
 namespace {

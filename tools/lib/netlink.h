@@ -8,6 +8,8 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
+#include <string>
 #include <vector>
 
 #include <netlink/handlers.h>
@@ -15,6 +17,7 @@
 #include <netlink/socket.h>
 
 #include "tools/lib/decode.h"
+#include "tools/lib/extack.h"
 #include "tools/lib/loss_tracker.h"
 #include "tools/lib/model.h"
 
@@ -54,10 +57,28 @@ public:
     std::vector<Source> get_sources();
     void flush_sources();
 
+    // The peer set, in the kernel's order (family, address, prefix length), read again if it
+    // changed while it was being read.
+    std::vector<Peer> get_peers();
+    // Replace the set with `peers` in one change (none empties it), add them, remove them. Each
+    // is all or nothing; a refusal names the peer the kernel points at.
+    void set_peers(std::span<const Peer> peers);
+    void add_peers(std::span<const Peer> peers);
+    void del_peers(std::span<const Peer> peers);
+
 private:
     using ReplyHandler = std::function<void(MessageBytes)>;
-    void request(std::uint8_t cmd, int flags, const ConfigChange& attributes,
-                 const ReplyHandler& on_reply);
+    // The message for a refusal of `request` (the whole message as sent).
+    using RefusalText = std::function<std::string(const KernelAck& refusal, MessageBytes request)>;
+
+    MessagePtr new_request(std::uint8_t cmd, int flags, std::size_t size = 0) const;
+    // Sends `msg` and handles its answer. Returns false if the kernel marked a dump interrupted
+    // by a change (NLM_F_DUMP_INTR): its replies may then miss or repeat entries.
+    bool exchange(nl_msg* msg, const ReplyHandler& on_reply, const RefusalText& refusal);
+    // A request without attributes.
+    void request(std::uint8_t cmd, int flags, const ReplyHandler& on_reply);
+    void change_peers(std::uint8_t cmd, std::span<const Peer> peers);
+    void make_send_room(std::size_t bytes);
 
     SocketPtr socket_;
     int family_;

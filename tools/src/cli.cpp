@@ -9,6 +9,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "tools/lib/address.h"
 #include "tools/lib/number.h"
 #include "tools/lib/program_options_error.h"
 #include "tools/lib/spec.h"
@@ -24,6 +25,7 @@ struct Option {
     std::string_view name; // long name, and key in the variables map
     char letter;
     std::string_view help;
+    std::string_view value_name = {}; // the option takes a value, shown as this; else a switch
 };
 
 constexpr Option help_option{"help", 'h', "print this help"};
@@ -32,6 +34,8 @@ constexpr Option pretty_option{"pretty", 'p', "print indented JSON (implies --js
 constexpr Option derived_option{"derived", 's', "add per-family totals and shares of all misses"};
 constexpr Option timestamp_option{"timestamp", 't', "prefix each event with its time (UTC)"};
 
+constexpr Option file_option{"file", 'f',
+                             "peers set: read the peers from FILE ('-': standard input)", "FILE"};
 constexpr Option version_option{"version", 'V', "print the version"};
 
 constexpr Option global_flags[] = {json_option, pretty_option, version_option, help_option};
@@ -39,6 +43,7 @@ constexpr Option write_options[] = {help_option};
 constexpr Option read_options[] = {json_option, pretty_option, help_option};
 constexpr Option stats_options[] = {json_option, pretty_option, derived_option, help_option};
 constexpr Option monitor_options[] = {json_option, pretty_option, timestamp_option, help_option};
+constexpr Option peers_options[] = {json_option, pretty_option, file_option, help_option};
 
 struct CommandSpec {
     Command command;
@@ -86,6 +91,18 @@ constexpr CommandSpec commands[] = {
     {Command::flush, "flush", "", "empty the source table",
      "Forgets every tracked source of this network namespace; each starts with a full burst.\n",
      write_options},
+    {Command::peers, "peers", "[ACTION] [PEER...]", "show or change the recovery peer set",
+     "While the peer set is not empty, misses from sources outside it only count as\n"
+     "unknown-source: no rate-limit entry, no event. Actions:\n"
+     "  show              print the set, one ADDR/LEN per line (the default)\n"
+     "  set [PEER...]     replace the set in one change; no PEER empties it\n"
+     "  set -f FILE       the same with FILE's peers: one per line, '#' starts a comment\n"
+     "  add PEER...       add peers; none of them may be in the set already\n"
+     "  del PEER...       remove peers; each of them must be in the set\n"
+     "  flush             empty the set\n"
+     "PEER is ADDR[/LEN]: 192.0.2.1, 192.0.2.0/24, 2001:db8::/32. LEN defaults to the whole\n"
+     "address; bits past it must be zero.\n",
+     peers_options},
     {Command::monitor, "monitor", "[-t]", "print events until interrupted",
      "Prints one line per event until SIGINT or SIGTERM. With --json, one YNL-shaped JSON\n"
      "object per line. Events lost to a full receive queue are counted and reported.\n",
@@ -115,7 +132,12 @@ po::options_description describe(std::span<const Option> options) {
     po::options_description desc("Options", help_width, help_width / 2);
     for (const Option& option : options) {
         const std::string names = std::string(option.name) + "," + option.letter;
-        desc.add_options()(names.c_str(), po::bool_switch(), std::string(option.help).c_str());
+        if (option.value_name.empty())
+            desc.add_options()(names.c_str(), po::bool_switch(), std::string(option.help).c_str());
+        else
+            desc.add_options()(names.c_str(),
+                               po::value<std::string>()->value_name(std::string(option.value_name)),
+                               std::string(option.help).c_str());
     }
     return desc;
 }
@@ -181,15 +203,23 @@ po::variables_map parse_command(const CommandSpec& spec, std::span<const std::st
     pos.add("args", -1);
 
     const auto is_option = [&](const std::string& token) {
-        if (token.size() > 2 && token.starts_with("--"))
+        if (token.size() > 2 && token.starts_with("--")) {
+            const std::string_view name = std::string_view(token).substr(2, token.find('=') - 2);
             return std::any_of(spec.options.begin(), spec.options.end(),
-                               [&](const Option& o) { return token.substr(2) == o.name; });
+                               [&](const Option& o) { return name == o.name; });
+        }
         if (token.size() < 2 || token[0] != '-')
             return false;
-        return std::all_of(token.begin() + 1, token.end(), [&](char letter) {
-            return std::any_of(spec.options.begin(), spec.options.end(),
-                               [&](const Option& o) { return o.letter == letter; });
-        });
+        // Switches, then at most one option with a value, which takes the rest ("-jf", "-fFILE").
+        for (std::size_t i = 1; i < token.size(); ++i) {
+            const auto option = std::find_if(spec.options.begin(), spec.options.end(),
+                                             [&](const Option& o) { return o.letter == token[i]; });
+            if (option == spec.options.end())
+                return false;
+            if (!option->value_name.empty())
+                return true;
+        }
+        return true;
     };
     const auto arguments = [&](std::vector<std::string>& tokens) {
         std::vector<po::option> result;
@@ -248,6 +278,70 @@ ConfigChange parse_set_arguments(const std::vector<std::string>& args) {
     if (change.empty())
         throw UsageError("set: nothing to change (give at least one KEY N)", "set");
     return change;
+}
+
+// PEER arguments of `what` ("peers add").
+std::vector<Peer> parse_peer_arguments(std::span<const std::string> args, const std::string& what) {
+    std::vector<Peer> peers;
+    for (const std::string& arg : args) {
+        try {
+            peers.push_back(parse_peer(arg));
+        } catch (const PeerSyntaxError& e) {
+            throw UsageError(what + ": " + e.what(), "peers");
+        }
+    }
+    return peers;
+}
+
+// `peers`' action and its arguments; `local` holds the command's options.
+void parse_peers_command(Invocation& inv, std::span<const std::string> args,
+                         const po::variables_map& local) {
+    static constexpr struct {
+        std::string_view name;
+        PeersAction action;
+    } actions[] = {{"show", PeersAction::show},
+                   {"set", PeersAction::set},
+                   {"add", PeersAction::add},
+                   {"del", PeersAction::del},
+                   {"flush", PeersAction::flush}};
+    const auto* chosen = std::begin(actions); // show
+    if (!args.empty()) {
+        chosen = std::find_if(std::begin(actions), std::end(actions),
+                              [&](const auto& a) { return a.name == args[0]; });
+        if (chosen == std::end(actions))
+            throw UsageError("peers: unknown action \"" + args[0] +
+                                 "\" (actions: show, set, add, del, flush)",
+                             "peers");
+        args = args.subspan(1);
+    }
+    inv.peers_action = chosen->action;
+    const std::string what = "peers " + std::string(chosen->name);
+
+    if (inv.peers_action != PeersAction::show && (flag(local, "json") || flag(local, "pretty")))
+        throw UsageError(what + ": --json and --pretty are only for peers show", "peers");
+    if (local.count("file")) {
+        if (inv.peers_action != PeersAction::set)
+            throw UsageError(what + ": -f FILE is only for peers set", "peers");
+        if (!args.empty())
+            throw UsageError("peers set: give the peers as arguments or with -f FILE, not both",
+                             "peers");
+        inv.peers_file = local["file"].as<std::string>();
+    }
+    switch (inv.peers_action) {
+    case PeersAction::show:
+    case PeersAction::flush:
+        if (!args.empty())
+            throw UsageError(what + ": unknown argument \"" + args[0] + "\"", "peers");
+        break;
+    case PeersAction::add:
+    case PeersAction::del:
+        if (args.empty())
+            throw UsageError(what + ": no peer given (give one or more ADDR[/LEN])", "peers");
+        break;
+    case PeersAction::set:
+        break;
+    }
+    inv.peers = parse_peer_arguments(args, what);
 }
 
 void check_netns_name(const std::string& name) {
@@ -318,16 +412,46 @@ Invocation parse_command_line(std::span<const std::string> args) {
         case Command::set:
             inv.change = parse_set_arguments(rest);
             break;
+        case Command::peers:
+            parse_peers_command(inv, rest, local);
+            break;
         default:
             break;
         }
-        if (spec->command != Command::set && !rest.empty())
+        if (spec->command != Command::set && spec->command != Command::peers && !rest.empty())
             throw UsageError(std::string(spec->name) + ": unknown argument \"" + rest[0] + "\"",
                              spec->name);
     } catch (const po::error& e) {
         throw UsageError(program_options_message(e), inv.command ? command_name(*inv.command) : "");
     }
     return inv;
+}
+
+std::vector<Peer> parse_peer_list(std::string_view text, std::string_view name) {
+    constexpr std::string_view blanks = " \t\r\v\f";
+    std::vector<Peer> peers;
+    std::size_t number = 0;
+    for (std::size_t pos = 0; pos < text.size();) {
+        const std::size_t end = std::min(text.find('\n', pos), text.size());
+        std::string_view line = text.substr(pos, end - pos);
+        pos = end + 1;
+        ++number;
+        line = line.substr(0, line.find('#'));
+        const std::size_t first = line.find_first_not_of(blanks);
+        if (first == std::string_view::npos)
+            continue;
+        line = line.substr(first, line.find_last_not_of(blanks) + 1 - first);
+        const std::string where = "peers set: " + std::string(name) + ":" + std::to_string(number);
+        if (line.find_first_of(blanks) != std::string_view::npos)
+            throw UsageError(where + ": one peer per line, not \"" + std::string(line) + "\"",
+                             "peers");
+        try {
+            peers.push_back(parse_peer(line));
+        } catch (const PeerSyntaxError& e) {
+            throw UsageError(where + ": " + e.what(), "peers");
+        }
+    }
+    return peers;
 }
 
 std::string usage() {

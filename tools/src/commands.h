@@ -6,7 +6,8 @@
 
 namespace spirecovery::ctl {
 
-// Runs inv.command (Invocation::Action::run) and returns the exit status; throws Failure.
+// Runs inv.command (Invocation::Action::run) and returns the exit status; throws Failure, or
+// UsageError for a bad peer file.
 int run_command(const Invocation& inv);
 
 } // namespace spirecovery::ctl

@@ -6,13 +6,9 @@
 #include <cstdint>
 #include <string>
 
-#include "tools/lib/model.h"
+#include "tools/lib/address.h"
 
 namespace spirecovery::ctl {
-
-// Dotted quad, or RFC 5952 text for IPv6 as Python's ipaddress writes it (the longest run of
-// two or more zero groups becomes "::", the first run on a tie; no dotted IPv4 tail).
-std::string to_string(const IpAddress& addr);
 
 // Python's hex(): "0x" and lower-case digits without leading zeros ("0x0" for zero).
 std::string python_hex(std::uint64_t value);

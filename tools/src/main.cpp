@@ -11,20 +11,28 @@
 
 using namespace spirecovery::ctl;
 
+namespace {
+
+int report_usage_error(const UsageError& e) {
+    std::cerr << "spirecoveryctl: " << e.what() << "\n";
+    if (e.shows_usage())
+        std::cerr << "\n" << usage();
+    else if (e.command().empty())
+        std::cerr << "Try \"spirecoveryctl help\".\n";
+    else
+        std::cerr << "Try \"spirecoveryctl " << e.command() << " help\".\n";
+    return exit_usage;
+}
+
+} // namespace
+
 int main(int argc, char** argv) {
     const std::vector<std::string> args(argv + 1, argv + argc);
     Invocation inv;
     try {
         inv = parse_command_line(args);
     } catch (const UsageError& e) {
-        std::cerr << "spirecoveryctl: " << e.what() << "\n";
-        if (e.shows_usage())
-            std::cerr << "\n" << usage();
-        else if (e.command().empty())
-            std::cerr << "Try \"spirecoveryctl help\".\n";
-        else
-            std::cerr << "Try \"spirecoveryctl " << e.command() << " help\".\n";
-        return exit_usage;
+        return report_usage_error(e);
     }
 
     switch (inv.action) {
@@ -40,6 +48,8 @@ int main(int argc, char** argv) {
 
     try {
         return run_command(inv);
+    } catch (const UsageError& e) {
+        return report_usage_error(e);
     } catch (const Failure& e) {
         std::cerr << "spirecoveryctl: " << e.what() << "\n";
         return exit_failure;

@@ -24,6 +24,10 @@ std::string_view source_key(int type) {
     return spec::source_attrs[type].name;
 }
 
+std::string_view peer_key(int type) {
+    return spec::peer_attrs[type].name;
+}
+
 std::string_view event_key(int type) {
     return spec::event_attrs[type].name;
 }
@@ -93,6 +97,8 @@ void render_show(Printer& out, const Config& c, const Stats& s, std::size_t sour
               Value::number(s[SPIRECOVERY_A_STATS_SUPPRESSED_SOURCE]));
     out.field(stats_key(SPIRECOVERY_A_STATS_SUPPRESSED_GLOBAL), ", per netns {})\n",
               Value::number(s[SPIRECOVERY_A_STATS_SUPPRESSED_GLOBAL]));
+    out.field(stats_key(SPIRECOVERY_A_STATS_UNKNOWN_SOURCE), "unknown src  {}\n",
+              Value::number(s[SPIRECOVERY_A_STATS_UNKNOWN_SOURCE]));
     out.field("sources", "sources      {}\n", Value::number(sources));
     out.end_object();
 
@@ -165,6 +171,20 @@ void render_sources(Printer& out, std::span<const Source> sources) {
         out.field(
             source_key(SPIRECOVERY_A_SOURCE_LAST_SEEN_MSECS), last_seen_column,
             Value::number(source.last_seen_msecs).shown_as(seconds_text(source.last_seen_msecs)));
+        out.end_object();
+    }
+    out.end_array();
+    out.end_record();
+}
+
+void render_peers(Printer& out, std::span<const Peer> peers) {
+    out.begin_array();
+    for (const Peer& peer : peers) {
+        const bool v4 = peer.addr.family == AF_INET;
+        out.begin_object();
+        out.field(peer_key(v4 ? SPIRECOVERY_A_PEER_ADDR4 : SPIRECOVERY_A_PEER_ADDR6), "{}",
+                  Value::string(to_string(peer.addr)));
+        out.field(peer_key(SPIRECOVERY_A_PEER_PREFIX_LEN), "/{}\n", Value::number(peer.prefix_len));
         out.end_object();
     }
     out.end_array();

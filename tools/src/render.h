@@ -34,6 +34,9 @@ void render_stats(Printer& out, const Stats& stats, bool derived);
 // `sources`: the source table.
 void render_sources(Printer& out, std::span<const Source> sources);
 
+// `peers show`: the peer set.
+void render_peers(Printer& out, std::span<const Peer> peers);
+
 // `monitor`: one event. In text, `timestamps` prefixes the event's time.
 void render_event(Printer& out, const Event& event, bool timestamps);
 

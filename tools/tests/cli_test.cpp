@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tools/lib/address.h"
 #include "tools/src/cli.h"
 #include "tools/src/errors.h"
 
@@ -168,11 +169,105 @@ TEST(CommandLine, Version) {
     EXPECT_EQ(parse({"--version"}).action, Invocation::Action::version);
 }
 
+Peer v4(const char* text, std::uint8_t len) {
+    return parse_peer(std::string(text) + "/" + std::to_string(len));
+}
+
+TEST(Peers, ShowIsTheDefaultAndTakesJson) {
+    const Invocation bare = parse({"peers"});
+    EXPECT_EQ(bare.command, Command::peers);
+    EXPECT_EQ(bare.peers_action, PeersAction::show);
+    const Invocation json = parse({"peers", "show", "-j"});
+    EXPECT_EQ(json.peers_action, PeersAction::show);
+    EXPECT_TRUE(json.output.json);
+    EXPECT_TRUE(parse({"peers", "-p"}).output.pretty);
+}
+
+TEST(Peers, WritesTakeTheirPeers) {
+    const Invocation add = parse({"peers", "add", "192.0.2.1", "10.0.0.0/8", "2001:db8::/32"});
+    EXPECT_EQ(add.peers_action, PeersAction::add);
+    EXPECT_EQ(add.peers, (std::vector<Peer>{v4("192.0.2.1", 32), v4("10.0.0.0", 8),
+                                            parse_peer("2001:db8::/32")}));
+    EXPECT_EQ(parse({"peers", "del", "10.0.0.0/8"}).peers_action, PeersAction::del);
+    const Invocation empty = parse({"peers", "set"});
+    EXPECT_EQ(empty.peers_action, PeersAction::set);
+    EXPECT_TRUE(empty.peers.empty());
+    EXPECT_FALSE(empty.peers_file);
+    EXPECT_EQ(parse({"peers", "flush"}).peers_action, PeersAction::flush);
+}
+
+TEST(Peers, SetReadsAFile) {
+    EXPECT_EQ(parse({"peers", "set", "-f", "list"}).peers_file, "list");
+    EXPECT_EQ(parse({"peers", "set", "-f", "-"}).peers_file, "-");
+    EXPECT_EQ(parse({"peers", "set", "--file=list"}).peers_file, "list");
+    EXPECT_EQ(parse({"peers", "set", "-flist"}).peers_file, "list");
+    EXPECT_EQ(parse({"peers", "set", "-f", "-x"}).peers_file, "-x");
+    EXPECT_EQ(usage_error({"peers", "set", "-f"}).first,
+              "the required argument for option '--file' is missing");
+}
+
+TEST(Peers, BadPeersNameTheCauseAndTheFix) {
+    EXPECT_EQ(usage_error({"peers", "add", "192.0.2.1/24"}),
+              std::make_pair(std::string("peers add: 192.0.2.1/24 has bits set past /24; did "
+                                         "you mean 192.0.2.0/24?"),
+                             std::string("peers")));
+    EXPECT_EQ(usage_error({"peers", "set", "10.0.0.1", "192.0.2.0/33"}).first,
+              "peers set: 192.0.2.0/33: prefix length 33 is out of range 0..32 for IPv4");
+    EXPECT_EQ(usage_error({"peers", "del", "host.example"}).first,
+              "peers del: \"host.example\" is not an IPv4 or IPv6 address (such as 192.0.2.1 or "
+              "2001:db8::1)");
+}
+
+TEST(Peers, RejectsWhatAnActionDoesNotTake) {
+    EXPECT_EQ(usage_error({"peers", "list"}).first,
+              "peers: unknown action \"list\" (actions: show, set, add, del, flush)");
+    EXPECT_EQ(usage_error({"peers", "add"}).first,
+              "peers add: no peer given (give one or more ADDR[/LEN])");
+    EXPECT_EQ(usage_error({"peers", "del"}).first,
+              "peers del: no peer given (give one or more ADDR[/LEN])");
+    EXPECT_EQ(usage_error({"peers", "show", "10.0.0.1"}).first,
+              "peers show: unknown argument \"10.0.0.1\"");
+    EXPECT_EQ(usage_error({"peers", "flush", "now"}).first,
+              "peers flush: unknown argument \"now\"");
+    EXPECT_EQ(usage_error({"peers", "add", "-j", "10.0.0.1"}).first,
+              "peers add: --json and --pretty are only for peers show");
+    EXPECT_EQ(usage_error({"peers", "-f", "list"}).first,
+              "peers show: -f FILE is only for peers set");
+    EXPECT_EQ(usage_error({"peers", "set", "-f", "list", "10.0.0.1"}).first,
+              "peers set: give the peers as arguments or with -f FILE, not both");
+}
+
+TEST(PeerList, OnePeerPerLineWithComments) {
+    EXPECT_EQ(
+        parse_peer_list("# peers\n192.0.2.1\n\n  10.0.0.0/8  # the lab\r\n\t2001:db8::/32", "f"),
+        (std::vector<Peer>{v4("192.0.2.1", 32), v4("10.0.0.0", 8), parse_peer("2001:db8::/32")}));
+    EXPECT_TRUE(parse_peer_list("", "f").empty());
+    EXPECT_TRUE(parse_peer_list("\n# nothing\n", "f").empty());
+}
+
+TEST(PeerList, ErrorsNameTheLine) {
+    const auto error = [](std::string_view text) {
+        try {
+            parse_peer_list(text, "peers.txt");
+        } catch (const UsageError& e) {
+            EXPECT_EQ(e.command(), "peers");
+            return std::string(e.what());
+        }
+        ADD_FAILURE() << "accepted";
+        return std::string();
+    };
+    EXPECT_EQ(error("10.0.0.1\n# ok\n192.0.2.1/24\n"),
+              "peers set: peers.txt:3: 192.0.2.1/24 has bits set past /24; did you mean "
+              "192.0.2.0/24?");
+    EXPECT_EQ(error("10.0.0.1 10.0.0.2\n"),
+              "peers set: peers.txt:1: one peer per line, not \"10.0.0.1 10.0.0.2\"");
+}
+
 TEST(HelpText, ListsEveryCommandAndOption) {
     const std::string text = usage();
     for (const char* word : {"enable", "disable", "set KEY N", "show", "stats [-s]", "sources",
-                             "flush", "monitor [-t]", "help [COMMAND]", "--json", "--pretty",
-                             "--netns", "--version", "--help", "Exit status"})
+                             "flush", "peers [ACTION] [PEER...]", "monitor [-t]", "help [COMMAND]",
+                             "--json", "--pretty", "--netns", "--version", "--help", "Exit status"})
         EXPECT_NE(text.find(word), std::string::npos) << word;
 }
 

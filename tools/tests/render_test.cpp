@@ -38,6 +38,7 @@ Stats sample_stats() {
     s.counters[SPIRECOVERY_A_STATS_SUPPRESSED_GLOBAL] = 1;
     s.counters[SPIRECOVERY_A_STATS_NO_LISTENER] = 3;
     s.counters[SPIRECOVERY_A_STATS_DISABLED] = 7;
+    s.counters[SPIRECOVERY_A_STATS_UNKNOWN_SOURCE] = 8;
     return s;
 }
 
@@ -55,6 +56,7 @@ TEST(RenderShow, Text) {
               "misses       17 (ipv4 13, ipv6 4)\n"
               "events sent  5\n"
               "suppressed   12 (per source 11, per netns 1)\n"
+              "unknown src  8\n"
               "sources      2\n");
 }
 
@@ -65,7 +67,7 @@ TEST(RenderShow, Json) {
               "\"global-rate\": 100, \"global-burst\": 200, \"ipv6-prefix\": 64}, "
               "\"summary\": {\"misses\": 0, \"misses-ipv4\": 0, \"misses-ipv6\": 0, "
               "\"events-sent\": 0, \"suppressed\": 0, \"suppressed-source\": 0, "
-              "\"suppressed-global\": 0, \"sources\": 0}}\n");
+              "\"suppressed-global\": 0, \"unknown-source\": 0, \"sources\": 0}}\n");
 }
 
 const char stats_text[] = "miss-ipv4-esp       10\n"
@@ -80,13 +82,14 @@ const char stats_text[] = "miss-ipv4-esp       10\n"
                           "malformed           0\n"
                           "send-failed         0\n"
                           "no-listener         3\n"
-                          "disabled            7\n";
+                          "disabled            7\n"
+                          "unknown-source      8\n";
 
 const char stats_json[] = "\"miss-ipv4-esp\": 10, \"miss-ipv4-ah\": 1, \"miss-ipv4-esp-udp\": 2, "
                           "\"miss-ipv6-esp\": 4, \"miss-ipv6-ah\": 0, \"miss-ipv6-esp-udp\": 0, "
                           "\"events-sent\": 5, \"suppressed-source\": 11, "
                           "\"suppressed-global\": 1, \"malformed\": 0, \"send-failed\": 0, "
-                          "\"no-listener\": 3, \"disabled\": 7";
+                          "\"no-listener\": 3, \"disabled\": 7, \"unknown-source\": 8";
 
 TEST(RenderStats, TextNamesEveryCounterAsTheSpecDoes) {
     EXPECT_EQ(rendered(text, [](Printer& p) { render_stats(p, sample_stats(), false); }),
@@ -219,6 +222,22 @@ TEST(RenderOverrun, TextAndJson) {
               "spirecoveryctl: 12 events lost: the receive queue overflowed\n");
     EXPECT_EQ(rendered(json, [](Printer& p) { render_overrun(p, 12); }),
               "{\"name\": \"overrun\", \"msg\": {\"lost\": 12}}\n");
+}
+
+const std::vector<Peer> sample_peers = {{ip(AF_INET, "192.0.2.0"), 24},
+                                        {ip(AF_INET6, "2001:db8::"), 32}};
+
+TEST(RenderPeers, TextIsOnePeerPerLine) {
+    EXPECT_EQ(rendered(text, [](Printer& p) { render_peers(p, sample_peers); }),
+              "192.0.2.0/24\n2001:db8::/32\n");
+    EXPECT_EQ(rendered(text, [](Printer& p) { render_peers(p, {}); }), "");
+}
+
+TEST(RenderPeers, JsonIsAnArrayWithTheSpecsKeys) {
+    EXPECT_EQ(rendered(json, [](Printer& p) { render_peers(p, sample_peers); }),
+              "[{\"addr4\": \"192.0.2.0\", \"prefix-len\": 24}, "
+              "{\"addr6\": \"2001:db8::\", \"prefix-len\": 32}]\n");
+    EXPECT_EQ(rendered(json, [](Printer& p) { render_peers(p, {}); }), "[]\n");
 }
 
 } // namespace

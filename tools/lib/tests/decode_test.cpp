@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <arpa/inet.h>
+#include <cstring>
 #include <sys/socket.h>
 
 #include <gtest/gtest.h>
@@ -137,9 +138,9 @@ TEST(DecodeStats, RequiresEveryCounter) {
         m.u64(type, 1);
     try {
         decode_stats(m.build());
-        FAIL() << "decoded stats without \"disabled\"";
+        FAIL() << "decoded stats without \"unknown-source\"";
     } catch (const DecodeError& e) {
-        EXPECT_STREQ(e.what(), "attribute \"disabled\" is missing");
+        EXPECT_STREQ(e.what(), "attribute \"unknown-source\" is missing");
     }
 }
 
@@ -195,6 +196,127 @@ TEST(DecodeSource, RejectsAnUnknownFamilyAndALongPrefix) {
     } catch (const DecodeError& e) {
         EXPECT_STREQ(e.what(), "prefix length 33 exceeds 32");
     }
+}
+
+// One peer-get reply message, with the kernel's nests.
+MessageBuilder peer_reply() {
+    return MessageBuilder(SPIRECOVERY_CMD_PEER_GET, NLM_F_MULTI);
+}
+
+MessageBuilder& put_v4_peer(MessageBuilder& m, const char* addr, std::uint8_t len) {
+    return m.begin_nest(SPIRECOVERY_A_PEERS_PEER)
+        .u32(SPIRECOVERY_A_PEER_ADDR4, be32(addr))
+        .u8(SPIRECOVERY_A_PEER_PREFIX_LEN, len)
+        .end_nest();
+}
+
+MessageBuilder& put_v6_peer(MessageBuilder& m, const char* addr, std::uint8_t len) {
+    return m.begin_nest(SPIRECOVERY_A_PEERS_PEER)
+        .bytes(SPIRECOVERY_A_PEER_ADDR6, v6(addr))
+        .u8(SPIRECOVERY_A_PEER_PREFIX_LEN, len)
+        .end_nest();
+}
+
+// The message of the DecodeError a peer-get reply gets.
+std::string peers_error(const MessageBuilder& m) {
+    try {
+        decode_peers(m.build());
+    } catch (const DecodeError& e) {
+        return e.what();
+    }
+    ADD_FAILURE() << "decoded";
+    return {};
+}
+
+TEST(DecodePeers, ReadsEveryNestInOrder) {
+    auto m = peer_reply();
+    put_v4_peer(m, "192.0.2.0", 24);
+    put_v4_peer(m, "198.51.100.7", 32);
+    put_v6_peer(m, "2001:db8::", 32);
+    put_v6_peer(m, "::", 0);
+    const std::vector<Peer> expected{{ip(AF_INET, "192.0.2.0"), 24},
+                                     {ip(AF_INET, "198.51.100.7"), 32},
+                                     {ip(AF_INET6, "2001:db8::"), 32},
+                                     {ip(AF_INET6, "::"), 0}};
+    EXPECT_EQ(decode_peers(m.build()), expected);
+    EXPECT_TRUE(decode_peers(peer_reply().build()).empty());
+}
+
+TEST(DecodePeers, SkipsAttributesNewerThanTheTool) {
+    auto m = peer_reply();
+    m.u32(SPIRECOVERY_A_PEERS_MAX + 1, 5);
+    m.begin_nest(SPIRECOVERY_A_PEERS_PEER)
+        .u32(SPIRECOVERY_A_PEER_ADDR4, be32("10.0.0.0"))
+        .u8(SPIRECOVERY_A_PEER_PREFIX_LEN, 8)
+        .u64(SPIRECOVERY_A_PEER_MAX + 1, 1)
+        .end_nest();
+    EXPECT_EQ(decode_peers(m.build()), (std::vector<Peer>{{ip(AF_INET, "10.0.0.0"), 8}}));
+}
+
+TEST(DecodePeers, NeedsExactlyOneAddress) {
+    auto none = peer_reply();
+    put_v4_peer(none, "10.0.0.0", 8);
+    none.begin_nest(SPIRECOVERY_A_PEERS_PEER).u8(SPIRECOVERY_A_PEER_PREFIX_LEN, 8).end_nest();
+    EXPECT_EQ(peers_error(none), "peer 2: a peer needs exactly one of addr4 and addr6");
+
+    auto both = peer_reply();
+    both.begin_nest(SPIRECOVERY_A_PEERS_PEER)
+        .u32(SPIRECOVERY_A_PEER_ADDR4, be32("10.0.0.0"))
+        .bytes(SPIRECOVERY_A_PEER_ADDR6, v6("::"))
+        .u8(SPIRECOVERY_A_PEER_PREFIX_LEN, 8)
+        .end_nest();
+    EXPECT_EQ(peers_error(both), "peer 1: a peer needs exactly one of addr4 and addr6");
+
+    auto twice = peer_reply();
+    twice.begin_nest(SPIRECOVERY_A_PEERS_PEER)
+        .u32(SPIRECOVERY_A_PEER_ADDR4, be32("10.0.0.0"))
+        .u32(SPIRECOVERY_A_PEER_ADDR4, be32("10.0.0.1"))
+        .u8(SPIRECOVERY_A_PEER_PREFIX_LEN, 8)
+        .end_nest();
+    EXPECT_EQ(peers_error(twice), "peer 1: attribute \"addr4\" appears twice");
+}
+
+TEST(DecodePeers, ChecksTheAddressLength) {
+    auto m = peer_reply();
+    m.begin_nest(SPIRECOVERY_A_PEERS_PEER)
+        .bytes(SPIRECOVERY_A_PEER_ADDR6, {0x20, 0x01})
+        .u8(SPIRECOVERY_A_PEER_PREFIX_LEN, 16)
+        .end_nest();
+    EXPECT_EQ(peers_error(m), "peer 1: attribute \"addr6\" has 2 bytes, expected 16");
+}
+
+TEST(DecodePeers, NeedsAPrefixLengthThatFitsTheFamily) {
+    auto missing = peer_reply();
+    missing.begin_nest(SPIRECOVERY_A_PEERS_PEER)
+        .u32(SPIRECOVERY_A_PEER_ADDR4, be32("10.0.0.1"))
+        .end_nest();
+    EXPECT_EQ(peers_error(missing), "peer 1: attribute \"prefix-len\" is missing");
+
+    auto v4 = peer_reply();
+    put_v4_peer(v4, "10.0.0.1", 33);
+    EXPECT_EQ(peers_error(v4), "peer 1: prefix length 33 exceeds 32");
+    auto v6_long = peer_reply();
+    put_v6_peer(v6_long, "2001:db8::", 129);
+    EXPECT_EQ(peers_error(v6_long), "peer 1: prefix length 129 exceeds 128");
+}
+
+TEST(DecodePeers, RejectsHostBits) {
+    auto m = peer_reply();
+    put_v6_peer(m, "2001:db8::1", 64);
+    EXPECT_EQ(peers_error(m), "peer 1: 2001:db8::1/64 has bits set past its prefix length");
+}
+
+TEST(DecodePeers, RejectsATruncatedMessage) {
+    auto m = peer_reply();
+    put_v4_peer(m, "10.0.0.0", 8);
+    std::vector<std::uint8_t> bytes = m.build();
+    bytes.push_back(0); // a stray byte inside the message's length
+    bytes.push_back(0);
+    bytes.push_back(0);
+    bytes.push_back(0);
+    const std::uint32_t len = static_cast<std::uint32_t>(bytes.size() - 1);
+    std::memcpy(bytes.data(), &len, sizeof len);
+    EXPECT_THROW(decode_peers(bytes), DecodeError);
 }
 
 TEST(DecodeEvent, ReadsAnIpv4Event) {

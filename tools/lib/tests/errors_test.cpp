@@ -63,5 +63,19 @@ TEST(ErrorMessages, LibnlFailuresSayWhatWasBeingDone) {
               "cannot open a generic netlink socket: Out of memory");
 }
 
+TEST(ErrorMessages, PeerRefusalsNameThePeerAndTheErrno) {
+    EXPECT_EQ(peer_refusal_message("peer-add",
+                                   ack(EEXIST, "peer is already in the set or listed twice"),
+                                   "192.0.2.1/32"),
+              "peer-add: the kernel refused 192.0.2.1/32: peer is already in the set or listed "
+              "twice (EEXIST)");
+    EXPECT_EQ(peer_refusal_message("peer-del", ack(ENOENT), "2001:db8::/32"),
+              "peer-del: the kernel refused 2001:db8::/32: No such file or directory (ENOENT)");
+    EXPECT_EQ(peer_refusal_message("peer-set", ack(EPERM), "10.0.0.0/8"),
+              "not permitted: this needs CAP_NET_ADMIN in the network namespace (run as root)");
+    EXPECT_EQ(peer_refusal_message("peer-set", ack(4095, "odd"), "10.0.0.0/8"),
+              "peer-set: the kernel refused 10.0.0.0/8: odd (errno 4095)");
+}
+
 } // namespace
 } // namespace spirecovery::ctl

@@ -91,5 +91,29 @@ TEST(AttributeAt, FindsTheAttributeStartingAtTheOffset) {
     EXPECT_FALSE(attribute_at(request, 4096));
 }
 
+// Two peer nests of 20 bytes each, as put_peers() builds them.
+std::vector<std::uint8_t> peers_request() {
+    MessageBuilder m(SPIRECOVERY_CMD_PEER_ADD);
+    for (std::uint32_t addr : {0x0a000001u, 0x0a000002u})
+        m.begin_nest(SPIRECOVERY_A_PEERS_PEER)
+            .u32(SPIRECOVERY_A_PEER_ADDR4, addr)
+            .u8(SPIRECOVERY_A_PEER_PREFIX_LEN, 32)
+            .end_nest();
+    return m.build();
+}
+
+TEST(TopLevelIndexAt, FindsTheNestHoldingTheOffset) {
+    const auto request = peers_request();
+    constexpr std::uint32_t first = NLMSG_HDRLEN + GENL_HDRLEN;
+    EXPECT_EQ(top_level_index_at(request, first), 0u);      // the nest
+    EXPECT_EQ(top_level_index_at(request, first + 4), 0u);  // its addr4
+    EXPECT_EQ(top_level_index_at(request, first + 12), 0u); // its prefix-len
+    EXPECT_EQ(top_level_index_at(request, first + 20), 1u);
+    EXPECT_EQ(top_level_index_at(request, first + 32), 1u);
+    EXPECT_FALSE(top_level_index_at(request, first + 40));
+    EXPECT_FALSE(top_level_index_at(request, 0));
+    EXPECT_EQ(top_level_index_at(set_request(), global_rate_offset), 1u);
+}
+
 } // namespace
 } // namespace spirecovery::ctl

@@ -42,6 +42,16 @@ public:
         return check(nla_put(msg_.get(), type, static_cast<int>(v.size()), v.data()));
     }
     MessageBuilder& flag(int type) { return check(nla_put_flag(msg_.get(), type)); }
+    // Attributes added between these two go into a nest of `type`.
+    MessageBuilder& begin_nest(int type) {
+        nests_.push_back(nla_nest_start(msg_.get(), type));
+        return check(nests_.back() ? 0 : -1);
+    }
+    MessageBuilder& end_nest() {
+        nlattr* nest = nests_.back();
+        nests_.pop_back();
+        return check(nla_nest_end(msg_.get(), nest));
+    }
 
     // The whole message, as received.
     std::vector<std::uint8_t> build() const {
@@ -58,6 +68,7 @@ private:
     }
 
     std::unique_ptr<nl_msg, void (*)(nl_msg*)> msg_;
+    std::vector<nlattr*> nests_;
 };
 
 // An NLMSG_ERROR as the kernel builds it for `request`: the request's header (and, unless
