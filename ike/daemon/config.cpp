@@ -510,6 +510,15 @@ ConfigResult parse_config(std::istream& in, const std::string& source,
 
     DaemonConfig cfg;
     apply_globals(vm, cfg, errors);
+    if (const auto filter = module_keys.find(std::string(peer_filter_key));
+        filter != module_keys.end()) {
+        if (filter->second == "yes" || filter->second == "no")
+            cfg.peer_filter = filter->second == "yes";
+        else
+            errors.push_back(
+                cat("[module]: peer-filter must be yes or no, not '", filter->second, "'"));
+        module_keys.erase(filter);
+    }
     cfg.module = parse_module_settings(module_keys, errors);
     for (const auto& name : peer_order)
         build_peer(name, peer_keys[name], cfg, file_mode, source, errors, cfg.peers);

@@ -62,6 +62,9 @@ struct DaemonConfig {
     std::vector<PeerConfig> peers;
     // [module]: applied at start and whenever the module appears again; empty: never set.
     ctl::ConfigChange module;
+    // [module] peer-filter: also make the enabled peers the module's peer set, so that misses
+    // from any other source never become events.
+    bool peer_filter = true;
 
     const PeerConfig* find_peer(const ike::IpAddress& address) const;
 };

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include "ike/daemon/addresses.h"
+#include "ike/daemon/peer_set.h"
 #include "tools/lib/errors.h"
 
 namespace spirecovery {
@@ -75,6 +76,7 @@ bool Daemon::connect_module() {
                         events_->client().family(),
                         "): events group joined, lost-event baseline taken"));
         apply_module_settings();
+        push_peer_set();
         if (!events_->client().get_config().enabled)
             log_.warning("recovery is disabled in this network namespace: no event will come "
                          "until it is enabled (spirecoveryctl enable, or enabled = yes in "
@@ -95,6 +97,24 @@ void Daemon::apply_module_settings() {
         log_.notice(cat("module settings applied: ", settings));
     } catch (const ctl::Failure& e) {
         log_.error(cat("module settings (", settings, ") not applied: ", e.what()));
+    }
+}
+
+// At every appearance of the module: a reloaded module starts with an empty set, which would
+// let every source through again.
+void Daemon::push_peer_set() {
+    if (!config_.peer_filter) {
+        log_.notice("peer-filter = no: the module's peer set is left as it is");
+        return;
+    }
+    const std::vector<ctl::Peer> peers = peer_set_of(config_);
+    try {
+        events_->client().set_peers(peers);
+        log_.notice(cat("module peer set: ", describe_peer_set(peers),
+                        "; misses from other sources only count as unknown-source"));
+    } catch (const ctl::Failure& e) {
+        log_.error(cat("module peer set (", describe_peer_set(peers), ") not written: ", e.what(),
+                       "; every source's misses reach the rate limits"));
     }
 }
 

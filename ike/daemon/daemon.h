@@ -36,6 +36,7 @@ private:
     bool connect_module();
     void check_module();
     void apply_module_settings();
+    void push_peer_set();
     void read_events();
     void handle_event(const MissEvent& event);
     void resynchronise();

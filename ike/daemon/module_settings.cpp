@@ -16,7 +16,8 @@ ctl::ConfigChange parse_module_settings(const std::map<std::string, std::string>
             std::string known;
             for (int t = 1; t <= SPIRECOVERY_A_CONFIG_MAX; ++t)
                 known += cat(known.empty() ? "" : ", ", ctl::spec::config_attrs[t].name);
-            errors.push_back(cat("[module]: unknown key '", key, "' (keys: ", known, ")"));
+            errors.push_back(cat("[module]: unknown key '", key, "' (keys: ", known, ", ",
+                                 peer_filter_key, ")"));
             continue;
         }
         if (*type == SPIRECOVERY_A_CONFIG_ENABLED) {

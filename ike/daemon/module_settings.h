@@ -14,6 +14,8 @@ namespace spirecovery {
 
 // How Boost.Program_options names the section's keys: "module.source-rate".
 inline constexpr std::string_view module_section_prefix = "module.";
+// The section's one key that is not a SET_CONFIG value (DaemonConfig::peer_filter).
+inline constexpr std::string_view peer_filter_key = "peer-filter";
 
 // The section's keys as written (key -> value) as a SET_CONFIG request; only the keys present.
 // Each error names the key and what it accepts.

@@ -53,7 +53,7 @@ TEST(ModuleSettings, ErrorsNameTheKeyAndTheRange) {
     EXPECT_FALSE(result.config);
     const std::vector<std::string> expected{
         "[module]: unknown key 'colour' (keys: enabled, source-rate, source-burst, global-rate, "
-        "global-burst, ipv6-prefix)",
+        "global-burst, ipv6-prefix, peer-filter)",
         "[module]: enabled must be yes or no, not 'maybe'",
         "[module]: global-burst must be 1..1000000, not '0x10'",
         "[module]: ipv6-prefix must be 1..128, not '129'",

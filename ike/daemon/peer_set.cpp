@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "ike/daemon/peer_set.h"
+
+#include <algorithm>
+#include <cstring>
+#include <sys/socket.h>
+
+#include "ike/daemon/log.h"
+#include "tools/lib/address.h"
+
+namespace spirecovery {
+
+namespace {
+
+// Enough to recognise the set in a log line; the rest is in `spirecoveryctl peers`.
+constexpr std::size_t named_peers = 4;
+
+ctl::Peer host_prefix(const ike::IpAddress& address) {
+    ctl::Peer peer;
+    const bool v4 = address.family() == ike::IpAddress::Family::ipv4;
+    peer.addr.family = v4 ? AF_INET : AF_INET6;
+    std::memcpy(peer.addr.bytes.data(), address.bytes().data(), address.bytes().size());
+    peer.prefix_len = static_cast<std::uint8_t>(ctl::max_prefix_len(peer.addr.family));
+    return peer;
+}
+
+bool peer_less(const ctl::Peer& a, const ctl::Peer& b) {
+    if (a.addr.family != b.addr.family)
+        return a.addr.family < b.addr.family;
+    if (a.addr.bytes != b.addr.bytes)
+        return a.addr.bytes < b.addr.bytes;
+    return a.prefix_len < b.prefix_len;
+}
+
+} // namespace
+
+std::vector<ctl::Peer> peer_set_of(const DaemonConfig& config) {
+    std::vector<ctl::Peer> peers;
+    for (const PeerConfig& peer : config.peers)
+        if (peer.enabled)
+            peers.push_back(host_prefix(peer.address));
+    std::sort(peers.begin(), peers.end(), peer_less);
+    peers.erase(std::unique(peers.begin(), peers.end()), peers.end());
+    return peers;
+}
+
+std::string describe_peer_set(const std::vector<ctl::Peer>& peers) {
+    std::string text = cat(peers.size(), peers.size() == 1 ? " peer" : " peers");
+    if (peers.empty())
+        return text;
+    text += " (";
+    for (std::size_t i = 0; i < peers.size() && i < named_peers; ++i)
+        text += cat(i ? ", " : "", ctl::to_string(peers[i]));
+    if (peers.size() > named_peers)
+        text += cat(", and ", peers.size() - named_peers, " more");
+    return text + ")";
+}
+
+} // namespace spirecovery
