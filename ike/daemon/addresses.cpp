@@ -5,6 +5,9 @@
 #include <cstring>
 #include <netinet/in.h>
 
+#include "ike/lib/constants.h"
+#include "tools/lib/unique_fd.h"
+
 namespace spirecovery {
 
 int address_family(const ike::IpAddress& address) {
@@ -36,6 +39,24 @@ bool prefix_covers(const ike::IpAddress& network, unsigned bits, const ike::IpAd
             return false;
     }
     return true;
+}
+
+// connect() on a UDP socket does the route lookup without sending anything.
+std::optional<ike::IpAddress> route_source(const ike::IpAddress& peer) {
+    UniqueFd fd(::socket(address_family(peer), SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    if (!fd)
+        return std::nullopt;
+    sockaddr_storage ss;
+    socklen_t len = to_sockaddr({peer, ike::ike_port}, ss);
+    if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&ss), len) != 0)
+        return std::nullopt;
+    len = sizeof(ss);
+    if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&ss), &len) != 0)
+        return std::nullopt;
+    auto local = from_sockaddr(ss);
+    if (!local)
+        return std::nullopt;
+    return local->address;
 }
 
 socklen_t to_sockaddr(const ike::Endpoint& endpoint, sockaddr_storage& out) {

@@ -19,6 +19,9 @@ std::optional<ike::IpAddress> address_from_bytes(int family, const void* bytes);
 // Whether the first `bits` bits of `address` equal those of `network` (same family only).
 bool prefix_covers(const ike::IpAddress& network, unsigned bits, const ike::IpAddress& address);
 
+// The source address B's kernel routes from toward `peer`, or nothing without a route.
+std::optional<ike::IpAddress> route_source(const ike::IpAddress& peer);
+
 socklen_t to_sockaddr(const ike::Endpoint& endpoint, sockaddr_storage& out);
 std::optional<ike::Endpoint> from_sockaddr(const sockaddr_storage& address);
 

@@ -9,12 +9,16 @@
 #include "ike/daemon/config.h"
 #include "ike/daemon/log.h"
 #include "ike/daemon/miss_event.h"
+#include "ike/daemon/recovery_policy.h"
 
 namespace spirecovery {
 
 struct RecoveryRequest {
     const PeerConfig& peer;
     MissEvent event; // source is the peer; no SPI when resynchronising after lost events
+    // Where IKE goes: the policy's, from the configuration; a backend never takes an address
+    // or port from `event`, which anyone can forge.
+    RecoveryPath path;
     // Asked right before something that tears down every SA with the peer, a fresh one
     // too (INITIAL_CONTACT): why not to go on (an SA with the peer appeared, charon is
     // negotiating with it or cannot tell), or nothing when it is still safe.

@@ -50,6 +50,8 @@ constexpr NumberOption number_options[] = {
     {"retransmit-base", 1, 10, "", "native: backoff factor per retransmission (2)"},
     {"retransmit-tries", 1, 20, "", "native: transmissions of one request, the first included (5)"},
     {"exchange-timeout", 1, 3600, " s", "native: seconds for the whole exchange (60)"},
+    {"packet-ports-per-minute", 1, 60, "",
+     "native, nat-traversal peers: distinct UDP ports from packets tried per peer and minute (4)"},
 };
 // Accepted by strongSwan's default IKE proposals; the first DH group goes into KEi.
 constexpr std::string_view default_proposals =
@@ -238,6 +240,27 @@ void build_peer(const std::string& name, const PeerKeys& keys, const DaemonConfi
             errors.push_back(cat(where, ": port must be 1-65535, not '", *v, "'"));
     }
 
+    if (auto v = get("local-address")) {
+        const auto a = ike::IpAddress::parse(*v);
+        if (!a)
+            errors.push_back(cat(where, ": local-address '", *v,
+                                 "' is not an IPv4 or IPv6 address: give B's own address "
+                                 "toward the peer, or leave it out to use the route's"));
+        else if (errors.size() == errors_before && a->family() != peer.address.family())
+            errors.push_back(cat(where, ": local-address ", a->to_string(),
+                                 " is not of the family of address ", peer.address.to_string(),
+                                 ": give B's address of that family toward the peer"));
+        else
+            peer.local_address = *a;
+    }
+    if (auto v = get("nat-traversal")) {
+        if (auto b = parse_bool(*v))
+            peer.nat_traversal = *b;
+        else
+            errors.push_back(cat(where, ": nat-traversal must be yes or no, not '", *v,
+                                 "' (yes only when the peer sits behind a NAT)"));
+    }
+
     const auto psk = get("psk");
     const auto psk_file = get("psk-file");
     if (psk && psk_file) {
@@ -313,8 +336,8 @@ void build_peer(const std::string& name, const PeerKeys& keys, const DaemonConfi
 
     for (const auto& [key, value] : keys.values) {
         static const std::set<std::string> known{
-            "address",  "enabled",   "local-id", "remote-id", "psk",
-            "psk-file", "proposals", "port",     "backends",  "exec-command"};
+            "address",   "enabled", "local-id", "remote-id",    "psk",           "psk-file",
+            "proposals", "port",    "backends", "exec-command", "local-address", "nat-traversal"};
         if (!known.count(key))
             errors.push_back(cat(where, ": unknown key '", key, "'"));
     }
@@ -384,6 +407,8 @@ void apply_globals(const po::variables_map& vm, DaemonConfig& cfg,
         cfg.retransmit.max_transmissions = *v;
     if (auto v = number("exchange-timeout"))
         cfg.retransmit.overall_timeout = std::chrono::seconds(*v);
+    if (auto v = number("packet-ports-per-minute"))
+        cfg.packet_ports_per_minute = *v;
     if (auto v = take<std::string>(vm, "log-level")) {
         if (auto level = parse_log_level(*v))
             cfg.log_level = *level;

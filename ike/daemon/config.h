@@ -41,6 +41,12 @@ struct PeerConfig {
     std::vector<ike::IkeProposal> proposals; // in order of preference
     uint16_t port = 500; // the peer's IKE port when the ESP was not UDP-encapsulated
 
+    // Every backend: B's address toward the peer; unset: the source of B's route to it.
+    std::optional<ike::IpAddress> local_address;
+    // The peer sits behind a NAT: the native backend may send IKE to the UDP source port of
+    // its ESP-in-UDP (the NAT's mapping) instead of 4500. Without it no packet field steers.
+    bool nat_traversal = false;
+
     // exec backend: argv template, placeholders {peer} {spi} {proto} {local}
     std::vector<std::string> exec_command;
 };
@@ -58,6 +64,8 @@ struct DaemonConfig {
     // proves the tunnel is back and gives the time to recover. 0: do not wait.
     std::chrono::seconds recovery_wait{30};
     ike::RetransmitPolicy retransmit;
+    // Distinct ports from packets tried per nat-traversal peer in a minute, at most.
+    unsigned packet_ports_per_minute = 4;
     std::string state_file = "/run/spirecoveryd/status";
     std::vector<PeerConfig> peers;
     // [module]: applied at start and whenever the module appears again; empty: never set.

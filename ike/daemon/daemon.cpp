@@ -24,25 +24,6 @@ constexpr std::chrono::seconds module_check{30};
 // Large enough that a burst of events from many sources fits while the daemon is busy.
 constexpr int event_socket_buffer = 1 << 20;
 
-// The source address the kernel would use towards `peer`: connect() on a UDP socket does
-// the route lookup without sending anything.
-std::optional<ike::IpAddress> route_source(const ike::IpAddress& peer) {
-    UniqueFd fd(::socket(address_family(peer), SOCK_DGRAM | SOCK_CLOEXEC, 0));
-    if (!fd)
-        return std::nullopt;
-    sockaddr_storage ss;
-    socklen_t len = to_sockaddr({peer, ike::ike_port}, ss);
-    if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&ss), len) != 0)
-        return std::nullopt;
-    len = sizeof(ss);
-    if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&ss), &len) != 0)
-        return std::nullopt;
-    auto local = from_sockaddr(ss);
-    if (!local)
-        return std::nullopt;
-    return local->address;
-}
-
 } // namespace
 
 Daemon::Daemon(const DaemonConfig& config, Logger& log)
@@ -300,7 +281,7 @@ void Daemon::resynchronise() {
                 MissEvent event;
                 event.proto = IPPROTO_ESP;
                 event.source = peer.address;
-                auto local = route_source(peer.address);
+                auto local = local_address(peer, route_source);
                 if (!local) {
                     log_.warning(
                         cat(peer_prefix(peer), "no route to the peer; not resynchronised"));
@@ -328,7 +309,7 @@ bool Daemon::recover_now(const PeerConfig& peer, std::optional<uint32_t> spi) {
     event.source = peer.address;
     event.timestamp_ns = realtime_now_ns();
     event.received = clock_.now();
-    auto local = route_source(peer.address);
+    auto local = local_address(peer, route_source);
     if (!local) {
         log_.error(cat(peer_prefix(peer), "no route to the peer"));
         return false;

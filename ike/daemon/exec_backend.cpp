@@ -122,15 +122,15 @@ private:
 } // namespace
 
 std::vector<std::string> expand_command(const std::vector<std::string>& templ,
-                                        const MissEvent& event) {
-    const std::string spi = event.spi_text();
-    const std::string proto = event.proto == IPPROTO_AH ? "ah" : "esp";
+                                        const RecoveryRequest& request) {
+    const std::string spi = request.event.spi_text();
+    const std::string proto = request.event.proto == IPPROTO_AH ? "ah" : "esp";
     std::vector<std::string> argv;
     for (std::string arg : templ) {
         // Single pass per placeholder over the template text only: substituted values
         // contain no braces, so they cannot form a new placeholder.
-        replace_all(arg, "{peer}", event.source.to_string());
-        replace_all(arg, "{local}", event.destination.to_string());
+        replace_all(arg, "{peer}", request.peer.address.to_string());
+        replace_all(arg, "{local}", request.path.local.to_string());
         replace_all(arg, "{spi}", spi);
         replace_all(arg, "{proto}", proto);
         argv.push_back(std::move(arg));
@@ -141,7 +141,7 @@ std::vector<std::string> expand_command(const std::vector<std::string>& templ,
 BackendOutcome ExecBackend::recover(const RecoveryRequest& request, PeerLog& log,
                                     std::stop_token stop) {
     using Verdict = BackendOutcome::Verdict;
-    const auto args = expand_command(request.peer.exec_command, request.event);
+    const auto args = expand_command(request.peer.exec_command, request);
     std::string shown;
     for (const auto& a : args)
         shown += (shown.empty() ? "" : " ") + a;

@@ -9,11 +9,12 @@
 
 namespace spirecovery {
 
-// The argv of exec-command for one event: in every argument {peer}, {local}, {spi} (0x%08x)
-// and {proto} (esp/ah) are replaced. Each argument stays one argv item, so packet data never
-// meets a shell.
+// The argv of exec-command for one recovery: in every argument {peer} (the configured address),
+// {local} (the path's), {spi} (0x%08x) and {proto} (esp/ah) are replaced. The last two come
+// from the unauthenticated packet: information, never where to go. Each argument stays one
+// argv item, so packet data never meets a shell.
 std::vector<std::string> expand_command(const std::vector<std::string>& templ,
-                                        const MissEvent& event);
+                                        const RecoveryRequest& request);
 
 // Runs a configured command for IKE daemons without a vici socket (e.g. Libreswan's
 // `ipsec whack --initiate --name CONN`).

@@ -38,8 +38,9 @@ LogLevel to_daemon_level(ike::LogLevel level) {
     return LogLevel::info;
 }
 
-// A UDP socket bound to the address the stale ESP was sent to, so the peer sees us at the
-// address it knows; the port is ephemeral because our IKE daemon owns 500 and 4500.
+// A UDP socket bound to B's address toward the peer (the stale ESP was sent to it), so the
+// peer sees us at the address it knows; the port is ephemeral because our IKE daemon owns 500
+// and 4500.
 ike::Result<std::pair<UniqueFd, ike::Endpoint>> open_socket(const ike::IpAddress& local) {
     UniqueFd fd(
         ::socket(address_family(local), SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_UDP));
@@ -87,18 +88,18 @@ BackendOutcome NativeBackend::recover(const RecoveryRequest& request, PeerLog& l
                                       std::stop_token stop) {
     const PeerConfig& peer = request.peer;
     const MissEvent& event = request.event;
+    const RecoveryPath& path = request.path;
 
-    auto socket = open_socket(event.destination);
+    auto socket = open_socket(path.local);
     if (!socket)
         return {Verdict::failed, "native: " + socket.error().message};
     auto& [fd, local] = socket.value();
 
     ike::RecoveryConfig config;
     config.local = local;
-    config.remote = {event.source, peer.port};
-    if (event.udp_encapsulated) {
-        // The peer's ESP came from this port (its NAT mapping): IKE must take the same path.
-        config.remote_nat_t_port = event.source_port;
+    config.remote = {peer.address, peer.port};
+    if (path.nat_t) {
+        config.remote_nat_t_port = path.port;
         config.start_with_nat_t = true;
     }
     config.local_id = *peer.local_id;
@@ -110,9 +111,7 @@ BackendOutcome NativeBackend::recover(const RecoveryRequest& request, PeerLog& l
     config.retransmit = retransmit_;
     config.confirm_before_auth = static_cast<bool>(request.last_check);
 
-    log.info(cat("native: IKE from ", local.to_string(), " to ", event.source.to_string(), ":",
-                 event.udp_encapsulated ? event.source_port : peer.port,
-                 event.udp_encapsulated ? " (UDP-encapsulated, non-ESP marker)" : ""));
+    log.info(cat("native: IKE ", path.to_string(peer.address), ", local port ", local.port));
 
     ike::crypto::SystemRandom random;
     ike::RecoveryExchange exchange(std::move(config), random, keys_, clock_);
@@ -133,7 +132,7 @@ BackendOutcome NativeBackend::recover(const RecoveryRequest& request, PeerLog& l
                 }
                 wire.insert(wire.end(), send->message.begin(), send->message.end());
                 sockaddr_storage to;
-                const socklen_t len = to_sockaddr({event.source, send->destination_port}, to);
+                const socklen_t len = to_sockaddr({peer.address, send->destination_port}, to);
                 const bool sent = ::sendto(fd.get(), wire.data(), wire.size(), 0,
                                            reinterpret_cast<sockaddr*>(&to), len) >= 0;
                 if (sent && first_send && event.received != Clock::time_point{}) {
@@ -145,7 +144,7 @@ BackendOutcome NativeBackend::recover(const RecoveryRequest& request, PeerLog& l
                 first_send = false;
                 if (!sent)
                     // Like a lost datagram: the retransmission timer covers it.
-                    log.warning(cat("native: sendto ", event.source.to_string(), ":",
+                    log.warning(cat("native: sendto ", peer.address.to_string(), ":",
                                     send->destination_port, ": ", std::strerror(errno)));
             } else if (auto* arm = std::get_if<ike::ArmTimer>(&action)) {
                 timer = arm->deadline;
@@ -214,7 +213,7 @@ BackendOutcome NativeBackend::recover(const RecoveryRequest& request, PeerLog& l
             continue;
         }
         auto from = from_sockaddr(from_ss);
-        if (!from || !(from->address == event.source)) {
+        if (!from || !(from->address == peer.address)) {
             log.debug("native: dropped a datagram not from the peer");
             continue;
         }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "ike/daemon/recovery_policy.h"
 
+#include <algorithm>
+
 #include "ike/daemon/status_board.h"
 
 namespace spirecovery {
@@ -30,40 +32,134 @@ SaCheck check_inventories(const ike::IpAddress& peer, std::span<SaInventory* con
     return check;
 }
 
-Decision RecoveryPolicy::decide(const ike::IpAddress& source,
-                                std::span<SaInventory* const> inventories) {
+std::string RecoveryPath::to_string(const ike::IpAddress& peer) const {
+    return cat("from ", local.to_string(), " to ", peer.to_string(), ":", port,
+               nat_t ? " (non-ESP marker)" : "",
+               from_packet ? " (UDP port from the packet: nat-traversal)" : "");
+}
+
+std::optional<ike::IpAddress> local_address(const PeerConfig& peer, const RouteLookup& route) {
+    if (peer.local_address)
+        return peer.local_address;
+    return route(peer.address);
+}
+
+PathChoice choose_path(const PeerConfig& peer, const MissEvent& event, const RouteLookup& route) {
+    PathChoice choice;
+    const auto local = local_address(peer, route);
+    if (!local) {
+        choice.refusal = cat("refused: B has no route to ", peer.address.to_string(),
+                             " to take its local address from (set local-address)");
+        return choice;
+    }
+    if (!(event.destination == *local)) {
+        choice.refusal =
+            cat("refused: the packet was sent to ", event.destination.to_string(),
+                ", which is not B's address toward the peer, ", local->to_string(),
+                peer.local_address ? " (local-address)" : " (the source of B's route to it)");
+        return choice;
+    }
+    RecoveryPath& path = choice.path.emplace();
+    path.local = *local;
+    path.port = peer.port;
+    if (!event.udp_encapsulated)
+        return choice;
+    // The peer's ESP came in UDP: IKE takes the NAT-T port with the non-ESP marker too.
+    path.nat_t = true;
+    path.port = ike::nat_t_port;
+    if (event.source_port == ike::nat_t_port)
+        return choice;
+    if (peer.nat_traversal) {
+        path.port = event.source_port; // the peer's NAT mapping
+        path.from_packet = true;
+    } else {
+        choice.refusal = cat("refused the packet's UDP source port ", event.source_port,
+                             ": the peer is not configured for nat-traversal; IKE goes to port ",
+                             ike::nat_t_port);
+    }
+    return choice;
+}
+
+void RecoveryPolicy::prune(PeerState& state) {
+    const auto now = clock_.now();
+    while (!state.tried.empty() && now - state.tried.front().first >= packet_port_window)
+        state.tried.pop_front();
+    std::erase_if(state.packet_ports, [&](const auto& entry) {
+        const LaneState& lane = entry.second;
+        return !lane.running && (!lane.next_allowed || now >= *lane.next_allowed);
+    });
+}
+
+Decision RecoveryPolicy::decide(const MissEvent& event, std::span<SaInventory* const> inventories) {
     Decision d;
-    d.peer = config_.find_peer(source);
+    d.peer = config_.find_peer(event.source);
     if (!d.peer) {
-        d.reason = cat("skipped: ", source.to_string(), " is not a configured peer");
+        d.reason = cat("skipped: ", event.source.to_string(), " is not a configured peer");
         return d;
     }
     if (!d.peer->enabled) {
         d.reason = "skipped: peer is disabled in the configuration";
         return d;
     }
+    PathChoice choice = choose_path(*d.peer, event, route_);
+    if (!choice.path) {
+        d.refused = true;
+        d.reason = std::move(choice.refusal);
+        return d;
+    }
+    d.ignored = std::move(choice.refusal);
+    const RecoveryPath& path = *choice.path;
     PeerState& state = peers_[d.peer->name];
-    if (state.running) {
-        d.reason = "skipped: a recovery with this peer is already running";
+    prune(state);
+    const std::string lane_name =
+        path.from_packet ? cat("port ", path.port, " from the packet: ") : std::string();
+    LaneState unknown_port; // a port from a packet not tried lately: nothing holds it
+    LaneState* lane = &state.configured;
+    if (path.from_packet) {
+        auto known = state.packet_ports.find(path.port);
+        lane = known != state.packet_ports.end() ? &known->second : &unknown_port;
+    }
+    if (lane->running) {
+        d.reason = cat("skipped: ", lane_name, "a recovery with this peer is already running");
         return d;
     }
-    if (state.next_allowed && clock_.now() < *state.next_allowed) {
-        d.reason = "skipped: " + schedule_text(state);
+    if (lane->next_allowed && clock_.now() < *lane->next_allowed) {
+        d.reason = cat("skipped: ", lane_name, schedule_text(*lane));
         return d;
     }
-    if (running_ >= config_.max_exchanges) {
-        d.reason = cat("skipped: ", running_, " recoveries already running (max-exchanges)");
+    const bool tried_lately =
+        std::any_of(state.tried.begin(), state.tried.end(),
+                    [&](const auto& tried) { return tried.second == path.port; });
+    if (path.from_packet && !tried_lately &&
+        state.tried.size() >= config_.packet_ports_per_minute) {
+        d.refused = true;
+        d.reason = cat("refused: ", lane_name, state.tried.size(),
+                       " ports from packets already tried with this peer in the last ",
+                       packet_port_window.count(), " s (packet-ports-per-minute ",
+                       config_.packet_ports_per_minute, "); the configured path stays open");
         return d;
     }
-    const SaCheck check = check_inventories(source, inventories);
+    unsigned& running = path.from_packet ? packet_port_running_ : running_;
+    if (running >= config_.max_exchanges) {
+        d.reason = cat("skipped: ", running, " recoveries already running",
+                       path.from_packet ? " on ports from packets" : "", " (max-exchanges)");
+        return d;
+    }
+    const SaCheck check = check_inventories(event.source, inventories);
     if (check.verdict != SaCheck::Verdict::none) {
         d.reason = "skipped: " + check.reason;
         return d;
     }
-    state.running = true;
-    running_++;
+    if (path.from_packet) {
+        lane = &state.packet_ports[path.port]; // unknown_port or the same entry
+        if (!tried_lately)
+            state.tried.emplace_back(clock_.now(), path.port);
+    }
+    lane->running = true;
+    running++;
     d.act = true;
-    d.reason = "acting: no SA with the peer on this host";
+    d.path = path;
+    d.reason = cat("acting: ", lane_name, "no SA with the peer on this host");
     if (!check.reason.empty())
         d.reason += " (" + check.reason + ")";
     return d;
@@ -77,7 +173,7 @@ std::chrono::seconds RecoveryPolicy::wait_after(unsigned failures) const {
     return std::min(wait, cap);
 }
 
-std::string RecoveryPolicy::schedule_text(const PeerState& state) const {
+std::string RecoveryPolicy::schedule_text(const LaneState& state) const {
     const auto now = clock_.now();
     if (!state.next_allowed || now >= *state.next_allowed)
         return {};
@@ -94,13 +190,23 @@ std::string RecoveryPolicy::schedule_text(const PeerState& state) const {
                " s left)");
 }
 
-std::string RecoveryPolicy::finished(const PeerConfig& peer, RecoveryResult result) {
+std::string RecoveryPolicy::finished(const PeerConfig& peer, const RecoveryPath& path,
+                                     RecoveryResult result) {
     auto it = peers_.find(peer.name);
-    if (it == peers_.end() || !it->second.running)
+    if (it == peers_.end())
         return {};
-    PeerState& state = it->second;
+    LaneState* lane = &it->second.configured;
+    if (path.from_packet) {
+        auto port = it->second.packet_ports.find(path.port);
+        if (port == it->second.packet_ports.end())
+            return {};
+        lane = &port->second;
+    }
+    if (!lane->running)
+        return {};
+    LaneState& state = *lane;
     state.running = false;
-    running_--;
+    (path.from_packet ? packet_port_running_ : running_)--;
     switch (result) {
     case RecoveryResult::succeeded:
         state.failures = 0;

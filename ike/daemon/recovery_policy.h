@@ -2,13 +2,17 @@
 #pragma once
 
 #include <chrono>
+#include <deque>
+#include <functional>
 #include <map>
 #include <span>
 #include <string>
 
 #include "ike/daemon/config.h"
 #include "ike/daemon/log.h"
+#include "ike/daemon/miss_event.h"
 #include "ike/daemon/sa_inventory.h"
+#include "ike/lib/constants.h"
 
 namespace spirecovery {
 
@@ -24,9 +28,39 @@ public:
     time_point now() const override { return std::chrono::steady_clock::now(); }
 };
 
+// Where a recovery's IKE comes from and goes to: the configuration and B's own routing, never
+// the packet, which anyone can forge; only a nat-traversal peer's port may come from it.
+struct RecoveryPath {
+    ike::IpAddress local;          // B's address: local-address, or the route's source
+    uint16_t port = ike::ike_port; // the peer's IKE port
+    bool nat_t = false;            // every message to `port` with the non-ESP marker
+    bool from_packet = false;      // `port` is the ESP-in-UDP source port (nat-traversal)
+
+    // "from 192.0.2.2 to 192.0.2.1:4500 (non-ESP marker)"
+    std::string to_string(const ike::IpAddress& peer) const;
+};
+
+// The source address of B's route to a peer (route_source(), or a fake in tests).
+using RouteLookup = std::function<std::optional<ike::IpAddress>(const ike::IpAddress& peer)>;
+
+// B's address toward the peer: its local-address, or else the source of B's route to it.
+std::optional<ike::IpAddress> local_address(const PeerConfig& peer, const RouteLookup& route);
+
+struct PathChoice {
+    std::optional<RecoveryPath> path; // nothing: the event is refused, `refusal` says why
+    std::string refusal;              // with a path: a packet field that was not used, or empty
+};
+// The path for a miss from `peer`. Refused when the packet was sent to an address that is not
+// B's address toward the peer. The port is `port` for ESP and AH, 4500 with the marker for
+// ESP in UDP, and the packet's UDP source port only when the peer has nat-traversal.
+PathChoice choose_path(const PeerConfig& peer, const MissEvent& event, const RouteLookup& route);
+
 struct Decision {
     bool act = false;
     const PeerConfig* peer = nullptr; // set when the source is a configured peer
+    std::optional<RecoveryPath> path; // set when acting
+    bool refused = false;             // the reason is a packet field that steers where it may not
+    std::string ignored;              // a packet field not used (acting or not), for the log
     std::string reason;               // why we act or skip, for the log and the status
 };
 
@@ -49,41 +83,60 @@ enum class RecoveryResult {
     not_attempted, // the final checks found an SA or could not tell: nothing was sent
 };
 
-// The safety rules every backend runs under: configured and enabled peers only, never while
-// B still holds an SA with the peer (rekey race or spoofed packet), a hold-down per peer and
-// a bound on concurrent recoveries. Not thread-safe: the daemon's main loop owns it.
+// The safety rules every backend runs under: configured and enabled peers only, on B's own
+// address toward the peer, never while B still holds an SA with the peer (rekey race or
+// spoofed packet), a hold-down per peer and a bound on concurrent recoveries. Not
+// thread-safe: the daemon's main loop owns it.
 //
 // The hold-down counts from the end of a recovery. After n failed recoveries in a row the
 // next waits hold-down x 2^n instead, at most max(backoff_cap, hold-down); a success resets n.
+//
+// The slot, hold-down and back-off belong to a lane: the configured path, or one port taken
+// from a nat-traversal peer's packet. A forged port then fails and backs off on its own lane
+// and cannot hold the configured path. Ports from packets have their own pool of
+// max-exchanges slots and at most packet-ports-per-minute of them are tried per peer.
 class RecoveryPolicy {
 public:
     static constexpr std::chrono::seconds backoff_cap{600};
+    static constexpr std::chrono::seconds packet_port_window{60};
 
-    RecoveryPolicy(const DaemonConfig& config, const MonotonicClock& clock)
-        : config_(config), clock_(clock) {}
+    RecoveryPolicy(const DaemonConfig& config, const MonotonicClock& clock, RouteLookup route)
+        : config_(config), clock_(clock), route_(std::move(route)) {}
 
-    // Decides about a miss from `source`. The inventories are asked in order, only when every
-    // cheaper rule passed. Acting takes a concurrency slot until finished().
-    Decision decide(const ike::IpAddress& source, std::span<SaInventory* const> inventories);
-    // The peer's recovery ended now. Returns when the next may start ("hold-down until ..."
-    // or "backing off after N failures until ..."), or empty when it may at once.
-    std::string finished(const PeerConfig& peer, RecoveryResult result);
+    // Decides about a miss. The inventories are asked in order, only when every cheaper rule
+    // passed. Acting takes a slot of the path's lane until finished().
+    Decision decide(const MissEvent& event, std::span<SaInventory* const> inventories);
+    // The recovery on `path` (the decision's) ended now. Returns when the next on that lane
+    // may start ("hold-down until ..." or "backing off after N failures until ..."), or empty
+    // when it may at once.
+    std::string finished(const PeerConfig& peer, const RecoveryPath& path, RecoveryResult result);
     unsigned running() const { return running_; }
+    unsigned packet_port_running() const { return packet_port_running_; }
     // The wait after `failures` failed recoveries in a row (0: the plain hold-down).
     std::chrono::seconds wait_after(unsigned failures) const;
 
 private:
-    struct PeerState {
+    struct LaneState {
         bool running = false;
         unsigned failures = 0; // failed recoveries in a row
         std::optional<MonotonicClock::time_point> next_allowed;
     };
-    std::string schedule_text(const PeerState& state) const;
+    struct PeerState {
+        LaneState configured;
+        std::map<uint16_t, LaneState> packet_ports;
+        // The ports from packets first tried in the last packet_port_window, oldest first.
+        std::deque<std::pair<MonotonicClock::time_point, uint16_t>> tried;
+    };
+    std::string schedule_text(const LaneState& state) const;
+    // Forgets ports from packets that neither run nor wait, and tries older than the window.
+    void prune(PeerState& state);
 
     const DaemonConfig& config_;
     const MonotonicClock& clock_;
+    const RouteLookup route_;
     std::map<std::string, PeerState> peers_;
-    unsigned running_ = 0;
+    unsigned running_ = 0;             // recoveries on configured paths
+    unsigned packet_port_running_ = 0; // recoveries on ports from packets
 };
 
 } // namespace spirecovery

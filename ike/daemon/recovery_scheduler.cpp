@@ -4,6 +4,7 @@
 #include <optional>
 #include <unistd.h>
 
+#include "ike/daemon/addresses.h"
 #include "ike/daemon/exec_backend.h"
 #include "ike/daemon/native_backend.h"
 #include "ike/daemon/stop_fd.h"
@@ -26,7 +27,7 @@ RecoveryScheduler::RecoveryScheduler(const DaemonConfig& config, Logger& log, St
                                      int done_fd, ike::crypto::RandomSource& random,
                                      const MonotonicClock& clock)
     : config_(config), log_(log), status_(status), done_fd_(done_fd), random_(random),
-      clock_(clock), policy_(config, clock) {
+      clock_(clock), policy_(config, clock, route_source) {
     if (!config_.vici_socket.empty())
         backends_[BackendKind::vici] =
             std::make_unique<ViciBackend>(config_.vici_socket, config_.vici_timeout);
@@ -41,16 +42,16 @@ RecoveryScheduler::~RecoveryScheduler() {
     jobs_.clear(); // joins
 }
 
-void RecoveryScheduler::decided(const PeerConfig& peer, PeerLog& log, bool acting,
+void RecoveryScheduler::decided(const PeerConfig& peer, PeerLog& log, LogLevel level,
                                 const std::string& reason) {
-    log.log(acting ? LogLevel::notice : LogLevel::info, reason);
+    log.log(level, reason);
     status_.decision(peer, reason);
 }
 
 bool RecoveryScheduler::trigger(const MissEvent& event, const std::string& what,
                                 const std::string& status_event) {
     SaInventory* const loop_inventories[] = {&kernel_sad_};
-    const Decision decision = policy_.decide(event.source, loop_inventories);
+    const Decision decision = policy_.decide(event, loop_inventories);
     if (!decision.peer) {
         log_.info(cat(event.source.to_string(), ": ", what));
         log_.info(cat(event.source.to_string(), ": ", decision.reason));
@@ -60,8 +61,11 @@ bool RecoveryScheduler::trigger(const MissEvent& event, const std::string& what,
     PeerLog log(log_, peer_prefix(peer));
     log.info(what);
     status_.event(peer, status_event);
+    if (!decision.ignored.empty())
+        log.notice(decision.ignored);
     if (!decision.act) {
-        decided(peer, log, false, decision.reason);
+        // A refusal is worth a notice: a packet tried to steer the recovery.
+        decided(peer, log, decision.refused ? LogLevel::notice : LogLevel::info, decision.reason);
         return false;
     }
     // The final decision is the recovery thread's, after the checks that may block.
@@ -73,8 +77,9 @@ bool RecoveryScheduler::trigger(const MissEvent& event, const std::string& what,
         std::chrono::milliseconds((byte[0] << 8 | byte[1]) % (max_jitter.count() + 1));
     Job& job = jobs_.emplace_back();
     job.peer = &peer;
+    job.path = *decision.path;
     job.thread = std::jthread([this, &peer, event, jitter, &job](std::stop_token stop) {
-        job.result = run(peer, event, jitter, stop);
+        job.result = run(peer, event, job.path, jitter, stop);
         job.done = true;
         const uint64_t one = 1;
         [[maybe_unused]] auto n = ::write(done_fd_, &one, sizeof(one));
@@ -91,10 +96,16 @@ std::vector<std::pair<const PeerConfig*, bool>> RecoveryScheduler::reap() {
         }
         it->thread.join();
         const PeerConfig& peer = *it->peer;
-        const std::string next = policy_.finished(peer, it->result);
-        status_.schedule(peer, next);
+        const std::string next = policy_.finished(peer, it->path, it->result);
+        // The status shows the configured path's schedule: a forged port's is only logged.
+        if (!it->path.from_packet)
+            status_.schedule(peer, next);
         if (!next.empty())
-            PeerLog(log_, peer_prefix(peer)).info("next recovery: " + next);
+            PeerLog(log_, peer_prefix(peer))
+                .info(cat("next recovery",
+                          it->path.from_packet ? cat(" on port ", it->path.port, " from packets")
+                                               : "",
+                          ": ", next));
         ended.emplace_back(&peer, it->result == RecoveryResult::succeeded);
         it = jobs_.erase(it);
     }
@@ -102,7 +113,8 @@ std::vector<std::pair<const PeerConfig*, bool>> RecoveryScheduler::reap() {
 }
 
 RecoveryResult RecoveryScheduler::run(const PeerConfig& peer, const MissEvent& event,
-                                      std::chrono::milliseconds jitter, std::stop_token stop) {
+                                      const RecoveryPath& path, std::chrono::milliseconds jitter,
+                                      std::stop_token stop) {
     PeerLog log(log_, peer_prefix(peer));
     if (!sleep_unless_stopped(stop, jitter))
         return RecoveryResult::not_attempted;
@@ -114,7 +126,7 @@ RecoveryResult RecoveryScheduler::run(const PeerConfig& peer, const MissEvent& e
         inventories.push_back(&charon.emplace(config_.vici_socket, stop_fd.get()));
     if (!final_check(peer, inventories, log, stop))
         return RecoveryResult::not_attempted;
-    return run_backends(peer, event, inventories, log, stop);
+    return run_backends(peer, event, path, inventories, log, stop);
 }
 
 bool RecoveryScheduler::final_check(const PeerConfig& peer,
@@ -127,12 +139,12 @@ bool RecoveryScheduler::final_check(const PeerConfig& peer,
             return false;
         switch (check.verdict) {
         case SaCheck::Verdict::none:
-            decided(peer, log, true,
+            decided(peer, log, LogLevel::notice,
                     "acting: no SA with the peer on this host" +
                         (check.reason.empty() ? "" : " (" + check.reason + ")"));
             return true;
         case SaCheck::Verdict::present:
-            decided(peer, log, false, "skipped: " + check.reason);
+            decided(peer, log, LogLevel::info, "skipped: " + check.reason);
             return false;
         case SaCheck::Verdict::cannot_tell:
             break;
@@ -151,9 +163,10 @@ bool RecoveryScheduler::final_check(const PeerConfig& peer,
 }
 
 RecoveryResult RecoveryScheduler::run_backends(const PeerConfig& peer, const MissEvent& event,
+                                               const RecoveryPath& path,
                                                std::span<SaInventory* const> inventories,
                                                PeerLog& log, std::stop_token stop) {
-    RecoveryRequest request{peer, event, {}};
+    RecoveryRequest request{peer, event, path, {}};
     request.last_check = [&]() -> std::optional<std::string> {
         const SaCheck check = check_inventories(peer.address, inventories);
         if (check.verdict == SaCheck::Verdict::none)

@@ -54,22 +54,23 @@ public:
 private:
     struct Job {
         const PeerConfig* peer = nullptr;
+        RecoveryPath path; // the lane it holds
         std::atomic<bool> done{false};
         RecoveryResult result = RecoveryResult::not_attempted; // valid once done
         std::jthread thread;
     };
 
-    RecoveryResult run(const PeerConfig& peer, const MissEvent& event,
+    RecoveryResult run(const PeerConfig& peer, const MissEvent& event, const RecoveryPath& path,
                        std::chrono::milliseconds jitter, std::stop_token stop);
     // The final checks; false when the recovery must not go on.
     bool final_check(const PeerConfig& peer, std::span<SaInventory* const> inventories,
                      PeerLog& log, std::stop_token stop);
     RecoveryResult run_backends(const PeerConfig& peer, const MissEvent& event,
-                                std::span<SaInventory* const> inventories, PeerLog& log,
-                                std::stop_token stop);
+                                const RecoveryPath& path, std::span<SaInventory* const> inventories,
+                                PeerLog& log, std::stop_token stop);
     void wait_for_inbound_sa(const PeerConfig& peer, const MissEvent& event,
                              const std::string& backend, PeerLog& log, std::stop_token stop);
-    void decided(const PeerConfig& peer, PeerLog& log, bool acting, const std::string& reason);
+    void decided(const PeerConfig& peer, PeerLog& log, LogLevel level, const std::string& reason);
 
     const DaemonConfig& config_;
     Logger& log_;

@@ -89,7 +89,7 @@ std::vector<std::string> matching_ike_sas(const vici::Message& list_sa,
 BackendOutcome ViciBackend::recover(const RecoveryRequest& request, PeerLog& log,
                                     std::stop_token stop) {
     using Verdict = BackendOutcome::Verdict;
-    const auto& peer = request.event.source;
+    const auto& peer = request.peer.address; // the configuration's, not the packet's
     const StopFd stop_fd(stop);
     auto client =
         vici::Client::connect(socket_path_, Clock::now() + listing_timeout, stop_fd.get());

@@ -73,6 +73,9 @@ TEST(Config, MinimalPeerGetsDefaults) {
     EXPECT_EQ(p.address.to_string(), "192.0.2.1");
     EXPECT_TRUE(p.enabled);
     EXPECT_EQ(p.port, 500);
+    EXPECT_FALSE(p.local_address);
+    EXPECT_FALSE(p.nat_traversal);
+    EXPECT_EQ(c.packet_ports_per_minute, 4u);
     EXPECT_EQ(p.backends, std::vector<BackendKind>{BackendKind::native});
     EXPECT_EQ(p.psk.size(), 16u);
     EXPECT_EQ(p.psk[0], 0x00);
@@ -97,6 +100,7 @@ retransmit-timeout = 250
 retransmit-base = 3
 retransmit-tries = 4
 exchange-timeout = 20
+packet-ports-per-minute = 60
 state-file = /tmp/x
 
 [peer.v6]
@@ -107,6 +111,8 @@ remote-id = 2001:db8::a
 psk = literal secret
 proposals = aes128-sha256-ecp256, aes256gcm16-prfsha384-x25519
 port = 4500
+local-address = 2001:db8::b
+nat-traversal = yes
 backends = exec, vici native
 exec-command = /usr/sbin/ipsec whack --initiate --name {peer}
 )");
@@ -127,6 +133,9 @@ exec-command = /usr/sbin/ipsec whack --initiate --name {peer}
     const PeerConfig& p = c.peers.at(0);
     EXPECT_FALSE(p.enabled);
     EXPECT_EQ(p.port, 4500);
+    EXPECT_EQ(p.local_address, ike::IpAddress::parse("2001:db8::b"));
+    EXPECT_TRUE(p.nat_traversal);
+    EXPECT_EQ(c.packet_ports_per_minute, 60u);
     EXPECT_EQ(p.proposals.size(), 2u);
     EXPECT_EQ(std::string(p.psk.begin(), p.psk.end()), "literal secret");
     EXPECT_EQ(p.backends, (std::vector<BackendKind>{BackendKind::exec, BackendKind::vici,
@@ -175,6 +184,14 @@ TEST(Config, ErrorsNameTheCulprit) {
         {"[peer.a]\naddress = 192.0.2.1\nbackends = exec exec\nexec-command = /bin/true\n",
          "listed twice"},
         {"[peer.a]\naddress = 192.0.2.1\nport = 0\n", "port must be 1-65535"},
+        {"[peer.a]\naddress = 192.0.2.1\nlocal-address = b.example\n",
+         "local-address 'b.example' is not an IPv4 or IPv6 address: give B's own address"},
+        {"[peer.a]\naddress = 192.0.2.1\nlocal-address = 2001:db8::b\n",
+         "local-address 2001:db8::b is not of the family of address 192.0.2.1"},
+        {"[peer.a]\naddress = 192.0.2.1\nnat-traversal = maybe\n",
+         "nat-traversal must be yes or no, not 'maybe'"},
+        {"packet-ports-per-minute = 0\n", "packet-ports-per-minute must be 1-60, not 0"},
+        {"packet-ports-per-minute = 61\n", "packet-ports-per-minute must be 1-60, not 61"},
         {"[peer.a]\naddress = 192.0.2.1\nenabled = maybe\n", "enabled must be yes or no"},
         {"[peer.a]\naddress = 192.0.2.1\npsk = x\npsk-file = /x\n", "not both"},
         {"[peer.a]\naddress = 192.0.2.1\npsk = 0xabc\nlocal-id = a\nremote-id = b\n",

@@ -36,7 +36,7 @@ Run run(std::vector<std::string> command, std::chrono::seconds timeout = std::ch
     Logger logger({LogLevel::error, false, false});
     PeerLog log(logger, "");
     ExecBackend backend(timeout);
-    return {backend.recover({peer, event(), {}}, log, stop)};
+    return {backend.recover({peer, event(), {}, {}}, log, stop)};
 }
 
 // The daemon's signal state while the backend runs: SIGTERM and SIGINT blocked (for its
@@ -85,17 +85,31 @@ bool process_gone(pid_t pid) {
 } // namespace
 
 TEST(ExecBackend, ExpandsPlaceholdersPerArgument) {
-    MissEvent e = event();
+    PeerConfig peer;
+    peer.address = *ike::IpAddress::parse("2001:db8::a");
+    RecoveryRequest request{peer, event(), {}, {}};
+    request.path.local = *ike::IpAddress::parse("2001:db8::b");
     const auto argv = expand_command(
         {"/bin/cmd", "--peer={peer}", "{local}", "{spi}", "{proto}", "{unknown}", "{peer}{peer}"},
-        e);
+        request);
     EXPECT_EQ(argv, (std::vector<std::string>{"/bin/cmd", "--peer=2001:db8::a", "2001:db8::b",
                                               "0x00c0ffee", "esp", "{unknown}",
                                               "2001:db8::a2001:db8::a"}));
-    e.proto = IPPROTO_AH;
-    EXPECT_EQ(expand_command({"{proto}"}, e), std::vector<std::string>{"ah"});
-    e.spi.reset(); // resynchronised after lost events
-    EXPECT_EQ(expand_command({"{spi}"}, e), std::vector<std::string>{"unknown"});
+    request.event.proto = IPPROTO_AH;
+    EXPECT_EQ(expand_command({"{proto}"}, request), std::vector<std::string>{"ah"});
+    request.event.spi.reset(); // resynchronised after lost events
+    EXPECT_EQ(expand_command({"{spi}"}, request), std::vector<std::string>{"unknown"});
+}
+
+TEST(ExecBackend, AddressesComeFromTheConfigurationAndThePathNeverFromThePacket) {
+    PeerConfig peer;
+    peer.address = *ike::IpAddress::parse("2001:db8::a");
+    RecoveryRequest request{peer, event(), {}, {}};
+    request.path.local = *ike::IpAddress::parse("2001:db8::b");
+    request.event.source = *ike::IpAddress::parse("2001:db8::666");
+    request.event.destination = *ike::IpAddress::parse("2001:db8::667");
+    EXPECT_EQ(expand_command({"{peer}", "{local}"}, request),
+              (std::vector<std::string>{"2001:db8::a", "2001:db8::b"}));
 }
 
 TEST(ExecBackend, ArgumentsNeverMeetAShell) {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <netinet/in.h>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -69,14 +70,39 @@ psk = k
     return *r.config;
 }
 
+// B's routes: 192.0.2.2 toward IPv4 peers, 2001:db8::2 toward IPv6 ones.
+std::optional<ike::IpAddress> fake_route(const ike::IpAddress& peer) {
+    return ip(peer.family() == ike::IpAddress::Family::ipv4 ? "192.0.2.2" : "2001:db8::2");
+}
+
+// A miss from `source` sent to B's routed address, ESP in UDP from `port` when it is set.
+MissEvent miss(const char* source, std::optional<uint16_t> port = std::nullopt) {
+    MissEvent e;
+    e.proto = IPPROTO_ESP;
+    e.spi = 0x1000;
+    e.source = ip(source);
+    e.destination = *fake_route(e.source);
+    if (port) {
+        e.udp_encapsulated = true;
+        e.source_port = *port;
+        e.destination_port = 4500;
+    }
+    return e;
+}
+
 class PolicyTest : public ::testing::Test {
 protected:
-    Decision decide(const char* source) { return policy.decide(ip(source), inventories); }
+    Decision decide(const char* source) { return policy.decide(miss(source), inventories); }
     const PeerConfig& peer_a() { return *config.find_peer(ip("192.0.2.1")); }
+    std::string finished(const PeerConfig& peer, RecoveryResult result) {
+        return policy.finished(
+            peer, *choose_path(peer, miss(peer.address.to_string().c_str()), fake_route).path,
+            result);
+    }
 
     DaemonConfig config = two_peers();
     FakeClock clock;
-    RecoveryPolicy policy{config, clock};
+    RecoveryPolicy policy{config, clock, fake_route};
     FakeInventory kernel{"kernel SAD"};
     FakeInventory charon{"strongSwan IKE SAs"};
     std::vector<SaInventory*> inventories{&kernel, &charon};
@@ -169,7 +195,7 @@ TEST_F(PolicyTest, HoldDownPerPeer) {
     EXPECT_FALSE(d.act);
     EXPECT_NE(d.reason.find("already running"), std::string::npos);
 
-    const std::string next = policy.finished(peer_a(), RecoveryResult::succeeded);
+    const std::string next = finished(peer_a(), RecoveryResult::succeeded);
     EXPECT_NE(next.find("hold-down until "), std::string::npos) << next;
     clock.advance(29s);
     d = decide("192.0.2.1");
@@ -184,7 +210,7 @@ TEST_F(PolicyTest, HoldDownPerPeer) {
 TEST_F(PolicyTest, HoldDownCountsFromTheEndOfTheRecovery) {
     ASSERT_TRUE(decide("192.0.2.1").act);
     clock.advance(50s); // a long recovery: longer than the hold-down
-    policy.finished(peer_a(), RecoveryResult::succeeded);
+    finished(peer_a(), RecoveryResult::succeeded);
     clock.advance(29s);
     EXPECT_FALSE(decide("192.0.2.1").act);
     clock.advance(1s);
@@ -196,7 +222,7 @@ TEST_F(PolicyTest, FailuresBackOffExponentiallyUpToTheCapAndASuccessResets) {
     const std::chrono::seconds expected[] = {60s, 120s, 240s, 480s, 600s, 600s, 600s};
     for (unsigned n = 1; n <= std::size(expected); n++) {
         ASSERT_TRUE(decide("192.0.2.1").act) << n;
-        const std::string next = policy.finished(peer_a(), RecoveryResult::failed);
+        const std::string next = finished(peer_a(), RecoveryResult::failed);
         EXPECT_NE(next.find(cat("backing off after ", n,
                                 n == 1 ? " failure until " : " failures until ")),
                   std::string::npos)
@@ -211,11 +237,11 @@ TEST_F(PolicyTest, FailuresBackOffExponentiallyUpToTheCapAndASuccessResets) {
         clock.advance(1s);
     }
     ASSERT_TRUE(decide("192.0.2.1").act);
-    const std::string next = policy.finished(peer_a(), RecoveryResult::succeeded);
+    const std::string next = finished(peer_a(), RecoveryResult::succeeded);
     EXPECT_NE(next.find("hold-down until"), std::string::npos) << next;
     clock.advance(30s);
     ASSERT_TRUE(decide("192.0.2.1").act);
-    policy.finished(peer_a(), RecoveryResult::failed);
+    finished(peer_a(), RecoveryResult::failed);
     EXPECT_FALSE(decide("192.0.2.1").act);
     clock.advance(60s); // the first failure after a success: 2 x hold-down again
     EXPECT_TRUE(decide("192.0.2.1").act);
@@ -223,7 +249,7 @@ TEST_F(PolicyTest, FailuresBackOffExponentiallyUpToTheCapAndASuccessResets) {
 
 TEST_F(PolicyTest, ARecoveryThatSentNothingStartsNoHoldDown) {
     ASSERT_TRUE(decide("192.0.2.1").act);
-    EXPECT_EQ(policy.finished(peer_a(), RecoveryResult::not_attempted), "");
+    EXPECT_EQ(finished(peer_a(), RecoveryResult::not_attempted), "");
     EXPECT_TRUE(decide("192.0.2.1").act);
 }
 
@@ -233,7 +259,7 @@ TEST(PolicySchedule, TheCapNeverShortensALongHoldDown) {
     auto r = parse_config(in, "test", std::nullopt, {});
     ASSERT_TRUE(r.config) << r.errors.front();
     FakeClock clock;
-    RecoveryPolicy policy(*r.config, clock);
+    RecoveryPolicy policy(*r.config, clock, fake_route);
     EXPECT_EQ(policy.wait_after(0), 900s);
     EXPECT_EQ(policy.wait_after(1), 900s);
     EXPECT_EQ(policy.wait_after(40), 900s);
@@ -244,10 +270,233 @@ TEST_F(PolicyTest, BoundsConcurrentRecoveries) {
     Decision d = decide("2001:db8::c"); // another peer, but max-exchanges = 1
     EXPECT_FALSE(d.act);
     EXPECT_NE(d.reason.find("max-exchanges"), std::string::npos);
-    policy.finished(peer_a(), RecoveryResult::succeeded);
+    finished(peer_a(), RecoveryResult::succeeded);
     EXPECT_EQ(policy.running(), 0u);
     EXPECT_TRUE(decide("2001:db8::c").act);
     // finished() twice, or for a peer that never ran, frees nothing.
-    policy.finished(peer_a(), RecoveryResult::succeeded);
+    finished(peer_a(), RecoveryResult::succeeded);
     EXPECT_EQ(policy.running(), 1u);
+}
+
+namespace {
+
+DaemonConfig nat_peers(const std::string& extra = "") {
+    std::istringstream in(R"(
+hold-down = 30
+max-exchanges = 1
+packet-ports-per-minute = 2
+[peer.nat]
+address = 192.0.2.1
+nat-traversal = yes
+local-id = b
+remote-id = a
+psk = k
+[peer.plain]
+address = 192.0.2.7
+local-id = b
+remote-id = p
+psk = k
+[peer.pinned]
+address = 192.0.2.8
+local-address = 192.0.2.3
+local-id = b
+remote-id = p
+psk = k
+)" + extra);
+    auto r = parse_config(in, "test", std::nullopt, {});
+    if (!r.config)
+        throw std::runtime_error(r.errors.front());
+    return *r.config;
+}
+
+std::optional<ike::IpAddress> no_route(const ike::IpAddress&) {
+    return std::nullopt;
+}
+
+class PathTest : public ::testing::Test {
+protected:
+    const PeerConfig& peer(const char* address) { return *config.find_peer(ip(address)); }
+    PathChoice path(const char* source, std::optional<uint16_t> port = std::nullopt) {
+        return choose_path(peer(source), miss(source, port), fake_route);
+    }
+
+    DaemonConfig config = nat_peers();
+};
+
+} // namespace
+
+TEST_F(PathTest, PlainEspGoesToTheConfiguredPortFromTheRoutedAddress) {
+    const PathChoice c = path("192.0.2.7");
+    ASSERT_TRUE(c.path) << c.refusal;
+    EXPECT_EQ(c.path->local.to_string(), "192.0.2.2");
+    EXPECT_EQ(c.path->port, 500);
+    EXPECT_FALSE(c.path->nat_t);
+    EXPECT_FALSE(c.path->from_packet);
+    EXPECT_EQ(c.refusal, "");
+}
+
+TEST_F(PathTest, EspInUdpGoesTo4500WithTheMarker) {
+    const PathChoice c = path("192.0.2.7", 4500);
+    ASSERT_TRUE(c.path) << c.refusal;
+    EXPECT_EQ(c.path->port, 4500);
+    EXPECT_TRUE(c.path->nat_t);
+    EXPECT_FALSE(c.path->from_packet);
+    EXPECT_EQ(c.refusal, "");
+    EXPECT_EQ(c.path->to_string(ip("192.0.2.7")),
+              "from 192.0.2.2 to 192.0.2.7:4500 (non-ESP marker)");
+}
+
+TEST_F(PathTest, APacketPortDoesNotSteerAPeerWithoutNatTraversal) {
+    const PathChoice c = path("192.0.2.7", 7);
+    ASSERT_TRUE(c.path) << c.refusal;
+    EXPECT_EQ(c.path->port, 4500);
+    EXPECT_TRUE(c.path->nat_t);
+    EXPECT_FALSE(c.path->from_packet);
+    EXPECT_EQ(c.refusal, "refused the packet's UDP source port 7: the peer is not configured for "
+                         "nat-traversal; IKE goes to port 4500");
+}
+
+TEST_F(PathTest, ANatTraversalPeerIsReachedThroughItsMapping) {
+    PathChoice c = path("192.0.2.1", 33012);
+    ASSERT_TRUE(c.path) << c.refusal;
+    EXPECT_EQ(c.path->port, 33012);
+    EXPECT_TRUE(c.path->nat_t);
+    EXPECT_TRUE(c.path->from_packet);
+    EXPECT_EQ(c.refusal, "");
+    // From 4500 it is the configured path; plain ESP has no port to take.
+    c = path("192.0.2.1", 4500);
+    ASSERT_TRUE(c.path);
+    EXPECT_FALSE(c.path->from_packet);
+    c = path("192.0.2.1");
+    ASSERT_TRUE(c.path);
+    EXPECT_EQ(c.path->port, 500);
+    EXPECT_FALSE(c.path->from_packet);
+}
+
+TEST_F(PathTest, APacketToAnotherOfBsAddressesIsRefused) {
+    MissEvent e = miss("192.0.2.7", 4500);
+    e.destination = ip("198.51.100.2");
+    const PathChoice c = choose_path(peer("192.0.2.7"), e, fake_route);
+    EXPECT_FALSE(c.path);
+    EXPECT_EQ(c.refusal, "refused: the packet was sent to 198.51.100.2, which is not B's address "
+                         "toward the peer, 192.0.2.2 (the source of B's route to it)");
+}
+
+TEST_F(PathTest, LocalAddressWinsOverTheRoute) {
+    MissEvent e = miss("192.0.2.8");
+    PathChoice c = choose_path(peer("192.0.2.8"), e, no_route);
+    EXPECT_FALSE(c.path); // the routed address is not the configured one
+    EXPECT_NE(c.refusal.find("192.0.2.3 (local-address)"), std::string::npos) << c.refusal;
+    e.destination = ip("192.0.2.3");
+    c = choose_path(peer("192.0.2.8"), e, no_route);
+    ASSERT_TRUE(c.path) << c.refusal;
+    EXPECT_EQ(c.path->local.to_string(), "192.0.2.3");
+    EXPECT_EQ(local_address(peer("192.0.2.8"), no_route), ip("192.0.2.3"));
+}
+
+TEST_F(PathTest, NoRouteNoLocalAddressIsRefused) {
+    const PathChoice c = choose_path(peer("192.0.2.7"), miss("192.0.2.7"), no_route);
+    EXPECT_FALSE(c.path);
+    EXPECT_EQ(c.refusal, "refused: B has no route to 192.0.2.7 to take its local address from "
+                         "(set local-address)");
+    EXPECT_FALSE(local_address(peer("192.0.2.7"), no_route));
+}
+
+namespace {
+
+class LaneTest : public PathTest {
+protected:
+    Decision decide(const char* source, std::optional<uint16_t> port = std::nullopt) {
+        return policy.decide(miss(source, port), inventories);
+    }
+    std::string finished(const char* source, std::optional<uint16_t> port, RecoveryResult result) {
+        return policy.finished(peer(source), *path(source, port).path, result);
+    }
+
+    FakeClock clock;
+    RecoveryPolicy policy{config, clock, fake_route};
+    FakeInventory kernel{"kernel SAD"};
+    std::vector<SaInventory*> inventories{&kernel};
+};
+
+} // namespace
+
+TEST_F(LaneTest, ARefusedPacketTakesNoSlotAndAsksNoSad) {
+    MissEvent e = miss("192.0.2.7");
+    e.destination = ip("198.51.100.2");
+    const Decision d = policy.decide(e, inventories);
+    EXPECT_FALSE(d.act);
+    EXPECT_TRUE(d.refused);
+    EXPECT_NE(d.reason.find("refused: the packet was sent to 198.51.100.2"), std::string::npos);
+    EXPECT_EQ(kernel.asked, 0);
+    EXPECT_EQ(policy.running(), 0u);
+    EXPECT_TRUE(decide("192.0.2.7").act);
+}
+
+TEST_F(LaneTest, AForgedPortOfAPlainPeerIsLoggedAndTheConfiguredPathTaken) {
+    const Decision d = decide("192.0.2.7", 7);
+    ASSERT_TRUE(d.act) << d.reason;
+    EXPECT_FALSE(d.refused);
+    EXPECT_NE(d.ignored.find("refused the packet's UDP source port 7"), std::string::npos);
+    ASSERT_TRUE(d.path);
+    EXPECT_EQ(d.path->port, 4500);
+    EXPECT_EQ(policy.packet_port_running(), 0u);
+}
+
+TEST_F(LaneTest, AFailedPacketPortNeverHoldsTheConfiguredPath) {
+    ASSERT_TRUE(decide("192.0.2.1", 7).act);
+    EXPECT_EQ(policy.packet_port_running(), 1u);
+    Decision d = decide("192.0.2.1", 7);
+    EXPECT_FALSE(d.act);
+    EXPECT_EQ(d.reason, "skipped: port 7 from the packet: a recovery with this peer is already "
+                        "running");
+    // The genuine packet: its own lane, and max-exchanges = 1 is not spent by port 7.
+    d = decide("192.0.2.1", 4500);
+    ASSERT_TRUE(d.act) << d.reason;
+    EXPECT_EQ(policy.running(), 1u);
+
+    const std::string next = finished("192.0.2.1", 7, RecoveryResult::failed);
+    EXPECT_NE(next.find("backing off after 1 failure"), std::string::npos) << next;
+    d = decide("192.0.2.1", 7);
+    EXPECT_FALSE(d.act);
+    EXPECT_NE(d.reason.find("skipped: port 7 from the packet: backing off"), std::string::npos)
+        << d.reason;
+
+    EXPECT_NE(finished("192.0.2.1", 4500, RecoveryResult::failed), "");
+    // And the other way round: the configured path's back-off leaves other ports alone.
+    EXPECT_TRUE(decide("192.0.2.1", 8).act);
+}
+
+TEST_F(LaneTest, ConfiguredPathsKeepMaxExchangesWhilePortsFromPacketsHaveTheirOwn) {
+    ASSERT_TRUE(decide("192.0.2.1", 7).act);
+    Decision d = decide("192.0.2.1", 8);
+    EXPECT_FALSE(d.act);
+    EXPECT_EQ(d.reason, "skipped: 1 recoveries already running on ports from packets "
+                        "(max-exchanges)");
+    EXPECT_TRUE(decide("192.0.2.7").act); // another peer's configured path
+    EXPECT_FALSE(decide("192.0.2.8").act);
+}
+
+TEST_F(LaneTest, DistinctPortsFromPacketsAreBoundedPerMinute) {
+    ASSERT_TRUE(decide("192.0.2.1", 7).act);
+    finished("192.0.2.1", 7, RecoveryResult::not_attempted);
+    clock.advance(10s);
+    ASSERT_TRUE(decide("192.0.2.1", 8).act);
+    finished("192.0.2.1", 8, RecoveryResult::not_attempted);
+    Decision d = decide("192.0.2.1", 9);
+    EXPECT_FALSE(d.act);
+    EXPECT_TRUE(d.refused);
+    EXPECT_EQ(d.reason, "refused: port 9 from the packet: 2 ports from packets already tried "
+                        "with this peer in the last 60 s (packet-ports-per-minute 2); the "
+                        "configured path stays open");
+    EXPECT_EQ(kernel.asked, 2); // refused before the SAD
+    // A port tried lately is no new one; the configured path is no port from a packet.
+    ASSERT_TRUE(decide("192.0.2.1", 7).act);
+    finished("192.0.2.1", 7, RecoveryResult::not_attempted);
+    ASSERT_TRUE(decide("192.0.2.1", 4500).act);
+    // 60 s after port 7 was first tried, one more may come.
+    clock.advance(50s);
+    ASSERT_TRUE(decide("192.0.2.1", 9).act);
+    finished("192.0.2.1", 9, RecoveryResult::not_attempted);
+    EXPECT_FALSE(decide("192.0.2.1", 10).act);
 }

@@ -67,7 +67,7 @@ TEST(ViciBackend, AbsentSocketIsUnavailable) {
     peer.address = ip("192.0.2.1");
     Logger logger({LogLevel::error, false, false});
     PeerLog log(logger, "test: ");
-    RecoveryRequest request{peer, {}, {}};
+    RecoveryRequest request{peer, {}, {}, {}};
     request.event.source = peer.address;
     const auto outcome = backend.recover(request, log, {});
     EXPECT_EQ(outcome.verdict, BackendOutcome::Verdict::unavailable);
