@@ -40,6 +40,20 @@ recovery_scenario bench-flood-native
 # The spoofed sources have no route back from B.
 in_b sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.rec-b.rp_filter=0
 flood_out=$REC_DIR/flood.out
+# ping (rec_ping_ok, under the flood) turns the kernel's netstamp_needed_key on and off.
+# Patching that static branch while the flood ran __netif_receive_skb_core on the other
+# vCPU oopsed under TCG (6.12: "Oops: int3" at the patched site, no module frame). A
+# socket with SO_TIMESTAMP held for the whole benchmark keeps the branch on and its code
+# unpatched; every condition pays the time stamps alike.
+stamps_ready=$REC_DIR/stamps.ready
+python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_TIMESTAMP, 1)
+open(sys.argv[1], "w").close()
+time.sleep(86400)' "$stamps_ready" &
+stamps=$!
+on_exit kill $stamps
+wait_until 60 test -e "$stamps_ready" || cannot_measure "the time-stamping socket did not start"
 flooding=
 on_exit '[ -n "$flooding" ] && kill -TERM $flooding'
 
