@@ -46,14 +46,16 @@ flood_out=$REC_DIR/flood.out
 # socket with SO_TIMESTAMP held for the whole benchmark keeps the branch on and its code
 # unpatched; every condition pays the time stamps alike.
 stamps_ready=$REC_DIR/stamps.ready
+# Python's socket module lacks SO_TIMESTAMP: 29 on x86 (SO_TIMESTAMP_OLD).
 python3 -c 'import socket, sys, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_TIMESTAMP, 1)
+s.setsockopt(socket.SOL_SOCKET, getattr(socket, "SO_TIMESTAMP", 29), 1)
 open(sys.argv[1], "w").close()
 time.sleep(86400)' "$stamps_ready" &
 stamps=$!
 on_exit kill $stamps
-wait_until 60 test -e "$stamps_ready" || cannot_measure "the time-stamping socket did not start"
+wait_until 60 sh -c "test -e $stamps_ready || ! kill -0 $stamps"
+[ -e "$stamps_ready" ] || cannot_measure "the time-stamping socket did not start"
 flooding=
 on_exit '[ -n "$flooding" ] && kill -TERM $flooding'
 
