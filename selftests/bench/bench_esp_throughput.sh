@@ -123,4 +123,4 @@ row throughput_ratio_of_means "$(calc "$mean_with / $mean_without")" with/withou
 row throughput_ratio "$(median "${ratios[@]}")" with/without ">= $target" "${ratios[*]}"
 row throughput_ratio_iqr "$(iqr "${ratios[@]}")" with/without
 row throughput_rounds ${#ratios[@]} rounds
-row throughput_verdict_decisive "$(decisive && echo 1 || echo 0)" "1 = yes"
+row throughput_verdict_decisive "$(decisive && echo 1 || echo 0)" boolean
