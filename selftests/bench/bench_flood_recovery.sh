@@ -10,7 +10,7 @@
 #
 # The scenario and the recovery of bench_recovery.sh (recovery_lib.sh): B reboots with
 # recovery off, recovery is turned on, the probe times A's first request to its first
-# reply. Per backend BENCH_FLOOD_RECOVERY_ROUNDS (4) rounds of three recoveries, in an
+# reply. Per backend BENCH_FLOOD_RECOVERY_ROUNDS (3) rounds of three recoveries, in an
 # order that rotates from round to round:
 #
 #   no_flood     nothing else
@@ -30,7 +30,7 @@ set -u
 . "$bench_dir/recovery_lib.sh"
 bench_begin flood_recovery
 
-rounds=${BENCH_FLOOD_RECOVERY_ROUNDS:-4}
+rounds=${BENCH_FLOOD_RECOVERY_ROUNDS:-3}
 sources=${BENCH_FLOOD_SOURCES:-65536}
 flood=$out_dir/spi_flood
 
