@@ -101,7 +101,8 @@ measure_without() {
 # draining the events, and one flood (flood_once STATE). Adds the module's
 # size growth to size_growth_STATE; the listener's log is $log.
 listen_and_flood() {
-	local state=$1 ready=$events_tmp/ready-$state-$r size_before i want=
+	local state=$1 ready size_before i want=
+	ready=$events_tmp/ready-$state-$r
 	shift
 	log=$events_tmp/events-$state-$r
 	module_load_enabled "$b" source-rate=$source_rate source-burst=$source_burst \
