@@ -15,12 +15,17 @@
 # rounds, with first in even ones) so that the machine's changing load hits
 # both alike. The module is enabled in b, the receiver; a and b both run its
 # hook once it is loaded. The target is on the median of the per-round
-# ratios with/without; the ratio of the means is shown too.
+# ratios with/without; the ratio of the means is shown too. After
+# BENCH_ROUNDS rounds, more follow (up to BENCH_ROUNDS_MAX) until the verdict
+# is decisive: the ratios' interquartile range smaller than the median's
+# distance to the target, so that the noise could not flip it.
 set -u
 . "$(dirname "$0")/lib.sh"
 bench_begin esp_throughput
 
 rounds=${BENCH_ROUNDS:-10}
+rounds_max=${BENCH_ROUNDS_MAX:-30}
+target=0.99
 seconds=${BENCH_ROUND_SECONDS:-3}
 a=bt-a-$$ b=bt-b-$$
 addr_a=10.79.0.1 addr_b=10.79.0.2
@@ -86,6 +91,19 @@ measure_with() {
 esp_before=$(sa_counter packets)
 without=() with=() ratios=()
 round_done() { ratios+=("$(calc "${with[-1]} / ${without[-1]}")"); }
+
+# decisive: the per-round ratios' interquartile range is smaller than the
+# distance of their median to the target.
+decisive() {
+	awk -v m="$(median "${ratios[@]}")" -v q="$(iqr "${ratios[@]}")" -v t=$target \
+		'BEGIN { d = m - t; exit !(q < (d < 0 ? -d : d)) }'
+}
+
+# more_rounds: another round, past BENCH_ROUNDS, while the verdict is not
+# decisive and BENCH_ROUNDS_MAX is not reached.
+more_rounds() {
+	((${#ratios[@]} > 0 && ${#ratios[@]} < rounds_max)) && ! decisive
+}
 alternate_rounds "$rounds"
 esp_after=$(sa_counter packets)
 [ -n "$esp_before" ] && [ -n "$esp_after" ] && [ "$esp_after" -gt "$esp_before" ] ||
@@ -102,5 +120,7 @@ mean_with=$(mean "${with[@]}") median_with=$(median "${with[@]}")
 row throughput_with_mean "$mean_with" Mbit/s "" "${with[*]}"
 row throughput_with_median "$median_with" Mbit/s
 row throughput_ratio_of_means "$(calc "$mean_with / $mean_without")" with/without
-row throughput_ratio "$(median "${ratios[@]}")" with/without ">= 0.99" "${ratios[*]}"
+row throughput_ratio "$(median "${ratios[@]}")" with/without ">= $target" "${ratios[*]}"
 row throughput_ratio_iqr "$(iqr "${ratios[@]}")" with/without
+row throughput_rounds ${#ratios[@]} rounds
+row throughput_verdict_decisive "$(decisive && echo 1 || echo 0)" boolean

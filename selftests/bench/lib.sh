@@ -132,24 +132,35 @@ module_unload() {
 	fi
 }
 
-# alternate_rounds N: N rounds of the benchmark's measure_without and
-# measure_with, each followed by its round_done; which state goes first
-# alternates, so that a steady drift of the machine's load favours neither.
-# Without the module only measure_without runs. Ends with the module unloaded.
+# rotated_states ROUND STATE...: the STATEs in the order of round ROUND (from 1):
+# each round starts one further along, so that every state goes first in turn.
+rotated_states() {
+	local round=$1 i
+	shift
+	for ((i = 0; i < $#; i++)); do
+		echo "${@:$(((round - 1 + i) % $# + 1)):1}"
+	done
+}
+
+# alternate_rounds ROUNDS [STATE...]: ROUNDS rounds of the benchmark's measure_STATE
+# for each STATE (default: without with), each round followed by its round_done;
+# the order rotates (rotated_states), so that a steady drift of the machine's load
+# favours none. Past ROUNDS, rounds go on while the benchmark's more_rounds, if it
+# has one, succeeds. Without the module only measure_without runs. Ends with the
+# module unloaded.
 alternate_rounds() {
-	local r
-	for ((r = 1; r <= $1; r++)); do
+	local rounds=$1 r state
+	shift
+	[ $# -gt 0 ] || set -- without with
+	for ((r = 1; ; r++)); do
+		((r <= rounds)) || { declare -F more_rounds >/dev/null && more_rounds; } || break
 		if ! module_available; then
 			measure_without
 			continue
 		fi
-		if ((r % 2)); then
-			measure_without
-			measure_with
-		else
-			measure_with
-			measure_without
-		fi
+		for state in $(rotated_states "$r" "$@"); do
+			"measure_$state"
+		done
 		round_done
 	done
 	module_unload

@@ -51,7 +51,7 @@ for var in $(compgen -e | grep '^BENCH_'); do
 done
 
 rc=0
-"${RUN_VM:-selftests/vm/run-vm.sh}" -k "$kver" -n bench -t "${BENCH_VM_TIMEOUT:-1800}" "${env_args[@]}" -- \
+"${RUN_VM:-selftests/vm/run-vm.sh}" -k "$kver" -n bench -t "${BENCH_VM_TIMEOUT:-3600}" "${env_args[@]}" -- \
 	selftests/bench/in-vm.sh "$@" || rc=$?
 echo
 python3 selftests/bench/results.py table "$out" "${names[@]}" || rc=1

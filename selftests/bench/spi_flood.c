@@ -8,8 +8,10 @@
  * Sources are FIRST_SOURCE (default 10.128.0.0) plus 0 .. SOURCES-1
  * (default 131072), taken in turn so that every source is used once before
  * any repeats.  It sends for SECONDS (default 10), and longer if need be
- * until every source has been used, but never more than 10 x SECONDS.  Only for a network namespace whose peer is a test receiver:
- * nothing here checks where DST is.
+ * until every source has been used, but never more than 10 x SECONDS.
+ * SIGTERM or SIGINT ends it earlier, with the same output: a benchmark
+ * floods for as long as a measurement takes.  Only for a network namespace
+ * whose peer is a test receiver: nothing here checks where DST is.
  *
  * Output, one line on stdout once done:
  *   sent=N failed=N seconds=S.SSS sources=N
@@ -22,6 +24,7 @@
 #include <getopt.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -46,6 +49,14 @@ struct packet {
 	uint32_t seq;		/* network byte order */
 	uint8_t payload[PAYLOAD_MAX];
 } __attribute__((packed));
+
+static volatile sig_atomic_t stopped;
+
+static void stop(int sig)
+{
+	(void)sig;
+	stopped = 1;
+}
 
 struct options {
 	struct in_addr dst;
@@ -156,6 +167,9 @@ int main(int argc, char **argv)
 	int fd, i;
 
 	parse_options(argc, argv, &opt);
+	/* No SA_RESTART: a signal interrupts sendmmsg(), which counts as nothing sent. */
+	sigaction(SIGTERM, &(struct sigaction){ .sa_handler = stop }, NULL);
+	sigaction(SIGINT, &(struct sigaction){ .sa_handler = stop }, NULL);
 	len = sizeof(struct iphdr) + ESP_HDR_LEN + opt.payload_len;
 	to.sin_addr = opt.dst;
 
@@ -213,13 +227,14 @@ int main(int argc, char **argv)
 				close(fd);
 				return 1;
 			}
-			failed += BATCH;
+			if (errno != EINTR)
+				failed += BATCH;
 		} else {
 			sent += n;
 			failed += BATCH - n;
 		}
 		elapsed = now_seconds() - start;
-	} while ((elapsed < opt.seconds || sent + failed < opt.sources) &&
+	} while (!stopped && (elapsed < opt.seconds || sent + failed < opt.sources) &&
 		 elapsed < 10 * opt.seconds);
 	close(fd);
 
