@@ -64,11 +64,16 @@ peers_hold_a() {
 	in_b "$genl_request" dump-peers | grep -qx "peer=$REC_A/32"
 }
 
-# peers_pushed_by_daemon_or_set: right after the daemon started, B's peer set holds A.
-# spirecoveryd is to push its configured peers itself at start; until it does, they are
-# set here.
-peers_pushed_by_daemon_or_set() {
-	in_b "$genl_request" peer-set "$REC_A" || cannot_measure "genl_request peer-set $REC_A failed"
+# daemon_pushed_peers: spirecoveryd logged that it wrote its peer set.
+daemon_pushed_peers() {
+	grep -q 'module peer set: ' "$daemon_log"
+}
+
+# peers_pushed_by_daemon: right after the daemon started, it has written its configured
+# peers as B's peer set ([module] peer-filter, on by default), and the set holds A.
+peers_pushed_by_daemon() {
+	wait_until 10 daemon_pushed_peers ||
+		cannot_measure "spirecoveryd did not write its peer set ($daemon_log)"
 	peers_hold_a || cannot_measure "A's address $REC_A is not in B's peer set (dump-peers)"
 }
 
@@ -184,7 +189,7 @@ phase() {
 	no_flood_ms=() flood_peers_ms=() flood_empty_ms=() ratios=() empty_ratios=()
 	timeouts_peers=0 timeouts_empty=0 non_peer_events=0
 	daemon_start "$backend"
-	peers_pushed_by_daemon_or_set
+	peers_pushed_by_daemon
 	recovery_rounds "$rounds" no_flood flood_peers flood_empty
 	rec_daemon_stop
 	row "${backend}_no_flood_recovery_median" "$(median "${no_flood_ms[@]}")" ms "" \
