@@ -56,6 +56,10 @@ source-burst = 7" "backends = vici"
 		sed 's/^.*spirecoveryd[^:]*: //' | tr '\n' '|')"
 	tap_check "$label: the fresh module has the daemon's settings (enabled, source-burst 7)" \
 		eval 'in_b "$CTL" show -j | jq -e ".config.enabled == 1 and .config[\"source-burst\"] == 7" >/dev/null'
+	tap_check "$label: it wrote its peer set again" \
+		wait_until 10 eval '[ "$(count "module peer set: 1 peer \\($REC_A/32\\)")" = 2 ]'
+	check_eq "$label: the fresh module's peer set is the daemon's peer A" "$REC_A/32" \
+		"$(in_b "$CTL" peers)"
 	kill "$traffic" 2>/dev/null
 	wait "$traffic" 2>/dev/null
 
