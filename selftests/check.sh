@@ -11,7 +11,7 @@ repo=$(pwd)
 logs=$repo/build/check
 rm -rf "$logs"
 mkdir -p "$logs"
-passed=0 failed=0 skipped=0
+passed=0 failed=0 skipped=0 step_nice=0
 failures=()
 jobs=${JOBS:-$(nproc)}
 export MAKEFLAGS="-j$jobs"
@@ -38,11 +38,23 @@ step() {
 	local name=$1
 	shift
 	echo "=== $name"
-	"$@" 2>&1 | tee "$logs/$name.log"
+	nice -n "$step_nice" "$@" 2>&1 | tee "$logs/$name.log"
 	tally "$name" "${PIPESTATUS[0]}"
 }
 
 step build make all selftests-bin
+# The packages, for the VM test that installs them (selftests/packages.sh).
+step deb selftests/host/deb.sh
+# The VM runs mostly wait on timers: boot every kernel at once, now, and run
+# the host checks meanwhile at the lowest priority, so that the guests' timers
+# keep their pace; each VM's log is shown when its run is over.
+declare -A vm_pid
+for kver in $(selftests/vm/kernels.sh); do
+	selftests/vm/run-vm.sh -k "$kver" -n selftests -t 2400 -- selftests/run.sh \
+		>"$logs/vm-$kver.log" 2>&1 &
+	vm_pid[$kver]=$!
+done
+step_nice=19
 step make-targets selftests/host/make_targets.sh
 step checkpatch make -C kmod checkpatch
 for kver in $(selftests/vm/kernels.sh); do
@@ -65,16 +77,6 @@ step man-pages selftests/host/check-man-pages.py build/ike/spirecoveryd ike/daem
 # The example passes its own check as shipped.
 step check-config-example build/ike/spirecoveryd --check-config \
 	--config ike/daemon/spirecoveryd.conf.example
-# The packages, for the VM test that installs them (selftests/packages.sh).
-step deb selftests/host/deb.sh
-# The VM runs mostly wait on timers: boot every kernel at once and show
-# each log when its run is over.
-declare -A vm_pid
-for kver in $(selftests/vm/kernels.sh); do
-	selftests/vm/run-vm.sh -k "$kver" -n selftests -t 2400 -- selftests/run.sh \
-		>"$logs/vm-$kver.log" 2>&1 &
-	vm_pid[$kver]=$!
-done
 for kver in "${!vm_pid[@]}"; do
 	wait "${vm_pid[$kver]}"
 	rc=$?

@@ -11,7 +11,7 @@
 # set empty, the same flood drains the namespace bucket.
 source "$(dirname "$0")/lib.sh"
 
-FLOOD=$BUILD/bench/spi_flood
+FLOOD=$TOOLS/spi_flood
 
 require_root_tools
 [ -x "$FLOOD" ] || bail "$FLOOD is not built (make selftests-bin)"
