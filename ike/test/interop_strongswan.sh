@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Runs the recovery exchange (build/ike/recovery_driver) against an unmodified strongSwan
 # charon. Two network namespaces joined by a veth pair: "A" runs charon as the responder that
 # holds the stale SA, "B" is the rebooted host. Each check prints a TAP line; the exit status
@@ -21,23 +22,9 @@ ADDR_B=10.77.0.2
 PSK=interop-test-secret-$SUFFIX
 STALE_SPI=c0ffee01
 
-test_number=0
-failures=0
-ok() {
-	test_number=$((test_number + 1))
-	echo "ok $test_number $1"
-}
-not_ok() {
-	test_number=$((test_number + 1))
-	failures=$((failures + 1))
-	echo "not ok $test_number $1"
-}
+# shellcheck source=selftests/common.sh
+source "$ROOT/selftests/common.sh"
 not() { ! "$@"; }
-check() { # description, command...
-	local description=$1
-	shift
-	if "$@"; then ok "$description"; else not_ok "$description"; fi
-}
 
 [ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root"; exit 4; }
 [ -x "$CHARON" ] && command -v swanctl >/dev/null || { echo "1..0 # SKIP strongSwan missing"; exit 4; }
@@ -161,12 +148,12 @@ CONF
 start_charon b "$NS_B" || exit 1
 swanctl_at b --load-all --file "$WORK/b/swanctl.conf" >/dev/null 2>&1
 swanctl_at b --initiate --ike a --timeout 10 >"$WORK/b/initiate.log" 2>&1
-check "old B established an IKE SA with A" grep -q "established between $ADDR_A\[a.example\]...$ADDR_B\[b.example\]" "$WORK/a/charon.log"
+tap_check "old B established an IKE SA with A" grep -q "established between $ADDR_A\[a.example\]...$ADDR_B\[b.example\]" "$WORK/a/charon.log"
 kill -9 "$(cat "$WORK/b/run/charon.pid")"
 rm -f "$WORK/b/run/charon.pid"
 ip -n "$NS_B" xfrm state flush
 ip -n "$NS_B" xfrm policy flush
-check "A still holds the stale IKE SA" a_has_sa
+tap_check "A still holds the stale IKE SA" a_has_sa
 
 # run_driver LOGNAME args...: the library from B's namespace
 run_driver() {
@@ -185,37 +172,37 @@ a_logged() { a_log_since_mark | grep -qE "$1"; }
 
 # --- 1. The recovery itself ---
 mark_a_log
-check "recovery exchange succeeds (AES-GCM-256, x25519)" run_driver recovery.log --remote-id a.example
+tap_check "recovery exchange succeeds (AES-GCM-256, x25519)" run_driver recovery.log --remote-id a.example
 sleep 0.5
-check "A: IKE SA established with our identity" a_logged "IKE_SA b\[[0-9]+\] established between $ADDR_A\[a.example\]...$ADDR_B\[b.example\]"
-check "A: received INITIAL_CONTACT, destroyed the stale IKE SA" a_logged "destroying duplicate IKE_SA for peer 'b.example', received INITIAL_CONTACT"
-check "A: parsed the childless IKE_AUTH request" a_logged "parsed IKE_AUTH request 1 \[ IDi N\(INIT_CONTACT\) IDr AUTH \]"
-check "A: parsed INFORMATIONAL N(INVALID_SPI)" a_logged "parsed INFORMATIONAL request 2 \[ N\(INVAL_SPI\) \]"
-check "A: processed Delete(IKE)" a_logged "received DELETE for IKE_SA b\[[0-9]+\]"
-check "A: no SA left" not a_has_sa
+tap_check "A: IKE SA established with our identity" a_logged "IKE_SA b\[[0-9]+\] established between $ADDR_A\[a.example\]...$ADDR_B\[b.example\]"
+tap_check "A: received INITIAL_CONTACT, destroyed the stale IKE SA" a_logged "destroying duplicate IKE_SA for peer 'b.example', received INITIAL_CONTACT"
+tap_check "A: parsed the childless IKE_AUTH request" a_logged "parsed IKE_AUTH request 1 \[ IDi N\(INIT_CONTACT\) IDr AUTH \]"
+tap_check "A: parsed INFORMATIONAL N(INVALID_SPI)" a_logged "parsed INFORMATIONAL request 2 \[ N\(INVAL_SPI\) \]"
+tap_check "A: processed Delete(IKE)" a_logged "received DELETE for IKE_SA b\[[0-9]+\]"
+tap_check "A: no SA left" not a_has_sa
 
 # --- 1b. Stale SPI unknown (the daemon lost the events): no INVALID_SPI, Delete is request 2 ---
 mark_a_log
-check "recovery with the stale SPI unknown" sh -c "PSK_VALUE='$PSK' ip netns exec '$NS_B' '$DRIVER' --local $ADDR_B --remote $ADDR_A --id b.example --psk-env PSK_VALUE >'$WORK/no_spi.log' 2>&1"
+tap_check "recovery with the stale SPI unknown" sh -c "PSK_VALUE='$PSK' ip netns exec '$NS_B' '$DRIVER' --local $ADDR_B --remote $ADDR_A --id b.example --psk-env PSK_VALUE >'$WORK/no_spi.log' 2>&1"
 sleep 0.5
-check "A: Delete(IKE) is INFORMATIONAL request 2" a_logged "parsed INFORMATIONAL request 2 \[ D \]"
-check "A: no INVALID_SPI" not a_logged "INVAL_SPI"
+tap_check "A: Delete(IKE) is INFORMATIONAL request 2" a_logged "parsed INFORMATIONAL request 2 \[ D \]"
+tap_check "A: no INVALID_SPI" not a_logged "INVAL_SPI"
 
 # --- 2. Other suites: AES-CBC + HMAC-SHA2, ECP-256 and MODP-2048 ---
 mark_a_log
-check "AES-CBC-128/HMAC-SHA2-256, ECP-256" run_driver cbc.log --proposal aes128-sha256-ecp256
+tap_check "AES-CBC-128/HMAC-SHA2-256, ECP-256" run_driver cbc.log --proposal aes128-sha256-ecp256
 mark_a_log
-check "AES-CBC-256/HMAC-SHA2-384, MODP-2048" run_driver modp.log --proposal aes256-sha384-modp2048
+tap_check "AES-CBC-256/HMAC-SHA2-384, MODP-2048" run_driver modp.log --proposal aes256-sha384-modp2048
 
 # --- 3. INVALID_KE_PAYLOAD: we lead with x25519, A only takes ECP-256 for CBC ---
 mark_a_log
-check "INVALID_KE_PAYLOAD retry succeeds" run_driver invalid_ke.log --proposal aes128-sha256-x25519-ecp256
-check "driver retried with the group A asked for" grep -q "peer requested DH group ECP_256" "$WORK/invalid_ke.log"
+tap_check "INVALID_KE_PAYLOAD retry succeeds" run_driver invalid_ke.log --proposal aes128-sha256-x25519-ecp256
+tap_check "driver retried with the group A asked for" grep -q "peer requested DH group ECP_256" "$WORK/invalid_ke.log"
 
 # --- 4. NAT-T port with non-ESP marker from the start ---
 mark_a_log
-check "recovery over port 4500 with non-ESP marker" run_driver nat_t.log --nat-t
-check "A: received it on port 4500" a_logged "received packet: from $ADDR_B\[[0-9]+\] to $ADDR_A\[4500\]"
+tap_check "recovery over port 4500 with non-ESP marker" run_driver nat_t.log --nat-t
+tap_check "A: received it on port 4500" a_logged "received packet: from $ADDR_B\[[0-9]+\] to $ADDR_A\[4500\]"
 
 # --- 5. A real NAT (port translation on B's way out): detected, moves to 4500 ---
 ip netns exec "$NS_B" nft -f - <<NFT
@@ -227,30 +214,29 @@ table ip spirecovery_nat {
 }
 NFT
 mark_a_log
-check "recovery through a NAT" run_driver nat.log
-check "driver detected the NAT and moved to port 4500" grep -q "we are behind a NAT, switching to port 4500" "$WORK/nat.log"
-check "A: detected the NAT too" a_logged "remote host is behind NAT"
-check "A: IKE_AUTH arrived on 4500 through the NAT" a_logged "received packet: from $ADDR_B\[40[0-9]{3}\] to $ADDR_A\[4500\]"
+tap_check "recovery through a NAT" run_driver nat.log
+tap_check "driver detected the NAT and moved to port 4500" grep -q "we are behind a NAT, switching to port 4500" "$WORK/nat.log"
+tap_check "A: detected the NAT too" a_logged "remote host is behind NAT"
+tap_check "A: IKE_AUTH arrived on 4500 through the NAT" a_logged "received packet: from $ADDR_B\[40[0-9]{3}\] to $ADDR_A\[4500\]"
 ip netns exec "$NS_B" nft delete table ip spirecovery_nat
 
 # --- 6. Failures end cleanly ---
 mark_a_log
-check "wrong PSK fails" sh -c "! PSK_VALUE=wrong ip netns exec '$NS_B' '$DRIVER' --local $ADDR_B --remote $ADDR_A --id b.example --psk-env PSK_VALUE --spi $STALE_SPI >'$WORK/wrong_psk.log' 2>&1"
-check "wrong PSK: AUTHENTICATION_FAILED reported" grep -q "peer rejected IKE_AUTH with AUTHENTICATION_FAILED" "$WORK/wrong_psk.log"
+tap_check "wrong PSK fails" sh -c "! PSK_VALUE=wrong ip netns exec '$NS_B' '$DRIVER' --local $ADDR_B --remote $ADDR_A --id b.example --psk-env PSK_VALUE --spi $STALE_SPI >'$WORK/wrong_psk.log' 2>&1"
+tap_check "wrong PSK: AUTHENTICATION_FAILED reported" grep -q "peer rejected IKE_AUTH with AUTHENTICATION_FAILED" "$WORK/wrong_psk.log"
 mark_a_log
-check "unacceptable proposal fails" sh -c "! PSK_VALUE='$PSK' ip netns exec '$NS_B' '$DRIVER' --local $ADDR_B --remote $ADDR_A --id b.example --psk-env PSK_VALUE --spi $STALE_SPI --proposal aes128gcm16-prfsha512-x25519 >'$WORK/no_proposal.log' 2>&1"
-check "unacceptable proposal: NO_PROPOSAL_CHOSEN reported" grep -q "NO_PROPOSAL_CHOSEN" "$WORK/no_proposal.log"
+tap_check "unacceptable proposal fails" sh -c "! PSK_VALUE='$PSK' ip netns exec '$NS_B' '$DRIVER' --local $ADDR_B --remote $ADDR_A --id b.example --psk-env PSK_VALUE --spi $STALE_SPI --proposal aes128gcm16-prfsha512-x25519 >'$WORK/no_proposal.log' 2>&1"
+tap_check "unacceptable proposal: NO_PROPOSAL_CHOSEN reported" grep -q "NO_PROPOSAL_CHOSEN" "$WORK/no_proposal.log"
 mark_a_log
-check "wrong expected responder identity fails" sh -c "! PSK_VALUE='$PSK' ip netns exec '$NS_B' '$DRIVER' --local $ADDR_B --remote $ADDR_A --id b.example --remote-id c.example --psk-env PSK_VALUE --spi $STALE_SPI >'$WORK/wrong_idr.log' 2>&1"
+tap_check "wrong expected responder identity fails" sh -c "! PSK_VALUE='$PSK' ip netns exec '$NS_B' '$DRIVER' --local $ADDR_B --remote $ADDR_A --id b.example --remote-id c.example --psk-env PSK_VALUE --spi $STALE_SPI >'$WORK/wrong_idr.log' 2>&1"
 
 # --- 7. COOKIE: a half-open IKE SA at A makes it demand cookies ---
 mark_a_log
 PSK_VALUE=$PSK ip netns exec "$NS_B" "$DRIVER" --local $ADDR_B --remote $ADDR_A --id b.example \
 	--psk-env PSK_VALUE --spi $STALE_SPI --abandon >"$WORK/abandon.log" 2>&1
 sleep 0.5
-check "recovery succeeds after a COOKIE challenge" run_driver cookie.log
-check "A demanded a COOKIE and got it back" a_logged "generating IKE_SA_INIT response 0 \[ N\(COOKIE\) \]"
-check "driver retried with the cookie" grep -q "peer requested a COOKIE" "$WORK/cookie.log"
+tap_check "recovery succeeds after a COOKIE challenge" run_driver cookie.log
+tap_check "A demanded a COOKIE and got it back" a_logged "generating IKE_SA_INIT response 0 \[ N\(COOKIE\) \]"
+tap_check "driver retried with the cookie" grep -q "peer requested a COOKIE" "$WORK/cookie.log"
 
-echo "1..$test_number"
-[ "$failures" = 0 ]
+finish
