@@ -112,9 +112,9 @@ check_event "emptied: a miss from any source is an event again" ev \
 	"$(ev proto=esp src=10.0.5.77 dst=$B4 spi=0x700b seq=1)" "$t0"
 
 # --- a flood of spoofed sources during a peer's misses -----------------------
-# flood_round LABEL: the default limits, an 8-second flood from 20000 spoofed
-# sources, and 3 misses of $A4 during it; sets PEER_EVENTS, SPOOFED_EVENTS
-# and the counter deltas.
+# flood_round LABEL: the default limits, a flood from 20000 spoofed sources,
+# 3 misses of $A4 during it, then the flood stopped; sets PEER_EVENTS,
+# SPOOFED_EVENTS and the counter deltas.
 flood_round() {
 	local label=$1 i line
 	sr_config "$NS_B" source-rate=1 source-burst=5 global-rate=100 global-burst=200
@@ -123,7 +123,7 @@ flood_round() {
 	listen_start ev "$NS_B"
 	snapshot "$NS_B"
 	in_ns_bg "$NS_A" "$TMP/flood.out" "$TMP/flood.err" "$FLOOD" -d $B4 -s 172.16.0.0 \
-		-n 20000 -t 8
+		-n 20000 -t 120
 	local flood=$BG_PID
 	wait_until 10 grown_by miss-ipv4-esp 1000 ||
 		not_ok "$label: the flood reaches $NS_B" "$(cat "$TMP/flood.err")"
@@ -133,6 +133,7 @@ flood_round() {
 	done
 	tap_check "$label: the flood was still running when the peer's misses were sent" \
 		kill -0 "$flood"
+	kill -TERM "$flood"
 	wait "$flood"
 	note "$label: flood: $(cat "$TMP/flood.out")"
 	new_barrier "$B4"

@@ -49,7 +49,7 @@ check_eq "cli.py --do set-config with source-rate 0: rejected, extack names it" 
 check_eq "cli.py: the module's policy for source-rate is the spec's 1..rate-max" 1 \
 	"$(echo "$out" | grep -c "'min-value': 1, 'max-value': 1000000,")"
 check_eq "cli.py --do get-stats: every counter, all 0" \
-	'{"disabled": 0, "events-sent": 0, "malformed": 0, "miss-ipv4-ah": 0, "miss-ipv4-esp": 0, "miss-ipv4-esp-udp": 0, "miss-ipv6-ah": 0, "miss-ipv6-esp": 0, "miss-ipv6-esp-udp": 0, "no-listener": 0, "send-failed": 0, "suppressed-global": 0, "suppressed-source": 0}' \
+	'{"disabled": 0, "events-sent": 0, "malformed": 0, "miss-ipv4-ah": 0, "miss-ipv4-esp": 0, "miss-ipv4-esp-udp": 0, "miss-ipv6-ah": 0, "miss-ipv6-esp": 0, "miss-ipv6-esp-udp": 0, "no-listener": 0, "send-failed": 0, "suppressed-global": 0, "suppressed-source": 0, "unknown-source": 0}' \
 	"$(cli --do get-stats | json_sorted)"
 
 # Two misses, decoded by YNL: plain ESP over IPv4, ESP-in-UDP over IPv6.
