@@ -3,8 +3,8 @@
 
 #include <algorithm>
 #include <cstring>
-#include <sys/socket.h>
 
+#include "ike/daemon/addresses.h"
 #include "ike/daemon/log.h"
 #include "tools/lib/address.h"
 
@@ -17,19 +17,10 @@ constexpr std::size_t named_peers = 4;
 
 ctl::Peer host_prefix(const ike::IpAddress& address) {
     ctl::Peer peer;
-    const bool v4 = address.family() == ike::IpAddress::Family::ipv4;
-    peer.addr.family = v4 ? AF_INET : AF_INET6;
+    peer.addr.family = address_family(address);
     std::memcpy(peer.addr.bytes.data(), address.bytes().data(), address.bytes().size());
     peer.prefix_len = static_cast<std::uint8_t>(ctl::max_prefix_len(peer.addr.family));
     return peer;
-}
-
-bool peer_less(const ctl::Peer& a, const ctl::Peer& b) {
-    if (a.addr.family != b.addr.family)
-        return a.addr.family < b.addr.family;
-    if (a.addr.bytes != b.addr.bytes)
-        return a.addr.bytes < b.addr.bytes;
-    return a.prefix_len < b.prefix_len;
 }
 
 } // namespace
@@ -39,7 +30,7 @@ std::vector<ctl::Peer> peer_set_of(const DaemonConfig& config) {
     for (const PeerConfig& peer : config.peers)
         if (peer.enabled)
             peers.push_back(host_prefix(peer.address));
-    std::sort(peers.begin(), peers.end(), peer_less);
+    std::sort(peers.begin(), peers.end());
     peers.erase(std::unique(peers.begin(), peers.end()), peers.end());
     return peers;
 }

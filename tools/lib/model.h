@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <compare>
 #include <cstdint>
 #include <linux/spirecovery.h>
 #include <map>
@@ -15,7 +16,8 @@ struct IpAddress {
     int family = 0;                       // AF_INET or AF_INET6
     std::array<std::uint8_t, 16> bytes{}; // network order; IPv4 uses the first 4
 
-    bool operator==(const IpAddress&) const = default;
+    // Family, then bytes: the order the module dumps its peer set in.
+    auto operator<=>(const IpAddress&) const = default;
 };
 
 // One prefix of a network namespace's recovery peer set: an address whose bits past prefix_len
@@ -24,7 +26,7 @@ struct Peer {
     IpAddress addr;
     std::uint8_t prefix_len = 0;
 
-    bool operator==(const Peer&) const = default;
+    auto operator<=>(const Peer&) const = default;
 };
 
 struct Config {
