@@ -28,8 +28,10 @@ status=0
 for t in "${tests[@]}"; do
 	echo "# ===== ${t#"$build"/} ($(uname -r))"
 	out=$(mktemp)
+	start=$SECONDS
 	timeout -k 10 "$timeout_s" "$t" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
+	echo "# ----- ${t##*/}: $((SECONDS - start)) s"
 	if [ "$rc" -ne 0 ]; then
 		status=1
 		grep -q '^not ok ' "$out" ||

@@ -41,9 +41,9 @@ Daemon::Daemon(const DaemonConfig& config, Logger& log)
 
 Daemon::~Daemon() = default;
 
-bool Daemon::connect_module() {
+bool Daemon::connect_module(ctl::Autoload autoload) {
     try {
-        if (!events_->attach()) {
+        if (!events_->attach(autoload)) {
             if (!absence_logged_)
                 log_.warning(cat("the spirecovery module is not loaded (modprobe spirecovery); "
                                  "waiting for it (nlctrl notify, and a check every ",
@@ -143,7 +143,7 @@ int Daemon::run() {
         log_.error(cat("cannot listen to the spirecovery module: ", e.what()));
         return 1;
     }
-    connect_module();
+    connect_module(ctl::Autoload::yes);
     next_module_check_ = clock_.now() + module_check;
     for (;;) {
         if (clock_.now() >= next_module_check_) {
@@ -225,8 +225,8 @@ void Daemon::read_events() {
                              "until it is loaded again");
                 continue;
             case ctl::EventStream::Status::module_added:
-                // Our own family lookup may have loaded it (the module's genl alias): then
-                // its notice comes after we joined.
+                // Our own family lookup at start may have loaded it (the module's genl
+                // alias): then its notice comes after we joined.
                 if (events_->attached() && !events_->family_changed())
                     continue;
                 overrun = false;

@@ -33,7 +33,8 @@ public:
 
 private:
     void open_events();
-    bool connect_module();
+    // Only the lookup at start may load the module: one an operator removed stays removed.
+    bool connect_module(ctl::Autoload autoload = ctl::Autoload::no);
     void check_module();
     void apply_module_settings();
     void push_peer_set();

@@ -6,7 +6,7 @@
 # must stay clean (run-vm.sh fails on any splat), the listener must have
 # received events, the daemon must have followed every reload (attached
 # again and written its peer set again) and the tunnel must still carry
-# traffic afterwards.
+# traffic afterwards; the daemon must leave the module unloaded after the last unload.
 #
 #   ns_a (10.77.0.1) ---- veth ---- ns_b (10.77.0.2, spirecoveryd)
 #   a -> b: ESP with SPI 0x100 (SA present in b) and SPI 0x200 (no SA in b)
@@ -78,6 +78,7 @@ EOC
 ip netns exec "$b" "$daemon" --config "$tmp/spirecoveryd.conf" --log-stderr yes --syslog no \
 	>"$tmp/spirecoveryd.log" 2>&1 &
 daemon_pid=$!
+daemon_started=$SECONDS
 pids+=("$daemon_pid")
 
 # Traffic for the whole reload loop: pings over the SA and UDP misses.
@@ -125,6 +126,10 @@ check_eq "spirecoveryd attached to each of the 5 loads" 5 \
 check_eq "spirecoveryd wrote its peer set at each of the 5 loads" 5 \
 	"$(grep -c 'module peer set: 1 peer (10.77.0.1/32)' "$tmp/spirecoveryd.log")"
 tap_check "spirecoveryd logged no error" bash -c "! grep -E ' (error|crit)' '$tmp/spirecoveryd.log'"
+# The daemon's 30 s backstop lookup has run once the module was gone: it must not load it.
+while [ $((SECONDS - daemon_started)) -le 32 ]; do sleep 1; done
+tap_check "the module stays unloaded: spirecoveryd does not load it again" \
+	bash -c "! grep -q '^spirecovery ' /proc/modules"
 kill "${pids[@]}" 2>/dev/null
 wait 2>/dev/null
 pids=()

@@ -30,8 +30,8 @@ MessageBytes bytes_of(const nlmsghdr* nlh) {
     return {reinterpret_cast<const std::uint8_t*>(nlh), nlh->nlmsg_len};
 }
 
-int resolve_family(nl_sock* socket) {
-    const auto family = find_family(socket);
+int resolve_family(nl_sock* socket, Autoload autoload) {
+    const auto family = find_family(socket, autoload);
     if (!family)
         throw Failure(module_not_loaded_message());
     return *family;
@@ -123,7 +123,17 @@ SocketPtr connect_socket(int protocol, std::string_view what) {
     return socket;
 }
 
-std::optional<int> find_family(nl_sock* socket) {
+std::optional<int> find_family(nl_sock* socket, Autoload autoload) {
+    if (autoload == Autoload::no) {
+        nl_cache* families = nullptr;
+        if (const int err = genl_ctrl_alloc_cache(socket, &families); err < 0)
+            throw Failure(netlink_error_message("cannot list the generic netlink families", err));
+        const CachePtr owner(families);
+        const FamilyPtr family(genl_ctrl_search_by_name(families, SPIRECOVERY_FAMILY_NAME));
+        if (!family)
+            return std::nullopt;
+        return genl_family_get_id(family.get());
+    }
     const int family = genl_ctrl_resolve(socket, SPIRECOVERY_FAMILY_NAME);
     if (family == -NLE_OBJ_NOTFOUND)
         return std::nullopt;
@@ -133,9 +143,9 @@ std::optional<int> find_family(nl_sock* socket) {
     return family;
 }
 
-Client::Client()
+Client::Client(Autoload autoload)
     : socket_(connect_socket(NETLINK_GENERIC, "a generic netlink socket")),
-      family_(resolve_family(socket_.get())) {
+      family_(resolve_family(socket_.get(), autoload)) {
     request_extended_acks(socket_.get());
 }
 
@@ -397,12 +407,12 @@ int EventStream::fd() const {
     return nl_socket_get_fd(socket_.get());
 }
 
-bool EventStream::attach() {
+bool EventStream::attach(Autoload autoload) {
     client_.reset();
     losses_.reset();
-    if (!find_family(control_.get()))
+    if (!find_family(control_.get(), autoload))
         return false;
-    Client client;
+    Client client(Autoload::no);
     join_group(socket_.get(), control_.get(), SPIRECOVERY_FAMILY_NAME, SPIRECOVERY_MCGRP_EVENTS,
                "spirecovery events group");
     losses_.emplace(events_due(client.get_stats()));
@@ -411,7 +421,7 @@ bool EventStream::attach() {
 }
 
 bool EventStream::family_changed() {
-    const auto now = find_family(control_.get());
+    const auto now = find_family(control_.get(), Autoload::no);
     return now != (client_ ? std::optional<int>(client_->family()) : std::nullopt);
 }
 

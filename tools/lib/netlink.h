@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <netlink/cache.h>
+#include <netlink/genl/family.h>
 #include <netlink/handlers.h>
 #include <netlink/msg.h>
 #include <netlink/socket.h>
@@ -34,20 +36,27 @@ struct LibnlDeleter {
 using SocketPtr = std::unique_ptr<nl_sock, LibnlDeleter<nl_socket_free>>;
 using MessagePtr = std::unique_ptr<nl_msg, LibnlDeleter<nlmsg_free>>;
 using CallbacksPtr = std::unique_ptr<nl_cb, LibnlDeleter<nl_cb_put>>;
+using CachePtr = std::unique_ptr<nl_cache, LibnlDeleter<nl_cache_free>>;
+using FamilyPtr = std::unique_ptr<genl_family, LibnlDeleter<genl_family_put>>;
 
 // A socket of `protocol` (NETLINK_GENERIC, NETLINK_XFRM) connected to the kernel; throws Failure
 // naming `what`.
 SocketPtr connect_socket(int protocol, std::string_view what);
 
+// Whether looking the family up may load the module. The controller's lookup by name loads an
+// installed module (its MODULE_ALIAS_GENL_FAMILY); a dump of the families loads nothing.
+enum class Autoload { yes, no };
+
 // The id the generic-netlink controller gives the spirecovery family now, or nothing if the
 // module is not loaded. Throws Failure if the controller cannot be asked.
-std::optional<int> find_family(nl_sock* socket);
+std::optional<int> find_family(nl_sock* socket, Autoload autoload = Autoload::yes);
 
 // Requests to the module in the caller's network namespace. Every method throws Failure with
 // the message to show (errors.h).
 class Client {
 public:
-    Client(); // connects and resolves the family: fails here if the module is not loaded
+    // Connects and resolves the family: fails here if the module is not loaded.
+    explicit Client(Autoload autoload = Autoload::yes);
 
     int family() const { return family_; }
 
@@ -96,13 +105,15 @@ public:
 
     // Resolves the family, joins "events" and takes the loss baseline, in that order: every
     // event sent after the baseline either reaches us or counts as lost. Returns false if the
-    // module is not loaded. Throws Failure.
-    bool attach();
+    // module is not loaded (and, with Autoload::no, was not loaded by the lookup). Throws
+    // Failure.
+    bool attach(Autoload autoload = Autoload::yes);
     bool attached() const { return client_.has_value(); }
     // Requests to the attached module.
     Client& client() { return *client_; }
     // Whether the controller's id for the family differs from ours (a reload whose notices we
-    // missed, or a module that came or went): the periodic check. Throws Failure.
+    // missed, or a module that came or went): the periodic check, which never loads the
+    // module. Throws Failure.
     bool family_changed();
 
     // SO_RCVBUFFORCE (needs CAP_NET_ADMIN), else SO_RCVBUF capped by net.core.rmem_max.

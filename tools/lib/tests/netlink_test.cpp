@@ -32,7 +32,9 @@ TEST(EventStream, WaitsForAnAbsentModule) {
     EventStream events;
     if (find_family(connect_socket(NETLINK_GENERIC, "a socket").get()))
         GTEST_SKIP() << "the spirecovery module is loaded on this host";
+    EXPECT_FALSE(find_family(connect_socket(NETLINK_GENERIC, "a socket").get(), Autoload::no));
     EXPECT_FALSE(events.attach());
+    EXPECT_FALSE(events.attach(Autoload::no));
     EXPECT_FALSE(events.attached());
     EXPECT_FALSE(events.family_changed());
     EXPECT_EQ(events.receive({}), EventStream::Status::empty);
