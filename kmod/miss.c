@@ -7,17 +7,41 @@
 
 #include <linux/errno.h>
 #include <linux/in.h>
+#include <linux/inetdevice.h>
 #include <linux/net.h>
 #include <linux/printk.h>
 #include <linux/rcupdate.h>
 #include <linux/socket.h>
 #include <linux/spirecovery.h>
+#include <linux/string.h>
+#include <net/ipv6.h>
 
 #include "miss.h"
 #include "netlink.h"
 #include "peers.h"
 #include "pernet.h"
 #include "ratelimit.h"
+
+/**
+ * spirecovery_addr_prefix() - an address masked to a prefix
+ * @dst: the masked address; the bytes past an IPv4 address are zero, so
+ *	that keys holding it compare and hash as bytes
+ * @family: AF_INET or AF_INET6
+ * @src: the address
+ * @len: the prefix length, at most 32 for IPv4 and 128 for IPv6
+ *
+ * Context: any.
+ */
+void spirecovery_addr_prefix(union spirecovery_addr *dst, u8 family,
+			     const union spirecovery_addr *src, u8 len)
+{
+	if (family == AF_INET) {
+		memset(dst, 0, sizeof(*dst));
+		dst->v4 = src->v4 & inet_make_mask(len);
+	} else {
+		ipv6_addr_prefix(&dst->v6, &src->v6, len);
+	}
+}
 
 static int miss_counter(const struct spirecovery_miss *miss)
 {

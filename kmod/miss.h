@@ -21,6 +21,9 @@ union spirecovery_addr {
 	struct in6_addr v6;
 };
 
+void spirecovery_addr_prefix(union spirecovery_addr *dst, u8 family,
+			     const union spirecovery_addr *src, u8 len);
+
 /**
  * struct spirecovery_miss - an ESP or AH packet that matched no SA
  * @saddr: outer source address

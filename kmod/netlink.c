@@ -13,13 +13,11 @@
  * byte.
  */
 
-#include <linux/inetdevice.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/spirecovery.h>
 #include <linux/mm.h>
 #include <net/genetlink.h>
-#include <net/ipv6.h>
 #include <net/netlink.h>
 #include <net/sock.h>
 
@@ -271,31 +269,26 @@ static int peer_parse(const struct nlattr *nest, struct spirecovery_peer *peer,
 					    "prefix-len of an IPv4 peer is out of range 0..32");
 			return -EINVAL;
 		}
-		peer->addr.s6_addr32[0] = nla_get_in_addr(addr);
-		masked.v4 = peer->addr.s6_addr32[0] &
-			    inet_make_mask(peer->prefix_len);
-		if (masked.v4 != peer->addr.s6_addr32[0])
-			goto host_bits;
+		peer->addr.v4 = nla_get_in_addr(addr);
 	} else if (tb[SPIRECOVERY_A_PEER_ADDR6] &&
 		   !tb[SPIRECOVERY_A_PEER_ADDR4]) {
 		addr = tb[SPIRECOVERY_A_PEER_ADDR6];
 		peer->family = AF_INET6;
 		peer->prefix_len = len ? nla_get_u8(len) : 128;
-		peer->addr = nla_get_in6_addr(addr);
-		ipv6_addr_prefix(&masked.v6, &peer->addr, peer->prefix_len);
-		if (!ipv6_addr_equal(&masked.v6, &peer->addr))
-			goto host_bits;
+		peer->addr.v6 = nla_get_in6_addr(addr);
 	} else {
 		NL_SET_ERR_MSG_ATTR(extack, nest,
 				    "a peer needs exactly one of addr4 and addr6");
 		return -EINVAL;
 	}
+	spirecovery_addr_prefix(&masked, peer->family, &peer->addr,
+				peer->prefix_len);
+	if (memcmp(&masked, &peer->addr, sizeof(masked))) {
+		NL_SET_ERR_MSG_ATTR(extack, addr,
+				    "address has bits set past its prefix-len");
+		return -EINVAL;
+	}
 	return 0;
-
-host_bits:
-	NL_SET_ERR_MSG_ATTR(extack, addr,
-			    "address has bits set past its prefix-len");
-	return -EINVAL;
 }
 
 /**
@@ -448,8 +441,8 @@ static int fill_peer(struct sk_buff *skb, const struct spirecovery_peer *peer)
 		return -EMSGSIZE;
 	if ((peer->family == AF_INET ?
 	     nla_put_in_addr(skb, SPIRECOVERY_A_PEER_ADDR4,
-			     peer->addr.s6_addr32[0]) :
-	     nla_put_in6_addr(skb, SPIRECOVERY_A_PEER_ADDR6, &peer->addr)) ||
+			     peer->addr.v4) :
+	     nla_put_in6_addr(skb, SPIRECOVERY_A_PEER_ADDR6, &peer->addr.v6)) ||
 	    nla_put_u8(skb, SPIRECOVERY_A_PEER_PREFIX_LEN, peer->prefix_len)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;

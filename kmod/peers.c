@@ -17,7 +17,6 @@
  */
 
 #include <linux/bitmap.h>
-#include <linux/inetdevice.h>
 #include <linux/lockdep.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
@@ -26,7 +25,6 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
-#include <net/ipv6.h>
 
 #include "peers.h"
 #include "pernet.h"
@@ -172,12 +170,8 @@ bool spirecovery_peers_admit(struct spirecovery_net *sn,
 		memset(&key, 0, sizeof(key));
 		key.family = miss->family;
 		key.prefix_len = set->lens[i].prefix_len;
-		if (miss->family == AF_INET)
-			key.addr.s6_addr32[0] = miss->saddr.v4 &
-				inet_make_mask(key.prefix_len);
-		else
-			ipv6_addr_prefix(&key.addr, &miss->saddr.v6,
-					 key.prefix_len);
+		spirecovery_addr_prefix(&key.addr, key.family, &miss->saddr,
+					key.prefix_len);
 		if (peer_find(set, &key) >= 0)
 			return true;
 	}

@@ -17,13 +17,13 @@ struct spirecovery_net;
 
 /**
  * struct spirecovery_peer - one prefix of a peer set
- * @addr: the address, masked to @prefix_len; IPv4 in s6_addr32[0]
+ * @addr: the address, masked to @prefix_len (spirecovery_addr_prefix())
  * @family: AF_INET or AF_INET6
  * @prefix_len: 0..32 or 0..128
  * @pad: zero; the key is hashed and compared as bytes
  */
 struct spirecovery_peer {
-	struct in6_addr addr;
+	union spirecovery_addr addr;
 	u8 family;
 	u8 prefix_len;
 	u8 pad[2];

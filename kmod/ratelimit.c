@@ -27,7 +27,6 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
-#include <net/ipv6.h>
 
 #include "pernet.h"
 #include "ratelimit.h"
@@ -43,7 +42,7 @@
  */
 struct source_key {
 	struct spirecovery_net *owner;
-	struct in6_addr addr;
+	union spirecovery_addr addr;
 	u8 family;
 	u8 prefix_len;
 	u8 pad[6];
@@ -143,13 +142,9 @@ static void source_key_init(struct source_key *key, struct spirecovery_net *sn,
 	memset(key, 0, sizeof(*key));
 	key->owner = sn;
 	key->family = miss->family;
-	if (miss->family == AF_INET) {
-		key->addr.s6_addr32[0] = miss->saddr.v4;
-		key->prefix_len = 32;
-	} else {
-		ipv6_addr_prefix(&key->addr, &miss->saddr.v6, ipv6_prefix);
-		key->prefix_len = ipv6_prefix;
-	}
+	key->prefix_len = miss->family == AF_INET ? 32 : ipv6_prefix;
+	spirecovery_addr_prefix(&key->addr, key->family, &miss->saddr,
+				key->prefix_len);
 }
 
 static struct source_set *source_set_of(const struct source_key *key)
@@ -308,10 +303,7 @@ static void source_info(const struct source *src,
 	memset(info, 0, sizeof(*info));
 	info->family = src->key.family;
 	info->prefix_len = src->key.prefix_len;
-	if (info->family == AF_INET)
-		info->addr.v4 = src->key.addr.s6_addr32[0];
-	else
-		info->addr.v6 = src->key.addr;
+	info->addr = src->key.addr;
 	info->misses = src->misses;
 	info->idle_ns = now > src->bucket.stamp_ns ?
 			now - src->bucket.stamp_ns : 0;
