@@ -30,10 +30,13 @@ done
 # The guest starts with the build's module in updates/: out of the way, so that
 # only what DKMS builds can load. Put back at exit for the tests after this one.
 build_ko=/lib/modules/$kver/updates/spirecovery.ko
+# The build's module first: a purge that run.sh's timeout cuts short must not leave
+# the tests after this one without a module.
 restore_build_module() {
-	dpkg --purge spirecoveryd spirecovery-tools spirecovery-dkms >/dev/null 2>&1
 	[ -f "$REC_BUILD/kmod/$kver/spirecovery.ko" ] &&
 		cp "$REC_BUILD/kmod/$kver/spirecovery.ko" "$build_ko"
+	depmod -a "$kver"
+	dpkg --purge spirecoveryd spirecovery-tools spirecovery-dkms >/dev/null 2>&1
 	depmod -a "$kver"
 }
 trap 'rec_cleanup; restore_build_module' EXIT
