@@ -272,6 +272,21 @@ ctl -n "$NS_B" stats
 check_eq "stats: one line per counter, named as in the spec" \
 	"14:$(counter miss-ipv4-esp)" \
 	"$(wc -l <<<"$OUT"):$(awk '$1 == "miss-ipv4-esp" { print $2 }' <<<"$OUT")"
+ctl -n "$NS_B" stats -P
+# Prometheus' own parser (python3-prometheus-client): families, type, label and a value.
+check_eq "stats -P: Prometheus' parser reads 14 counters, labelled netns=\"$NS_B\"" \
+	"14 counter {'netns': '$NS_B'} $(counter miss-ipv4-esp)" \
+	"$(/usr/bin/python3 -c '
+import sys
+from prometheus_client.parser import text_string_to_metric_families as parse
+fams = {f.name: f for f in parse(sys.stdin.read())}
+f = fams["spirecovery_miss_ipv4_esp"]
+print(len(fams), f.type, f.samples[0].labels, int(f.samples[0].value))' <<<"$OUT" 2>&1)"
+label() { grep -o 'spirecovery_events_sent_total{netns="[^"]*"}' <<<"$1"; }
+check_eq "stats -P without -n: the namespace's name in /run/netns, else net:[INODE]" \
+	"spirecovery_events_sent_total{netns=\"$NS_B\"}|spirecovery_events_sent_total{netns=\"net:[$(stat -L -c %i /proc/self/ns/net)]\"}" \
+	"$(label "$(ip netns exec "$NS_B" "$CTL" stats -P)")|$(label "$("$CTL" stats -P)")"
+check_fails "stats -P -j: a usage error" 1 "give it without --json" -n "$NS_B" stats -P -j
 
 ctl -n "$NS_B" sources -j
 check_json "sources -j: A's entry, as get-source dumps it" \
