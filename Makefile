@@ -30,7 +30,7 @@ fi
 endef
 
 .PHONY: all help deps modules modules_install tools ike daemon selftests-bin \
-	check check-debug demo bench install dkms-source dkms-install deb clean
+	check check-debug demo bench install uninstall modules_uninstall dkms-source dkms-install deb clean
 
 all: modules tools ike daemon
 
@@ -42,7 +42,8 @@ help:
 	@echo '                      linux-source-6.12 and run the VM selftests under it (long; not in check)'
 	@echo '  make demo           the recovery scenario end to end in a VM (BACKEND=vici for vici)'
 	@echo '  make bench          the benchmarks in a VM: a table and build/bench/*.json'
-	@echo '  make install        the module for KVER (under updates/, then depmod), tools, daemon'
+	@echo '  make install        the module for KVER (under updates/, then depmod, unsigned), tools, daemon'
+	@echo '  make uninstall      remove what make install wrote (the same KVER, DESTDIR and PREFIX)'
 	@echo '  make dkms-install   the module through DKMS instead: every kernel, now and after upgrades'
 	@echo '  make deb            the Debian packages, in build/deb/'
 	@echo '  make modules        the module only, for every installed kernel'
@@ -101,6 +102,20 @@ bench: all selftests-bin
 install: modules_install
 	$(MAKE) -C tools install
 	$(MAKE) -C ike/daemon install
+	@echo 'make install: the module is built for one kernel and not signed; for every kernel,'
+	@echo '  now and after upgrades, and signed for Secure Boot: make dkms-install or the'
+	@echo '  spirecovery-dkms package (Documentation/packaging.md)'
+
+# KVER as install picks it, but without the headers: they may have gone with the kernel.
+modules_uninstall: deps
+	@kver='$(KVER)'; [ -n "$$kver" ] || kver=$$($(KERNELS) | tail -n 1); \
+	if [ -z "$$kver" ]; then echo "no kernel release: give KVER=<release>" >&2; exit 1; fi; \
+	echo "removing spirecovery.ko for kernel $$kver"; \
+	$(MAKE) -C kmod modules_uninstall KVER=$$kver $(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR))
+
+uninstall: modules_uninstall
+	$(MAKE) -C tools uninstall
+	$(MAKE) -C ike/daemon uninstall
 
 # The module's sources as DKMS builds them (dkms.conf: make -C kmod).
 dkms-source:

@@ -22,11 +22,13 @@
 #include <linux/in.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/kmod.h>
 #include <linux/skbuff.h>
 #include <linux/spirecovery.h>
 #include <linux/udp.h>
 #include <net/ip_tunnels.h>
 #include <net/ipv6.h>
+#include <net/protocol.h>
 #include <net/xfrm.h>
 #if IS_ENABLED(CONFIG_IPV6)
 #include <net/ip6_tunnel.h>
@@ -377,6 +379,39 @@ static void hook_ipv6_exit(void)
 }
 #endif
 
+/*
+ * The first handler registered for a protocol claims its inet_protos slot;
+ * a shim alone there would take packets nobody decapsulates, which then get
+ * ICMP port instead of protocol unreachable.  So the real handlers go first,
+ * requested as the kernel requests them for an SA (esp4, ah4, esp6 and ah6
+ * carry MODULE_ALIAS_XFRM_TYPE).  Unlike a soft dependency this leaves them
+ * loaded when spirecovery is removed.  A protocol whose slot is taken gets
+ * no request: a handler is there already, or another module holds the slot
+ * and the real handler could not register (esp4 and the others then leave
+ * theirs linked in the list, see Documentation/design.md).  A failed request
+ * is no error: the kernel requests the handler again for the first SA.
+ */
+static void request_real_handlers(void)
+{
+	static const u8 protos[] = { IPPROTO_ESP, IPPROTO_AH };
+	int failed = 0;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(protos); i++) {
+		if (!rcu_access_pointer(inet_protos[protos[i]]) &&
+		    request_module("xfrm-type-%d-%d", AF_INET, protos[i]))
+			failed++;
+#if IS_ENABLED(CONFIG_IPV6)
+		if (!rcu_access_pointer(inet6_protos[protos[i]]) &&
+		    request_module("xfrm-type-%d-%d", AF_INET6, protos[i]))
+			failed++;
+#endif
+	}
+	if (failed)
+		pr_info("%d of esp4, ah4, esp6 and ah6 could not be loaded; their protocols get ICMP port unreachable until an SA loads them\n",
+			failed);
+}
+
 /**
  * spirecovery_hook_init() - insert the shim in front of the ESP and AH
  *	handlers of both families
@@ -387,6 +422,7 @@ int spirecovery_hook_init(void)
 {
 	int err;
 
+	request_real_handlers();
 	err = shim4_register(&esp4_shim, IPPROTO_ESP);
 	if (err)
 		return err;

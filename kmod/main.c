@@ -85,5 +85,3 @@ MODULE_ALIAS_GENL_FAMILY(SPIRECOVERY_FAMILY_NAME);
 #ifdef SPIRECOVERY_VERSION
 MODULE_VERSION(SPIRECOVERY_VERSION);
 #endif
-/* The shim must not be the first ESP/AH handler; see Documentation/design.md. */
-MODULE_SOFTDEP("pre: esp4 esp6 ah4 ah6");

@@ -60,7 +60,8 @@ static int miss_counter(const struct spirecovery_miss *miss)
 }
 
 /*
- * In the words of the Cisco message operators already grep for.  The rate
+ * In the words of the Cisco message operators already grep for, with the SPI
+ * as ip xfrm prints it (0x%08x, the form of every spirecovery tool).  The rate
  * limits bound it per source and per namespace; net_ratelimit() bounds the
  * sum over all namespaces, whose limits their own admins may raise.
  */
@@ -71,12 +72,12 @@ static void log_miss(const struct spirecovery_miss *miss)
 	if (!net_ratelimit())
 		return;
 	if (miss->family == AF_INET)
-		pr_notice("%%CRYPTO-4-RECV_PKT_INV_SPI: decaps: rec'd IPSEC packet has invalid spi for destaddr=%pI4, prot=%u, spi=0x%x(%u), srcaddr=%pI4\n",
-			  &miss->daddr.v4, miss->proto, spi, spi,
+		pr_notice("%%CRYPTO-4-RECV_PKT_INV_SPI: decaps: rec'd IPSEC packet has invalid spi for destaddr=%pI4, prot=%u, spi=0x%08x, srcaddr=%pI4\n",
+			  &miss->daddr.v4, miss->proto, spi,
 			  &miss->saddr.v4);
 	else
-		pr_notice("%%CRYPTO-4-RECV_PKT_INV_SPI: decaps: rec'd IPSEC packet has invalid spi for destaddr=%pI6c, prot=%u, spi=0x%x(%u), srcaddr=%pI6c\n",
-			  &miss->daddr.v6, miss->proto, spi, spi,
+		pr_notice("%%CRYPTO-4-RECV_PKT_INV_SPI: decaps: rec'd IPSEC packet has invalid spi for destaddr=%pI6c, prot=%u, spi=0x%08x, srcaddr=%pI6c\n",
+			  &miss->daddr.v6, miss->proto, spi,
 			  &miss->saddr.v6);
 }
 

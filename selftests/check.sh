@@ -72,6 +72,7 @@ step ike-interop make -C ike interop
 step ike-fuzz make -C ike fuzz-run
 step tools-fuzz make -C tools fuzz-run
 step daemon-fuzz make -C ike/daemon fuzz-run
+step prometheus make -C tools prometheus-check
 step man-pages selftests/host/check-man-pages.py build/ike/spirecoveryd ike/daemon/spirecoveryd.8 \
 	ike/daemon/spirecoveryd.conf.5
 # The example passes its own check as shipped.

@@ -8,10 +8,10 @@
 # pointed into the freed module before the fix) and spirecovery must load
 # and report AH misses again.  Needs build/selftests/modules/<kver>/proto_claim.ko.
 #
-# The failing load is an insmod: modprobe would first load the soft
-# dependencies, and ah4/ah6 fail the same way while the slot is taken --
-# leaving their own handler linked, a bug of theirs (6.1, 6.12) this test
-# must not trigger.
+# ah4/ah6 fail the same way while the slot is taken -- leaving their own
+# handler linked, a bug of theirs (6.1, 6.12) this test must not trigger:
+# the module requests no handler for a taken slot. At the end: the module
+# loads ah4/ah6 itself, and modprobe -r spirecovery leaves them loaded.
 source "$(dirname "$0")/lib.sh"
 
 require_root_tools
@@ -52,4 +52,20 @@ for v in 4 6; do
 	check_deltas "IPv$v: an AH miss is counted after the reload" "$NS_B" \
 		XfrmInNoStates=1 "miss-ipv$v-ah=1" no-listener=1
 done
+
+# The real handlers come with the module (request_module at init), and stay
+# when it goes: no soft dependency for modprobe -r to remove.
+modprobe -r spirecovery
+if rmmod ah4 ah6 2>/dev/null; then
+	check_cmd "modprobe spirecovery: exit 0" modprobe spirecovery
+	check_eq "modprobe spirecovery loads esp4, ah4, esp6 and ah6 first" "esp4 ah4 esp6 ah6" \
+		"$(for m in esp4 ah4 esp6 ah6; do [ -d /sys/module/$m ] && printf '%s ' $m; done | xargs)"
+	err=$(modprobe -r spirecovery 2>&1)
+	check_eq "modprobe -r spirecovery: exit 0, nothing on stderr" "0:" "$?:$err"
+	check_eq "modprobe -r spirecovery: removes spirecovery only" "esp4 ah4 esp6 ah6" \
+		"$(for m in spirecovery esp4 ah4 esp6 ah6; do [ -d /sys/module/$m ] && printf '%s ' $m; done | xargs)"
+	modprobe spirecovery
+else
+	skip "modprobe spirecovery loads the real handlers; modprobe -r leaves them" "ah4 or ah6 is in use"
+fi
 finish

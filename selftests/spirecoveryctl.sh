@@ -223,7 +223,7 @@ check_eq "monitor -j prints what the kernel's YNL library decodes from the same 
 	"$(jq -cS . <<<"$ynl_event")" \
 	"$(jq -cS "select(.msg.timestamp == $stamp)" "$TMP/json.out")"
 
-spi_text=$(printf '0x%X(%u)' $SPI $SPI)
+spi_text=$(printf '0x%08x' $SPI)
 wait_until 10 grep -qF "spi=$spi_text" "$TMP/text.out"
 text_line=$(grep -F "spi=$spi_text" "$TMP/text.out" | head -1)
 if [[ "$text_line" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]{6}Z\ (.*)$ ]] &&
@@ -246,10 +246,19 @@ check_json "monitor -j: an ESP-in-UDP/IPv6 miss, as YNL renders it" \
 	'(.msg | del(.timestamp)) == {"family": 10, "proto": 50, "saddr6": "'$A6'",
 	 "daddr6": "'$B6'", "spi": "0xfedcba98", "seq": 78, "encap": "espinudp", "sport": 4501,
 	 "dport": 4500, "ifindex": '$IFINDEX_B', "mark": 0, "suppressed": 0}'
-wait_until 10 grep -q 'spi=0xFEDCBA98' "$TMP/text.out"
+wait_until 10 grep -q 'spi=0xfedcba98' "$TMP/text.out"
 check_eq "monitor -t: the ports of ESP in UDP" \
-	"destaddr=$B6, prot=50, spi=0xFEDCBA98(4275878552), srcaddr=$A6, sport=4501, dport=4500 (0 suppressed)" \
-	"$(grep -o 'destaddr=.*0xFEDCBA98.*' "$TMP/text.out")"
+	"destaddr=$B6, prot=50, spi=0xfedcba98, srcaddr=$A6, sport=4501, dport=4500 (0 suppressed)" \
+	"$(grep -o 'destaddr=.*0xfedcba98.*' "$TMP/text.out")"
+
+# An SPI with leading zeros: written 0x%08x everywhere, as ip xfrm state prints it.
+send_ab "esp:src=198.51.100.9,dst=$B4,spi=0x1000,seq=1"
+wait_until 10 grep -q 'srcaddr=198.51.100.9' "$TMP/text.out" &&
+	wait_until 10 grep -q '"198.51.100.9"' "$TMP/json.out"
+check_eq "SPI 0x1000 is 0x00001000 in monitor, monitor -j and dmesg" \
+	"spi=0x00001000, srcaddr=198.51.100.9|0x00001000|spi=0x00001000, srcaddr=198.51.100.9" \
+	"$(grep -o 'spi=[^ ]* srcaddr=198.51.100.9' "$TMP/text.out")|$(grep '"198.51.100.9"' \
+		"$TMP/json.out" | jq -r .msg.spi)|$(dmesg | grep -o 'spi=[^ ]* srcaddr=198.51.100.9' | tail -1)"
 
 kill -INT "${MONITOR_PID[text]}"
 wait "${MONITOR_PID[text]}"
@@ -272,6 +281,21 @@ ctl -n "$NS_B" stats
 check_eq "stats: one line per counter, named as in the spec" \
 	"14:$(counter miss-ipv4-esp)" \
 	"$(wc -l <<<"$OUT"):$(awk '$1 == "miss-ipv4-esp" { print $2 }' <<<"$OUT")"
+ctl -n "$NS_B" stats -P
+# Prometheus' own parser (python3-prometheus-client): families, type, label and a value.
+check_eq "stats -P: Prometheus' parser reads 14 counters, labelled netns=\"$NS_B\"" \
+	"14 counter {'netns': '$NS_B'} $(counter miss-ipv4-esp)" \
+	"$(/usr/bin/python3 -c '
+import sys
+from prometheus_client.parser import text_string_to_metric_families as parse
+fams = {f.name: f for f in parse(sys.stdin.read())}
+f = fams["spirecovery_miss_ipv4_esp"]
+print(len(fams), f.type, f.samples[0].labels, int(f.samples[0].value))' <<<"$OUT" 2>&1)"
+label() { grep -o 'spirecovery_events_sent_total{netns="[^"]*"}' <<<"$1"; }
+check_eq "stats -P without -n: the namespace's name in /run/netns, else net:[INODE]" \
+	"spirecovery_events_sent_total{netns=\"$NS_B\"}|spirecovery_events_sent_total{netns=\"net:[$(stat -L -c %i /proc/self/ns/net)]\"}" \
+	"$(label "$(ip netns exec "$NS_B" "$CTL" stats -P)")|$(label "$("$CTL" stats -P)")"
+check_fails "stats -P -j: a usage error" 1 "give it without --json" -n "$NS_B" stats -P -j
 
 ctl -n "$NS_B" sources -j
 check_json "sources -j: A's entry, as get-source dumps it" \

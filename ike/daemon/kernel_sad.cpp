@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <cstdio>
 #include <cstring>
 #include <linux/xfrm.h>
 #include <netinet/in.h>
@@ -14,6 +13,7 @@
 #include "ike/daemon/addresses.h"
 #include "ike/daemon/log.h"
 #include "ike/daemon/sa_inventory.h"
+#include "tools/lib/spi_text.h"
 
 namespace spirecovery {
 
@@ -43,13 +43,11 @@ int on_state(nl_msg* msg, void* arg) {
     const bool to_peer = same_address(*state->peer, info.family, info.id.daddr);
     if ((!from_peer && !to_peer) || (state->presence.found && !from_peer))
         return NL_OK;
-    char spi[16];
-    std::snprintf(spi, sizeof(spi), "0x%08x", ntohl(info.id.spi));
     state->presence.found = true;
     state->presence.inbound = from_peer;
     state->presence.description =
-        cat(info.id.proto == IPPROTO_AH ? "AH" : "ESP", " SA SPI ", spi, " ",
-            address_from_bytes(info.family, &info.saddr)->to_string(), " -> ",
+        cat(info.id.proto == IPPROTO_AH ? "AH" : "ESP", " SA SPI ", spi_text(ntohl(info.id.spi)),
+            " ", address_from_bytes(info.family, &info.saddr)->to_string(), " -> ",
             address_from_bytes(info.family, &info.id.daddr)->to_string(),
             from_peer ? " (inbound)" : " (outbound)", info.id.spi ? "" : " larval");
     return NL_OK;

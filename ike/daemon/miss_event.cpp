@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "ike/daemon/miss_event.h"
 
-#include <cstdio>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "ike/daemon/addresses.h"
 #include "ike/daemon/log.h"
+#include "tools/lib/spi_text.h"
 #include "uapi/linux/spirecovery.h"
 
 namespace spirecovery {
@@ -14,9 +14,7 @@ namespace spirecovery {
 std::string MissEvent::spi_text() const {
     if (!spi)
         return "unknown";
-    char text[16];
-    std::snprintf(text, sizeof(text), "0x%08x", *spi);
-    return text;
+    return spirecovery::spi_text(*spi);
 }
 
 std::string MissEvent::to_string() const {

@@ -12,6 +12,7 @@
 #include "ike/lib/nat_detection.h"
 #include "ike/lib/payloads.h"
 #include "ike/lib/psk_auth.h"
+#include "tools/lib/spi_text.h"
 
 namespace spirecovery::ike {
 
@@ -27,12 +28,6 @@ constexpr unsigned max_sa_init_retries = 4;
 
 constexpr std::uint32_t sa_init_message_id = 0;
 constexpr std::uint32_t auth_message_id = 1;
-
-std::string spi_text(std::uint32_t spi) {
-    char text[16];
-    std::snprintf(text, sizeof(text), "0x%08x", spi);
-    return text;
-}
 
 std::string seconds_text(Milliseconds duration) {
     char text[32];

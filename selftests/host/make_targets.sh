@@ -77,11 +77,62 @@ fresh_make bench bench
 tap_check "make bench: boots the kernel deps installed (run-vm -k $kver -n bench)" \
 	grep -q -- "^-k $kver -n bench " "$state/run-vm.args"
 
+# live_writes STAGED...: the live counterparts of the staged files, and the live module
+# index, that are newer than $stamp: install writes every file with the current time.
+live_writes() {
+	local f
+	for f in "$@" "/lib/modules/$kver/modules.dep"; do
+		[ "$f" -nt "$stamp" ] && echo "$f"
+	done
+}
+
+# staged_round_trip DEST PREFIX: make install, then make uninstall, into DEST. Sets the
+# staged files' paths (from /) in $tmp/staged, both statuses, the files left in DEST and
+# the live files written, and the staged unit's ExecStart= line.
+staged_round_trip() {
+	local dest=$1 prefix=$2 name=${2//\//_}
+	stamp=$tmp/stamp
+	touch "$stamp"
+	sleep 1 # -nt compares whole seconds on some file systems
+	fresh_make "install$name" install DESTDIR="$dest" PREFIX="$prefix"
+	install_rc=$rc
+	exec_start=$(grep '^ExecStart=' "$dest/lib/systemd/system/spirecoveryd.service")
+	(cd "$dest" && find . ! -type d | sed 's|^\.||' | sort) >"$tmp/staged"
+	fresh_make "uninstall$name" uninstall DESTDIR="$dest" PREFIX="$prefix"
+	uninstall_rc=$rc
+	left=$(cd "$dest" && find . ! -type d)
+	# shellcheck disable=SC2046
+	outside=$(live_writes $(cat "$tmp/staged"))
+}
+
 dest=$tmp/dest
-fresh_make install install DESTDIR="$dest"
+staged_round_trip "$dest" /usr
 tap_check "make install DESTDIR: the module for $kver, both programs, under DESTDIR" \
-	test "$rc" -eq 0 -a -f "$dest/lib/modules/$kver/updates/spirecovery.ko" \
-	-a -x "$dest/usr/sbin/spirecoveryctl" -a -x "$dest/usr/sbin/spirecoveryd"
+	test "$install_rc" -eq 0 -a -n "$(grep -x "/lib/modules/$kver/updates/spirecovery.ko" "$tmp/staged")" \
+	-a -n "$(grep -x /usr/sbin/spirecoveryctl "$tmp/staged")" \
+	-a -n "$(grep -x /usr/sbin/spirecoveryd "$tmp/staged")"
+tap_check "make install DESTDIR: the daemon's configuration and unit, under DESTDIR" \
+	test -n "$(grep -x /etc/spirecoveryd.conf "$tmp/staged")" \
+	-a -n "$(grep -x /lib/systemd/system/spirecoveryd.service "$tmp/staged")"
+check_eq "make uninstall DESTDIR: exit 0, no file left under DESTDIR" "0:" "$uninstall_rc:$left"
+check_eq "make install and uninstall DESTDIR: no live file written or changed" "" "$outside"
+tap_check "make uninstall DESTDIR: no depmod" sh -c "! grep -E '^depmod( |\$)' '$tmp/uninstall_usr.log'"
+
+staged_round_trip "$tmp/dest-local" /usr/local
+tap_check "make install PREFIX=/usr/local: the programs under it, the unit names them" \
+	test "$install_rc" -eq 0 -a -n "$(grep -x /usr/local/sbin/spirecoveryd "$tmp/staged")" \
+	-a -n "$(grep -x /usr/local/sbin/spirecoveryctl "$tmp/staged")" \
+	-a -z "$(grep -x /usr/sbin/spirecoveryd "$tmp/staged")" \
+	-a "${exec_start%% *}" = ExecStart=/usr/local/sbin/spirecoveryd
+check_eq "make uninstall PREFIX=/usr/local: exit 0, no file left, no live file written" "0::" \
+	"$uninstall_rc:$left:$outside"
+
+# An edited configuration is the operator's: uninstall keeps it.
+fresh_make install-again install DESTDIR="$dest"
+echo "# edited" >>"$dest/etc/spirecoveryd.conf"
+fresh_make uninstall-edited uninstall DESTDIR="$dest"
+check_eq "make uninstall: keeps an edited /etc/spirecoveryd.conf, and only that" \
+	"0:./etc/spirecoveryd.conf" "$rc:$(cd "$dest" && find . ! -type d)"
 
 tap_check "every kernel list that found the kernel was taken after deps" \
 	grep -qx after "$state/kernels-calls"

@@ -15,7 +15,7 @@ libnl-3-dev libnl-genl-3-dev libboost-program-options-dev libssl-dev
 libgtest-dev clang-14 libclang-rt-14-dev clang-format
 strongswan-charon strongswan-swanctl libstrongswan-standard-plugins
 iproute2 iputils-ping iperf3 nftables procps socat tcpdump util-linux
-python3 python3-yaml python3-jsonschema python3-pyroute2
+python3 python3-yaml python3-jsonschema python3-pyroute2 python3-prometheus-client
 "
 
 missing=

@@ -72,7 +72,7 @@ _spirecoveryctl() {
 		fi
 		;;
 	show | sources) _spirecoveryctl_reply "$read_opts" ;;
-	stats) _spirecoveryctl_reply "-s --derived $read_opts" ;;
+	stats) _spirecoveryctl_reply "-s --derived -P --prometheus $read_opts" ;;
 	monitor) _spirecoveryctl_reply "-t --timestamp $read_opts" ;;
 	enable | disable | flush) _spirecoveryctl_reply "-h --help help" ;;
 	help) ((COMP_CWORD == i + 1)) && _spirecoveryctl_reply "${commands% help}" ;;

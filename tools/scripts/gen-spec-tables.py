@@ -5,7 +5,8 @@
     gen-spec-tables.py --spec SPEC --mode cxx|c-header|c-source -o OUT
 
   cxx       tools/lib/spec-gen.h: per attribute set its attributes (name, type, payload
-            length, the spec's range), the operations' names, the enums' entry names
+            length, the spec's range) and their docs, the operations' names, the enums'
+            entry names
   c-header  selftests/tools/attrs-gen.h: the selftests' attribute sets, declared
   c-source  selftests/tools/attrs-gen.c: the same, defined
 
@@ -116,6 +117,8 @@ class Attr:
         self.hint = attr.get("display-hint", "")
         self.nested = attr.get("nested-attributes", "")
         self.multi = bool(attr.get("multi-attr", False))
+        # On one line, as a C++ string literal holds it (and a Prometheus HELP line shows it).
+        self.doc = " ".join(attr.get("doc", "").split()).replace("\\", "\\\\").replace('"', '\\"')
         checks = attr.get("checks", {})
         # The exact payload length; 0 for none (pad, flag) or any (nest, other binary, string).
         self.len = 0
@@ -179,6 +182,14 @@ def cxx(spec):
         out.append(
             f"static_assert(std::size({c_lower(attr_set['name'])}_attrs) == "
             f"{spec.set_max_name(attr_set)} + 1);"
+        )
+        out.append(f"inline constexpr std::string_view {c_lower(attr_set['name'])}_docs[] = {{")
+        for value in range(max(rows, default=0) + 1):
+            out.append(f'    "{rows[value].doc}",' if value in rows else '    "",')
+        out.append("};")
+        out.append(
+            f"static_assert(std::size({c_lower(attr_set['name'])}_docs) == "
+            f"std::size({c_lower(attr_set['name'])}_attrs));"
         )
         out.append("")
 

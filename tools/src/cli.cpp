@@ -32,6 +32,8 @@ constexpr Option help_option{"help", 'h', "print this help"};
 constexpr Option json_option{"json", 'j', "print JSON"};
 constexpr Option pretty_option{"pretty", 'p', "print indented JSON (implies --json)"};
 constexpr Option derived_option{"derived", 's', "add per-family totals and shares of all misses"};
+constexpr Option prometheus_option{
+    "prometheus", 'P', "print Prometheus' text format, for node_exporter's textfile collector"};
 constexpr Option timestamp_option{"timestamp", 't', "prefix each event with its time (UTC)"};
 
 constexpr Option file_option{"file", 'f',
@@ -41,7 +43,8 @@ constexpr Option version_option{"version", 'V', "print the version"};
 constexpr Option global_flags[] = {json_option, pretty_option, version_option, help_option};
 constexpr Option write_options[] = {help_option};
 constexpr Option read_options[] = {json_option, pretty_option, help_option};
-constexpr Option stats_options[] = {json_option, pretty_option, derived_option, help_option};
+constexpr Option stats_options[] = {json_option, pretty_option, derived_option, prometheus_option,
+                                    help_option};
 constexpr Option monitor_options[] = {json_option, pretty_option, timestamp_option, help_option};
 constexpr Option peers_options[] = {json_option, pretty_option, file_option, help_option};
 
@@ -81,8 +84,10 @@ constexpr CommandSpec commands[] = {
     {Command::show, "show", "", "configuration and a summary",
      "Prints the configuration, the main counters and the number of tracked sources.\n",
      read_options},
-    {Command::stats, "stats", "[-s]", "all counters",
-     "Prints every counter of this network namespace, counted since the module was loaded.\n",
+    {Command::stats, "stats", "[-s | -P]", "all counters",
+     "Prints every counter of this network namespace, counted since the module was loaded.\n"
+     "With --prometheus, one counter spirecovery_NAME_total{netns=\"...\"} per counter, labelled\n"
+     "with the --netns name (or this namespace's name in /run/netns, or net:[INODE]).\n",
      stats_options},
     {Command::sources, "sources", "", "the per-source rate-limit table",
      "Prints one line per tracked source: address/prefix, tokens left, misses not reported\n"
@@ -403,6 +408,11 @@ Invocation parse_command_line(std::span<const std::string> args) {
         inv.output.json = inv.output.json || inv.output.pretty || flag(local, "json");
         inv.derived = flag(local, "derived");
         inv.timestamps = flag(local, "timestamp");
+        inv.prometheus = flag(local, "prometheus");
+        if (inv.prometheus && (inv.output.json || inv.derived))
+            throw UsageError("stats: --prometheus is a format of its own: give it without "
+                             "--json, --pretty and --derived",
+                             "stats");
 
         switch (spec->command) {
         case Command::enable:

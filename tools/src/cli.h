@@ -31,6 +31,7 @@ struct Invocation {
     ConfigChange change;     // set, enable, disable
     bool derived = false;    // stats -s
     bool timestamps = false; // monitor -t
+    bool prometheus = false; // stats -P
     PeersAction peers_action = PeersAction::show;
     std::vector<Peer> peers;               // peers set, add, del
     std::optional<std::string> peers_file; // peers set -f FILE ("-": standard input)

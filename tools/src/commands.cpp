@@ -12,6 +12,7 @@
 #include "tools/src/errors.h"
 #include "tools/src/monitor.h"
 #include "tools/src/netns.h"
+#include "tools/src/prometheus.h"
 #include "tools/src/render.h"
 
 namespace spirecovery::ctl {
@@ -89,7 +90,11 @@ int run_command(const Invocation& inv) {
         break;
     }
     case Command::stats:
-        render_stats(*out, client.get_stats(), inv.derived);
+        if (inv.prometheus)
+            std::cout << render_prometheus(client.get_stats(),
+                                           inv.netns ? *inv.netns : current_netns_label());
+        else
+            render_stats(*out, client.get_stats(), inv.derived);
         break;
     case Command::sources:
         render_sources(*out, client.get_sources());

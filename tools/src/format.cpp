@@ -7,18 +7,6 @@
 
 namespace spirecovery::ctl {
 
-std::string python_hex(std::uint64_t value) {
-    char buf[sizeof "0x" + 16];
-    std::snprintf(buf, sizeof buf, "0x%" PRIx64, value);
-    return buf;
-}
-
-std::string spi_text(std::uint32_t spi) {
-    char buf[sizeof "0x12345678(4294967295)"];
-    std::snprintf(buf, sizeof buf, "0x%" PRIX32 "(%" PRIu32 ")", spi, spi);
-    return buf;
-}
-
 std::string seconds_text(std::uint64_t msecs) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%" PRIu64 ".%03" PRIu64 "s", msecs / 1000, msecs % 1000);

@@ -10,4 +10,8 @@ namespace spirecovery::ctl {
 // a socket stays in the namespace it was created in. Throws Failure.
 void enter_netns(const std::string& name);
 
+// What to call this process's network namespace: its name in /run/netns (as `ip netns identify`
+// finds it), else "net:[INODE]" as /proc/self/ns/net links to it. Throws Failure.
+std::string current_netns_label();
+
 } // namespace spirecovery::ctl

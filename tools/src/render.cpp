@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "tools/lib/spec.h"
+#include "tools/lib/spi_text.h"
 #include "tools/src/format.h"
 
 namespace spirecovery::ctl {
@@ -211,7 +212,7 @@ void render_event(Printer& out, const Event& e, bool timestamps) {
     json(SPIRECOVERY_A_EVENT_PROTO, Value::number(e.proto));
     json(v4 ? SPIRECOVERY_A_EVENT_SADDR4 : SPIRECOVERY_A_EVENT_SADDR6, Value::string(saddr));
     json(v4 ? SPIRECOVERY_A_EVENT_DADDR4 : SPIRECOVERY_A_EVENT_DADDR6, Value::string(daddr));
-    json(SPIRECOVERY_A_EVENT_SPI, Value::string(python_hex(e.spi)));
+    json(SPIRECOVERY_A_EVENT_SPI, Value::string(spi_text(e.spi)));
     json_if(SPIRECOVERY_A_EVENT_SEQ, e.seq);
     if (e.encap) {
         const auto name = spec::encap_name(*e.encap);
@@ -226,7 +227,8 @@ void render_event(Printer& out, const Event& e, bool timestamps) {
     out.end_object();
     out.end_object();
 
-    // Text: the line IOS logs for the same drop, so existing log filters match it.
+    // Text: the line IOS logs for the same drop, so existing log filters match it; the SPI in
+    // the form of every other output (spi_text.h).
     std::string line;
     if (timestamps && e.timestamp_ns)
         line += utc_timestamp(*e.timestamp_ns) + " ";

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 // What each command prints, in text and JSON from one description (printer.h). JSON keys are the
-// spec's attribute names and values are rendered as YNL's cli.py renders them; spirecoveryctl.8
-// documents every line, column and key.
+// spec's attribute names and values are rendered as YNL's cli.py renders them, but for the SPI:
+// 0x%08x (spi_text.h) as in every other output. spirecoveryctl.8 documents every line, column
+// and key.
 #pragma once
 
 #include <cstdint>

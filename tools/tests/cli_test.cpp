@@ -51,6 +51,20 @@ TEST(CommandLine, PrettyImpliesJson) {
     EXPECT_TRUE(grouped.derived);
 }
 
+TEST(CommandLine, PrometheusIsAStatsFormatOfItsOwn) {
+    EXPECT_TRUE(parse({"stats", "--prometheus"}).prometheus);
+    EXPECT_TRUE(parse({"-n", "blue", "stats", "-P"}).prometheus);
+    EXPECT_FALSE(parse({"stats"}).prometheus);
+    const std::pair<std::string, std::string> conflict{
+        "stats: --prometheus is a format of its own: give it without --json, --pretty and "
+        "--derived",
+        "stats"};
+    EXPECT_EQ(usage_error({"stats", "-P", "-j"}), conflict);
+    EXPECT_EQ(usage_error({"-p", "stats", "-P"}), conflict);
+    EXPECT_EQ(usage_error({"stats", "-sP"}), conflict);
+    EXPECT_EQ(usage_error({"show", "-P"}).first, "show: unknown argument \"-P\"");
+}
+
 TEST(CommandLine, NetnsIsAGlobalOption) {
     EXPECT_EQ(parse({"-n", "blue", "enable"}).netns, "blue");
     EXPECT_EQ(parse({"--netns=blue", "show"}).netns, "blue");
@@ -265,7 +279,7 @@ TEST(PeerList, ErrorsNameTheLine) {
 
 TEST(HelpText, ListsEveryCommandAndOption) {
     const std::string text = usage();
-    for (const char* word : {"enable", "disable", "set KEY N", "show", "stats [-s]", "sources",
+    for (const char* word : {"enable", "disable", "set KEY N", "show", "stats [-s | -P]", "sources",
                              "flush", "peers [ACTION] [PEER...]", "monitor [-t]", "help [COMMAND]",
                              "--json", "--pretty", "--netns", "--version", "--help", "Exit status"})
         EXPECT_NE(text.find(word), std::string::npos) << word;
@@ -273,8 +287,9 @@ TEST(HelpText, ListsEveryCommandAndOption) {
 
 TEST(HelpText, CommandHelpListsItsOptions) {
     const std::string stats = command_usage(Command::stats);
-    EXPECT_EQ(stats.rfind("Usage: spirecoveryctl [-n NAME] stats [-s]\n", 0), 0u) << stats;
+    EXPECT_EQ(stats.rfind("Usage: spirecoveryctl [-n NAME] stats [-s | -P]\n", 0), 0u) << stats;
     EXPECT_NE(stats.find("--derived"), std::string::npos);
+    EXPECT_NE(stats.find("--prometheus"), std::string::npos);
     const std::string set = command_usage(Command::set);
     for (const char* key :
          {"source-rate", "source-burst", "global-rate", "global-burst", "ipv6-prefix"})

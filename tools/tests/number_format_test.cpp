@@ -1,20 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <gtest/gtest.h>
 
+#include "tools/lib/spi_text.h"
 #include "tools/src/format.h"
 
 namespace spirecovery::ctl {
 namespace {
 
-TEST(ValueText, HexLikePython) {
-    EXPECT_EQ(python_hex(0), "0x0");
-    EXPECT_EQ(python_hex(0xc0ffee01), "0xc0ffee01");
-    EXPECT_EQ(python_hex(0x100), "0x100");
-}
-
-TEST(ValueText, SpiLikeTheSyslogMessage) {
-    EXPECT_EQ(spi_text(0x1f6e4c3c), "0x1F6E4C3C(527322172)");
-    EXPECT_EQ(spi_text(0x100), "0x100(256)");
+TEST(ValueText, SpiLikeIpXfrm) {
+    EXPECT_EQ(spi_text(0x1f6e4c3c), "0x1f6e4c3c");
+    EXPECT_EQ(spi_text(0x1000), "0x00001000");
+    EXPECT_EQ(spi_text(0), "0x00000000");
+    EXPECT_EQ(spi_text(0xffffffff), "0xffffffff");
 }
 
 TEST(ValueText, SecondsTimestampsPercentages) {

@@ -181,11 +181,11 @@ Event ipv6_udp_event() {
 TEST(RenderEvent, TextIsTheIosLogLine) {
     EXPECT_EQ(rendered(text, [](Printer& p) { render_event(p, ipv4_event(), false); }),
               "%SPIRECOVERY-4-RECV_PKT_INV_SPI: decaps: rec'd IPSEC packet has invalid spi for "
-              "destaddr=10.0.0.2, prot=50, spi=0xC0FFEE01(3237998081), srcaddr=10.0.0.1 "
+              "destaddr=10.0.0.2, prot=50, spi=0xc0ffee01, srcaddr=10.0.0.1 "
               "(3 suppressed)\n");
     EXPECT_EQ(rendered(text, [](Printer& p) { render_event(p, ipv6_udp_event(), false); }),
               "%SPIRECOVERY-4-RECV_PKT_INV_SPI: decaps: rec'd IPSEC packet has invalid spi for "
-              "destaddr=2001:db8::2, prot=50, spi=0x1(1), srcaddr=2001:db8::1, "
+              "destaddr=2001:db8::2, prot=50, spi=0x00000001, srcaddr=2001:db8::1, "
               "sport=4500, dport=4501 (0 suppressed)\n");
 }
 
@@ -206,7 +206,7 @@ TEST(RenderEvent, JsonIsWhatYnlCliPrints) {
               "\"timestamp\": 1700000000123456789}}\n");
     EXPECT_EQ(rendered(json, [](Printer& p) { render_event(p, ipv6_udp_event(), true); }),
               "{\"name\": \"miss-ntf\", \"msg\": {\"family\": 10, \"proto\": 50, "
-              "\"saddr6\": \"2001:db8::1\", \"daddr6\": \"2001:db8::2\", \"spi\": \"0x1\", "
+              "\"saddr6\": \"2001:db8::1\", \"daddr6\": \"2001:db8::2\", \"spi\": \"0x00000001\", "
               "\"encap\": \"espinudp\", \"sport\": 4500, \"dport\": 4501}}\n");
 }
 
