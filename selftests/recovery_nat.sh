@@ -38,11 +38,17 @@ check_through_nat() { # LABEL
 
 no_five_transmissions() { ! rec_daemon_log_has "no response after"; }
 
+# A pings until the daemon logged PATTERN: its stale ESP is what makes the daemon act.
+ping_until_logged() { # PATTERN
+	rec_ping 1 >/dev/null
+	rec_daemon_log_has "$1"
+}
+
 # Recovery on, IKE to the NAT's port 4500 that maps nothing: the router's answer is reported.
 check_icmp_reported() { # LABEL
 	rec_module_enable 1
 	tap_check "$1: the router's ICMP port unreachable is reported as such" \
-		wait_until 60 rec_daemon_log_has "port unreachable from $REC_NAT_PUBLIC"
+		wait_until 60 ping_until_logged "port unreachable from $REC_NAT_PUBLIC"
 	tap_check "$1: the attempt ended on it (recovery failed), not after its retransmissions" \
 		eval 'wait_until 10 rec_daemon_log_has "recovery failed" && no_five_transmissions'
 }
