@@ -36,6 +36,19 @@ check_through_nat() { # LABEL
 	fi
 }
 
+# The exchange's NAT detection hashes cover B's address and port 4500, what the wire shows: A's
+# charon then finds no NAT on B's side when only A is behind one (a hash of another port,
+# an ephemeral one say, would make it log "remote host is behind NAT"), and finds B behind it
+# when B is.
+a_sees_nat_at_b() { grep -q "remote host is behind NAT" "$REC_DIR/A/run/charon.log"; }
+check_nat_detection() { # LABEL
+	case $REC_NAT in
+	a*) tap_check "$1: A's charon found no NAT on B's side (NAT detection hashes true)" \
+		eval '! a_sees_nat_at_b' ;;
+	b*) tap_check "$1: A's charon found B behind the NAT" a_sees_nat_at_b ;;
+	esac
+}
+
 no_five_transmissions() { ! rec_daemon_log_has "no response after"; }
 
 # A pings until the daemon logged PATTERN: its stale ESP is what makes the daemon act.
@@ -83,6 +96,7 @@ $peer_keys"
 	recovery)
 		check_recovery "$variant" "$backend"
 		check_stale_sas_gone "$variant"
+		check_nat_detection "$variant"
 		;;
 	icmp) check_icmp_reported "$variant" ;;
 	esac
