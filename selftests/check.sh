@@ -50,7 +50,7 @@ step deb selftests/host/deb.sh
 # keep their pace; each VM's log is shown when its run is over.
 declare -A vm_pid
 for kver in $(selftests/vm/kernels.sh); do
-	selftests/vm/run-vm.sh -k "$kver" -n selftests -t 3000 -- selftests/run.sh \
+	selftests/vm/run-vm.sh -k "$kver" -n selftests -t 4200 -- selftests/run.sh \
 		>"$logs/vm-$kver.log" 2>&1 &
 	vm_pid[$kver]=$!
 done

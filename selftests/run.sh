@@ -7,7 +7,7 @@
 # between tests so that each starts from the defaults.
 cd "$(dirname "$0")/.."
 build=${SPIRECOVERY_BUILD:-$(pwd)/build}
-timeout_s=${SPIRECOVERY_TEST_TIMEOUT:-900}
+timeout_s=${SPIRECOVERY_TEST_TIMEOUT:-1800}
 
 tests=("$@")
 if [ ${#tests[@]} -eq 0 ]; then
