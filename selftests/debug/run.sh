@@ -77,6 +77,7 @@ else
 fi
 obj=$build/debug-kernel/$series/obj
 stage module make -C kmod KDIR="$obj" BUILD="$build/kmod/$release" || summary
+stage test-modules make -C selftests test-module KVER="$release" KDIR="$obj" || summary
 stage in-tree selftests/debug/build-intree.sh "$series"
 
 # The machine is shared: do not start a third VM.
