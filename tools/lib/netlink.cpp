@@ -149,6 +149,11 @@ Client::Client(Autoload autoload)
     request_extended_acks(socket_.get());
 }
 
+Client::Client(int family)
+    : socket_(connect_socket(NETLINK_GENERIC, "a generic netlink socket")), family_(family) {
+    request_extended_acks(socket_.get());
+}
+
 MessagePtr Client::new_request(std::uint8_t cmd, int flags, std::size_t size) const {
     MessagePtr msg(size ? nlmsg_alloc_size(size) : nlmsg_alloc());
     if (!msg || !genlmsg_put(msg.get(), NL_AUTO_PORT, NL_AUTO_SEQ, family_, 0, flags, cmd,
@@ -410,9 +415,10 @@ int EventStream::fd() const {
 bool EventStream::attach(Autoload autoload) {
     client_.reset();
     losses_.reset();
-    if (!find_family(control_.get(), autoload))
+    const auto family = find_family(control_.get(), autoload);
+    if (!family)
         return false;
-    Client client(Autoload::no);
+    Client client(*family);
     join_group(socket_.get(), control_.get(), SPIRECOVERY_FAMILY_NAME, SPIRECOVERY_MCGRP_EVENTS,
                "spirecovery events group");
     losses_.emplace(events_due(client.get_stats()));

@@ -57,6 +57,8 @@ class Client {
 public:
     // Connects and resolves the family: fails here if the module is not loaded.
     explicit Client(Autoload autoload = Autoload::yes);
+    // Connects to the family of that id, as the caller has just found it.
+    explicit Client(int family);
 
     int family() const { return family_; }
 
