@@ -27,6 +27,12 @@ for v in 4 6; do
 		skip "IPv$v: a failed load leaves no AH handler" "ah$v is in use"
 		continue
 	fi
+	# Built in (the debug kernel's config), ah$v holds the slot for good: no module has a
+	# /sys/module entry then, but its handler's symbol is in the kernel's own table.
+	if grep -qE " ah${v}_rcv_cb$" /proc/kallsyms; then
+		skip "IPv$v: a failed load leaves no AH handler" "ah$v is built into this kernel"
+		continue
+	fi
 	check_cmd "IPv$v: proto_claim.ko holds the AH slot" insmod "$claim" family=$v
 	dmesg -C
 	result=loaded
