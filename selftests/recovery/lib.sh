@@ -5,7 +5,11 @@
 # IKEv2 PSK tunnel between them, and spirecoveryd on B. Source it; it needs root, and
 # ESP in the kernel (run it in the VM: selftests/vm/run-vm.sh).
 #
-#   rec_setup FAMILY ENCAP A_START   4|6, yes|no (force UDP encapsulation), trap|start
+#   rec_setup FAMILY ENCAP A_START [NAT]
+#                                    4|6, yes|no (force UDP encapsulation), trap|start;
+#                                    NAT (IPv4 only): a|b puts A or B behind a router
+#                                    namespace doing nftables masquerade, a-random|b-random
+#                                    with `masquerade random` (see rec_setup_nat)
 #   rec_ping COUNT                   pings A -> B through the tunnel, prints replies received
 #   rec_reboot_b                     SIGKILL B's charon, flush B's SAD/SPD, start it again
 #   rec_daemon_config GLOBAL PEER    $REC_DIR/spirecoveryd.conf: peer A and extra keys
@@ -23,6 +27,12 @@ REC_DAEMON=${REC_DAEMON:-$REC_BUILD/ike/spirecoveryd}
 REC_CTL=${REC_CTL:-$REC_BUILD/tools/spirecoveryctl}
 REC_NS_A=rec-a
 REC_NS_B=rec-b
+REC_NS_R=rec-r
+# Without NAT each node's own address is the one the other sees: REC_A_LOCAL = REC_A.
+REC_NAT=
+REC_A_LOCAL=
+REC_B_LOCAL=
+REC_NAT_PUBLIC=
 REC_PSK=0x5be3c8f1a4d2b9e07f6a1c3d8e2b4f6091a7c5e3d1b8f2a4
 REC_DIR=
 REC_DAEMON_PID=
@@ -176,9 +186,90 @@ rec_reboot_b() {
 
 # --- topology --------------------------------------------------------------
 
-# rec_setup FAMILY ENCAP A_START_ACTION
+# A NAT between A and B (rec_setup's NAT argument): A or B sits on an inside network
+# 192.168.100.0/24 behind the router namespace $REC_NS_R, whose outside address
+# 203.0.113.1 ($REC_NAT_PUBLIC) is the NAT'd node's address as the other sees it; the other
+# node is 203.0.113.2 on the outside link. The router masquerades what leaves by the
+# outside link (`masquerade random` with a-random|b-random: the source port is rewritten
+# too, so no port from a configuration matches the mapping). With B inside, the router
+# also forwards UDP 500 and 4500 of its outside address to B, as for a hub behind NAT:
+# A initiates to 203.0.113.1 and the tunnel runs over the forwarded 4500. In both cases
+# A's charon initiates and the tunnel runs over UDP 4500 through the NAT.
+#   REC_A, REC_B              each node's address as the other sees it
+#   REC_A_LOCAL, REC_B_LOCAL  each node's own address
+rec_setup_nat() { # a|b|a-random|b-random
+	local inside=${1%-random} masq=masquerade inner dnat=
+	[ "$1" != "$inside" ] && masq="masquerade random"
+	case $inside in
+	a | b) ;;
+	*) echo "rec_setup: NAT must be a, b, a-random or b-random, not '$1'" >&2; return 1 ;;
+	esac
+	[ "$REC_FAMILY" = 4 ] || { echo "rec_setup: NAT is IPv4 only" >&2; return 1; }
+	REC_NAT=$1 REC_NAT_PUBLIC=203.0.113.1
+	ip netns add "$REC_NS_R" || return 1
+	ip -n "$REC_NS_R" link set lo up
+	ip netns exec "$REC_NS_R" sysctl -qw net.ipv4.ip_forward=1
+	# rec-a and rec-b keep their names in A and B; the router's ends are rec-ra and rec-rb.
+	ip link add rec-a type veth peer name rec-ra || return 1
+	ip link add rec-b type veth peer name rec-rb || return 1
+	ip link set rec-a netns "$REC_NS_A"
+	ip link set rec-b netns "$REC_NS_B"
+	ip link set rec-ra netns "$REC_NS_R"
+	ip link set rec-rb netns "$REC_NS_R"
+	if [ "$inside" = a ]; then
+		inner=$REC_NS_A
+		REC_A_LOCAL=192.168.100.2 REC_A=$REC_NAT_PUBLIC REC_B=203.0.113.2 REC_B_LOCAL=203.0.113.2
+		ip -n "$REC_NS_A" addr add "$REC_A_LOCAL/24" dev rec-a
+		ip -n "$REC_NS_B" addr add "$REC_B/24" dev rec-b
+		ip -n "$REC_NS_R" addr add 192.168.100.1/24 dev rec-ra
+		ip -n "$REC_NS_R" addr add "$REC_NAT_PUBLIC/24" dev rec-rb
+		REC_NAT_OUTSIDE=rec-rb
+	else
+		inner=$REC_NS_B
+		REC_B_LOCAL=192.168.100.2 REC_B=$REC_NAT_PUBLIC REC_A=203.0.113.2 REC_A_LOCAL=203.0.113.2
+		ip -n "$REC_NS_B" addr add "$REC_B_LOCAL/24" dev rec-b
+		ip -n "$REC_NS_A" addr add "$REC_A/24" dev rec-a
+		ip -n "$REC_NS_R" addr add 192.168.100.1/24 dev rec-rb
+		ip -n "$REC_NS_R" addr add "$REC_NAT_PUBLIC/24" dev rec-ra
+		REC_NAT_OUTSIDE=rec-ra
+		dnat="chain prerouting {
+			type nat hook prerouting priority dstnat;
+			iifname \"$REC_NAT_OUTSIDE\" udp dport { 500, 4500 } dnat to $REC_B_LOCAL
+		}"
+	fi
+	ip -n "$REC_NS_R" link set rec-ra up
+	ip -n "$REC_NS_R" link set rec-rb up
+	ip -n "$REC_NS_A" link set rec-a up
+	ip -n "$REC_NS_B" link set rec-b up
+	# The inside node reaches everything through the router; the outside one only knows
+	# the router's outside address.
+	ip -n "$inner" route add default via 192.168.100.1
+	ip netns exec "$REC_NS_R" nft -f - <<-EON || return 1
+	table ip rec_nat {
+		chain postrouting {
+			type nat hook postrouting priority srcnat;
+			oifname "$REC_NAT_OUTSIDE" $masq
+		}
+		$dnat
+	}
+	EON
+	# Inner traffic: through the router from inside, to the other's outside address else.
+	ip -n "$REC_NS_A" addr add "$REC_IN_A/32" dev lo
+	ip -n "$REC_NS_B" addr add "$REC_IN_B/32" dev lo
+	ip -n "$REC_NS_A" route add "$REC_IN_B/32" via "$([ "$inside" = a ] &&
+		echo 192.168.100.1 || echo "$REC_B")" src "$REC_IN_A"
+	ip -n "$REC_NS_B" route add "$REC_IN_A/32" via "$([ "$inside" = b ] &&
+		echo 192.168.100.1 || echo "$REC_A")" src "$REC_IN_B"
+}
+
+# The router's NAT state, for a test's notes: its conntrack entries of UDP 500 and 4500.
+rec_nat_mappings() {
+	ip netns exec "$REC_NS_R" grep -E 'dport=(500|4500) ' /proc/net/nf_conntrack 2>/dev/null
+}
+
+# rec_setup FAMILY ENCAP A_START_ACTION [NAT]
 rec_setup() {
-	local plen hlen
+	local plen hlen=32
 	REC_FAMILY=$1 REC_ENCAP=$2 REC_A_START=$3
 	REC_DIR=$(mktemp -d /tmp/spirecovery-rec.XXXXXX)
 	trap rec_cleanup EXIT
@@ -187,33 +278,41 @@ rec_setup() {
 	ip netns add "$REC_NS_B" || return 1
 	ip -n "$REC_NS_A" link set lo up
 	ip -n "$REC_NS_B" link set lo up
-	ip link add rec-a type veth peer name rec-b || return 1
-	ip link set rec-a netns "$REC_NS_A"
-	ip link set rec-b netns "$REC_NS_B"
-	# Outer addresses carry IKE and ESP; the tunnel protects inner host addresses on lo, so
-	# that neighbour discovery between the outer ones stays outside the policies.
-	if [ "$REC_FAMILY" = 6 ]; then
-		REC_A=2001:db8::a REC_B=2001:db8::b REC_IN_A=fd00:a::1 REC_IN_B=fd00:b::1 plen=64 hlen=128
-		ip -n "$REC_NS_A" addr add "$REC_A/$plen" dev rec-a nodad
-		ip -n "$REC_NS_B" addr add "$REC_B/$plen" dev rec-b nodad
+	if [ -n "${4:-}" ]; then
+		REC_IN_A=10.0.1.1 REC_IN_B=10.0.2.1
+		rec_setup_nat "$4" || return 1
 	else
-		REC_A=192.0.2.1 REC_B=192.0.2.2 REC_IN_A=10.0.1.1 REC_IN_B=10.0.2.1 plen=24 hlen=32
-		ip -n "$REC_NS_A" addr add "$REC_A/$plen" dev rec-a
-		ip -n "$REC_NS_B" addr add "$REC_B/$plen" dev rec-b
+		ip link add rec-a type veth peer name rec-b || return 1
+		ip link set rec-a netns "$REC_NS_A"
+		ip link set rec-b netns "$REC_NS_B"
+		# Outer addresses carry IKE and ESP; the tunnel protects inner host addresses on lo,
+		# so that neighbour discovery between the outer ones stays outside the policies.
+		if [ "$REC_FAMILY" = 6 ]; then
+			REC_A=2001:db8::a REC_B=2001:db8::b REC_IN_A=fd00:a::1 REC_IN_B=fd00:b::1
+			plen=64 hlen=128
+			ip -n "$REC_NS_A" addr add "$REC_A/$plen" dev rec-a nodad
+			ip -n "$REC_NS_B" addr add "$REC_B/$plen" dev rec-b nodad
+		else
+			REC_A=192.0.2.1 REC_B=192.0.2.2 REC_IN_A=10.0.1.1 REC_IN_B=10.0.2.1 plen=24
+			ip -n "$REC_NS_A" addr add "$REC_A/$plen" dev rec-a
+			ip -n "$REC_NS_B" addr add "$REC_B/$plen" dev rec-b
+		fi
+		REC_A_LOCAL=$REC_A REC_B_LOCAL=$REC_B
+		ip -n "$REC_NS_A" addr add "$REC_IN_A/$hlen" dev lo
+		ip -n "$REC_NS_B" addr add "$REC_IN_B/$hlen" dev lo
+		ip -n "$REC_NS_A" link set rec-a up
+		ip -n "$REC_NS_B" link set rec-b up
+		ip -n "$REC_NS_A" route add "$REC_IN_B/$hlen" via "$REC_B" src "$REC_IN_A"
+		ip -n "$REC_NS_B" route add "$REC_IN_A/$hlen" via "$REC_A" src "$REC_IN_B"
 	fi
-	ip -n "$REC_NS_A" addr add "$REC_IN_A/$hlen" dev lo
-	ip -n "$REC_NS_B" addr add "$REC_IN_B/$hlen" dev lo
-	ip -n "$REC_NS_A" link set rec-a up
-	ip -n "$REC_NS_B" link set rec-b up
-	ip -n "$REC_NS_A" route add "$REC_IN_B/$hlen" via "$REC_B" src "$REC_IN_A"
-	ip -n "$REC_NS_B" route add "$REC_IN_A/$hlen" via "$REC_A" src "$REC_IN_B"
 
 	rec_write_charon_conf A
 	rec_write_charon_conf B
-	rec_write_swanctl A "$REC_A" "$REC_B" a.example b.example "$REC_A_START" \
+	# Each charon knows its own address and the other's as seen from it.
+	rec_write_swanctl A "$REC_A_LOCAL" "$REC_B" a.example b.example "$REC_A_START" \
 		"$REC_IN_A/$hlen" "$REC_IN_B/$hlen"
 	# B, the appliance, always comes back with trap policies.
-	rec_write_swanctl B "$REC_B" "$REC_A" b.example a.example trap \
+	rec_write_swanctl B "$REC_B_LOCAL" "$REC_A" b.example a.example trap \
 		"$REC_IN_B/$hlen" "$REC_IN_A/$hlen"
 	# B first: with start_action = start, A initiates as soon as its configuration loads.
 	rec_charon_start B && rec_charon_start A
@@ -315,6 +414,8 @@ rec_cleanup() {
 	fi
 	ip netns del "$REC_NS_A" 2>/dev/null
 	ip netns del "$REC_NS_B" 2>/dev/null
+	[ -n "$REC_NAT" ] && ip netns del "$REC_NS_R" 2>/dev/null
+	REC_NAT=
 	[ -n "$REC_DIR" ] && rm -rf "$REC_DIR"
 	REC_DIR=
 }
