@@ -28,6 +28,7 @@ REC_CTL=${REC_CTL:-$REC_BUILD/tools/spirecoveryctl}
 REC_NS_A=rec-a
 REC_NS_B=rec-b
 REC_NS_R=rec-r
+REC_NS_C=rec-c
 # Without NAT each node's own address is the one the other sees: REC_A_LOCAL = REC_A.
 REC_NAT=
 REC_A_LOCAL=
@@ -149,9 +150,18 @@ rec_write_swanctl() {
 	EOC
 }
 
+# A node's network namespace: A, B, or C (a second spoke, selftests/recovery_hub.sh).
+rec_node_ns() {
+	case $1 in
+	A) echo "$REC_NS_A" ;;
+	C) echo "$REC_NS_C" ;;
+	*) echo "$REC_NS_B" ;;
+	esac
+}
+
 rec_charon_start() { # NODE
 	local node=$1 dir=$REC_DIR/$1 ns
-	[ "$node" = A ] && ns=$REC_NS_A || ns=$REC_NS_B
+	ns=$(rec_node_ns "$node")
 	rm -f "$dir/run/charon.pid" "$dir/run/charon.vici" "$dir/run/charon.ctl"
 	# ip netns exec gives each charon its own mount namespace: its /run and /etc/swanctl
 	# are the node's directories.
@@ -400,6 +410,7 @@ rec_save_logs() {
 	mkdir -p "$out" || return 0
 	cp "$REC_DIR/A/run/charon.log" "$out/charon-a.log" 2>/dev/null
 	cp "$REC_DIR/B/run/charon.log" "$out/charon-b.log" 2>/dev/null
+	cp "$REC_DIR/C/run/charon.log" "$out/charon-c.log" 2>/dev/null
 	cp "$REC_DIR/spirecoveryd.log" "$REC_DIR/spirecoveryd.conf" "$REC_DIR/spirecoveryd.status" \
 		"$out/" 2>/dev/null
 	return 0
@@ -410,11 +421,13 @@ rec_cleanup() {
 	if [ -n "$REC_DIR" ]; then
 		rec_charon_kill A
 		rec_charon_kill B
+		rec_charon_kill C
 		rec_save_logs
 	fi
 	ip netns del "$REC_NS_A" 2>/dev/null
 	ip netns del "$REC_NS_B" 2>/dev/null
 	[ -n "$REC_NAT" ] && ip netns del "$REC_NS_R" 2>/dev/null
+	ip netns del "$REC_NS_C" 2>/dev/null
 	REC_NAT=
 	[ -n "$REC_DIR" ] && rm -rf "$REC_DIR"
 	REC_DIR=
