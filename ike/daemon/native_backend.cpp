@@ -7,13 +7,11 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <set>
-#include <sys/socket.h>
 
-#include "ike/daemon/addresses.h"
+#include "ike/daemon/native_socket.h"
 #include "ike/daemon/stop_fd.h"
 #include "ike/lib/crypto.h"
 #include "ike/lib/recovery_exchange.h"
-#include "tools/lib/unique_fd.h"
 
 namespace spirecovery {
 
@@ -21,8 +19,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using Verdict = BackendOutcome::Verdict;
-
-constexpr uint8_t non_esp_marker[4] = {0, 0, 0, 0};
 
 LogLevel to_daemon_level(ike::LogLevel level) {
     switch (level) {
@@ -36,27 +32,6 @@ LogLevel to_daemon_level(ike::LogLevel level) {
         return LogLevel::error;
     }
     return LogLevel::info;
-}
-
-// A UDP socket bound to B's address toward the peer (the stale ESP was sent to it), so the
-// peer sees us at the address it knows; the port is ephemeral because our IKE daemon owns 500
-// and 4500.
-ike::Result<std::pair<UniqueFd, ike::Endpoint>> open_socket(const ike::IpAddress& local) {
-    UniqueFd fd(
-        ::socket(address_family(local), SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_UDP));
-    if (!fd)
-        return ike::Error{cat("socket: ", std::strerror(errno))};
-    sockaddr_storage ss;
-    const socklen_t len = to_sockaddr({local, 0}, ss);
-    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&ss), len) != 0)
-        return ike::Error{cat("bind to ", local.to_string(), ": ", std::strerror(errno))};
-    socklen_t got = sizeof(ss);
-    if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&ss), &got) != 0)
-        return ike::Error{cat("getsockname: ", std::strerror(errno))};
-    auto bound = from_sockaddr(ss);
-    if (!bound)
-        return ike::Error{"getsockname: unexpected address family"};
-    return std::pair{std::move(fd), *bound};
 }
 
 // Every group a native peer may use: the first one goes into KEi, the others may be asked
@@ -90,10 +65,15 @@ BackendOutcome NativeBackend::recover(const RecoveryRequest& request, PeerLog& l
     const MissEvent& event = request.event;
     const RecoveryPath& path = request.path;
 
-    auto socket = open_socket(path.local);
-    if (!socket)
-        return {Verdict::failed, "native: " + socket.error().message};
-    auto& [fd, local] = socket.value();
+    // ESP in UDP may cross a NAT whose mapping takes only B's port 4500 (where B's IKE daemon
+    // listens): a raw socket sends from there. Plain ESP: a UDP socket of our own.
+    const ike::Endpoint remote{peer.address, path.port};
+    auto opened = path.nat_t ? NativeSocket::open_raw({path.local, ike::nat_t_port}, remote)
+                             : NativeSocket::open_udp(path.local);
+    if (!opened)
+        return {Verdict::failed, "native: " + opened.error().message};
+    NativeSocket& socket = opened.value();
+    const ike::Endpoint local = socket.local();
 
     ike::RecoveryConfig config;
     config.local = local;
@@ -111,12 +91,12 @@ BackendOutcome NativeBackend::recover(const RecoveryRequest& request, PeerLog& l
     config.retransmit = retransmit_;
     config.confirm_before_auth = static_cast<bool>(request.last_check);
 
-    log.info(cat("native: IKE ", path.to_string(peer.address), ", local port ", local.port));
+    log.info(cat("native: IKE ", path.to_string(peer.address), ", local port ", local.port,
+                 socket.raw() ? " (raw socket: the port a NAT's mapping expects)" : ""));
 
     ike::crypto::SystemRandom random;
     ike::RecoveryExchange exchange(std::move(config), random, keys_, clock_);
     std::optional<Clock::time_point> timer;
-    std::set<uint16_t> marker_ports; // peer ports we talk to with the non-ESP marker
     bool first_send = true;
     bool confirm_pending = false;
     std::optional<std::string> called_off; // why IKE_AUTH was not sent
@@ -125,16 +105,8 @@ BackendOutcome NativeBackend::recover(const RecoveryRequest& request, PeerLog& l
     auto execute = [&](ike::Actions actions) -> std::optional<BackendOutcome> {
         for (auto& action : actions) {
             if (auto* send = std::get_if<ike::Send>(&action)) {
-                ike::Bytes wire;
-                if (send->non_esp_marker) {
-                    marker_ports.insert(send->destination_port);
-                    wire.assign(std::begin(non_esp_marker), std::end(non_esp_marker));
-                }
-                wire.insert(wire.end(), send->message.begin(), send->message.end());
-                sockaddr_storage to;
-                const socklen_t len = to_sockaddr({peer.address, send->destination_port}, to);
-                const bool sent = ::sendto(fd.get(), wire.data(), wire.size(), 0,
-                                           reinterpret_cast<sockaddr*>(&to), len) >= 0;
+                auto sent = socket.send({peer.address, send->destination_port}, send->message,
+                                        send->non_esp_marker);
                 if (sent && first_send && event.received != Clock::time_point{}) {
                     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
                         Clock::now() - event.received);
@@ -144,8 +116,7 @@ BackendOutcome NativeBackend::recover(const RecoveryRequest& request, PeerLog& l
                 first_send = false;
                 if (!sent)
                     // Like a lost datagram: the retransmission timer covers it.
-                    log.warning(cat("native: sendto ", peer.address.to_string(), ":",
-                                    send->destination_port, ": ", std::strerror(errno)));
+                    log.warning("native: " + sent.error().message);
             } else if (auto* arm = std::get_if<ike::ArmTimer>(&action)) {
                 timer = arm->deadline;
             } else if (auto* line = std::get_if<ike::Log>(&action)) {
@@ -181,7 +152,6 @@ BackendOutcome NativeBackend::recover(const RecoveryRequest& request, PeerLog& l
         return *outcome;
 
     const StopFd stop_fd(stop);
-    std::vector<uint8_t> buffer(65536);
     for (;;) {
         if (stop.stop_requested())
             return {Verdict::failed, "native: daemon shutting down"};
@@ -196,36 +166,40 @@ BackendOutcome NativeBackend::recover(const RecoveryRequest& request, PeerLog& l
             timer ? static_cast<int>(
                         std::chrono::ceil<std::chrono::milliseconds>(*timer - now).count())
                   : -1;
-        pollfd pfd[2] = {{fd.get(), POLLIN, 0}, {stop_fd.get(), POLLIN, 0}};
+        pollfd pfd[2] = {{socket.fd(), POLLIN, 0}, {stop_fd.get(), POLLIN, 0}};
         const int ready = ::poll(pfd, 2, wait);
         if (ready < 0 && errno != EINTR)
             return {Verdict::failed, cat("native: poll: ", std::strerror(errno))};
-        if (ready <= 0 || !(pfd[0].revents & POLLIN))
+        if (ready <= 0)
             continue;
-        sockaddr_storage from_ss;
-        socklen_t from_len = sizeof(from_ss);
-        const ssize_t n = ::recvfrom(fd.get(), buffer.data(), buffer.size(), 0,
-                                     reinterpret_cast<sockaddr*>(&from_ss), &from_len);
-        if (n < 0) {
-            // ICMP errors surface here (ECONNREFUSED): the retransmission timer decides.
-            if (errno != EAGAIN && errno != EINTR)
-                log.debug(cat("native: recvfrom: ", std::strerror(errno)));
+        std::optional<NativeSocket::Incoming> incoming;
+        if (pfd[0].revents & POLLERR)
+            incoming = socket.receive_error();
+        else if (pfd[0].revents & POLLIN)
+            incoming = socket.receive();
+        if (!incoming)
             continue;
+        if (auto* dropped = std::get_if<NativeSocket::Dropped>(&*incoming)) {
+            log.debug("native: dropped: " + dropped->why);
+        } else if (auto* icmp = std::get_if<NativeSocket::Icmp>(&*incoming)) {
+            const std::string seen = "ICMP " + describe(icmp->report);
+            if (icmp->match == QuoteMatch::other)
+                log.debug("native: " + seen + ", about another datagram");
+            else if (!is_hard(icmp->report))
+                log.info("native: " + seen + " in answer to IKE to " + remote.to_string());
+            else if (icmp->match == QuoteMatch::too_short)
+                // Anyone can send that: without our SPI in the quote it cannot end the attempt.
+                log.warning("native: " + seen + " in answer to IKE to " + remote.to_string() +
+                            ", quoting too little to show our IKE SPI: retransmitting");
+            else
+                return {Verdict::failed, "native: " + seen + " in answer to IKE to " +
+                                             remote.to_string() + ": the peer cannot be " +
+                                             "reached there, no retransmission"};
+        } else {
+            const auto& datagram = std::get<NativeSocket::Datagram>(*incoming);
+            if (auto outcome = drive(exchange.on_datagram(datagram.message, datagram.from)))
+                return *outcome;
         }
-        auto from = from_sockaddr(from_ss);
-        if (!from || !(from->address == peer.address)) {
-            log.debug("native: dropped a datagram not from the peer");
-            continue;
-        }
-        ike::ByteView message(buffer.data(), static_cast<size_t>(n));
-        if (marker_ports.count(from->port)) {
-            if (message.size() < 4 ||
-                !std::equal(message.begin(), message.begin() + 4, std::begin(non_esp_marker)))
-                continue; // ESP on the NAT-T port, not IKE
-            message = message.subspan(4);
-        }
-        if (auto outcome = drive(exchange.on_datagram(message, *from)))
-            return *outcome;
     }
 }
 

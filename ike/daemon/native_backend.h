@@ -8,8 +8,10 @@
 namespace spirecovery {
 
 // Runs ike/lib's recovery exchange (IKE_SA_INIT, IKE_AUTH with INITIAL_CONTACT, INVALID_SPI,
-// Delete) over a UDP socket of its own. The peer drops its stale SAs; an on-demand peer then
-// re-keys with our IKE daemon on its next packet.
+// Delete) over a socket of its own (native_socket.h): a UDP socket for plain ESP, a raw one
+// from B's port 4500 for ESP in UDP, so that a NAT in front of the peer lets it through. The
+// peer drops its stale SAs; an on-demand peer then re-keys with our IKE daemon on its next
+// packet. A hard ICMP error about the exchange's datagrams ends the attempt at once.
 class NativeBackend final : public RecoveryBackend {
 public:
     // Keeps a DH key pair ready for every group the native peers' proposals name.

@@ -644,6 +644,34 @@ TEST(RecoveryExchange, SwitchesToNatTPortWhenNatDetected) {
     EXPECT_TRUE(link.logged("we are behind a NAT, switching to port 4500"));
 }
 
+// spirecoveryd's path to a peer behind a NAT: from B's port 4500 (its raw socket) to the NAT's
+// mapping of the peer's 4500. The NAT detection hashes cover exactly those, so a peer that
+// sees us from 4500 at our address finds no NAT on our side, and the one it does see (its
+// own) shows in the destination hash.
+TEST(RecoveryExchange, NatDetectionCoversTheEndpointsOnTheWire) {
+    RecoveryConfig config = default_config();
+    config.local.port = nat_t_port;
+    config.remote_nat_t_port = 61234; // the NAT's mapping, from the stale ESP-in-UDP
+    config.start_with_nat_t = true;
+    ResponderOptions responder = default_responder();
+    responder.endpoint.port = 61234;
+    Link link(config, responder);
+    const Done done = link.run();
+    EXPECT_TRUE(done.success) << done.reason;
+    EXPECT_TRUE(link.responder.observed().nat_detection_matched);
+    for (const Send& send : link.sent)
+        EXPECT_EQ(send.destination_port, 61234);
+
+    // The same exchange claiming an ephemeral source port while the wire shows 4500: the
+    // source hash no longer matches what the peer sees.
+    RecoveryConfig lying = config;
+    lying.local.port = 40000;
+    Link mismatch(lying, responder);
+    mismatch.seen_from = config.local;
+    (void)mismatch.run();
+    EXPECT_FALSE(mismatch.responder.observed().nat_detection_matched);
+}
+
 TEST(RecoveryExchange, StartsOnNatTPortWhenConfigured) {
     RecoveryConfig config = default_config();
     config.start_with_nat_t = true;

@@ -208,7 +208,7 @@ rec_reboot_b() {
 #   REC_A, REC_B              each node's address as the other sees it
 #   REC_A_LOCAL, REC_B_LOCAL  each node's own address
 rec_setup_nat() { # a|b|a-random|b-random
-	local inside=${1%-random} masq=masquerade inner dnat=
+	local inside=${1%-random} masq=masquerade dnat=
 	[ "$1" != "$inside" ] && masq="masquerade random"
 	case $inside in
 	a | b) ;;
@@ -226,22 +226,20 @@ rec_setup_nat() { # a|b|a-random|b-random
 	ip link set rec-b netns "$REC_NS_B"
 	ip link set rec-ra netns "$REC_NS_R"
 	ip link set rec-rb netns "$REC_NS_R"
+	# The inside node's namespace and link, the outside one's, and the router's two ends.
+	local in_ns=$REC_NS_A in_dev=rec-a out_ns=$REC_NS_B out_dev=rec-b r_in=rec-ra r_out=rec-rb
+	if [ "$inside" = b ]; then
+		in_ns=$REC_NS_B in_dev=rec-b out_ns=$REC_NS_A out_dev=rec-a r_in=rec-rb r_out=rec-ra
+	fi
+	REC_NAT_OUTSIDE=$r_out
+	ip -n "$in_ns" addr add 192.168.100.2/24 dev "$in_dev"
+	ip -n "$out_ns" addr add 203.0.113.2/24 dev "$out_dev"
+	ip -n "$REC_NS_R" addr add 192.168.100.1/24 dev "$r_in"
+	ip -n "$REC_NS_R" addr add "$REC_NAT_PUBLIC/24" dev "$r_out"
 	if [ "$inside" = a ]; then
-		inner=$REC_NS_A
 		REC_A_LOCAL=192.168.100.2 REC_A=$REC_NAT_PUBLIC REC_B=203.0.113.2 REC_B_LOCAL=203.0.113.2
-		ip -n "$REC_NS_A" addr add "$REC_A_LOCAL/24" dev rec-a
-		ip -n "$REC_NS_B" addr add "$REC_B/24" dev rec-b
-		ip -n "$REC_NS_R" addr add 192.168.100.1/24 dev rec-ra
-		ip -n "$REC_NS_R" addr add "$REC_NAT_PUBLIC/24" dev rec-rb
-		REC_NAT_OUTSIDE=rec-rb
 	else
-		inner=$REC_NS_B
 		REC_B_LOCAL=192.168.100.2 REC_B=$REC_NAT_PUBLIC REC_A=203.0.113.2 REC_A_LOCAL=203.0.113.2
-		ip -n "$REC_NS_B" addr add "$REC_B_LOCAL/24" dev rec-b
-		ip -n "$REC_NS_A" addr add "$REC_A/24" dev rec-a
-		ip -n "$REC_NS_R" addr add 192.168.100.1/24 dev rec-rb
-		ip -n "$REC_NS_R" addr add "$REC_NAT_PUBLIC/24" dev rec-ra
-		REC_NAT_OUTSIDE=rec-ra
 		dnat="chain prerouting {
 			type nat hook prerouting priority dstnat;
 			iifname \"$REC_NAT_OUTSIDE\" udp dport { 500, 4500 } dnat to $REC_B_LOCAL
@@ -253,7 +251,7 @@ rec_setup_nat() { # a|b|a-random|b-random
 	ip -n "$REC_NS_B" link set rec-b up
 	# The inside node reaches everything through the router; the outside one only knows
 	# the router's outside address.
-	ip -n "$inner" route add default via 192.168.100.1
+	ip -n "$in_ns" route add default via 192.168.100.1
 	ip netns exec "$REC_NS_R" nft -f - <<-EON || return 1
 	table ip rec_nat {
 		chain postrouting {
