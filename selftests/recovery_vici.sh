@@ -73,7 +73,7 @@ exec-command = /usr/bin/touch $REC_DIR/exec.ran"
 		rec_ping 3 >/dev/null # A's stale SPI: the trigger
 		tap_check "$variant: vici's initiate failed, its half-open IKE SA terminated, exec next" \
 			wait_until 40 rec_daemon_log_has \
-			"backend vici unavailable: vici initiate tunnel/net failed: .*terminated its IKE SA #[0-9]+; falling back to exec"
+			"backend vici unavailable: vici initiate tunnel/net failed: .*terminated its IKE SA #[0-9]+ \(no answer from the peer\); falling back to exec"
 		tap_check "$variant: the exec backend ran" wait_until 10 test -e "$REC_DIR/exec.ran"
 		tap_check "$variant: B's charon holds no IKE SA with A any more" \
 			wait_until 10 eval '[ -z "$(swan B --list-sas)" ]'

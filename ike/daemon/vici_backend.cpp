@@ -207,6 +207,13 @@ unsigned control_log_ike_sa(const vici::Message& control_log) {
     return value;
 }
 
+bool control_log_peer_answered(const vici::Message& control_log) {
+    // charon's "parsed IKE_AUTH response 1 [ N(AUTH_FAILED) ]": a response to this IKE SA's
+    // request, with its SPIs, so the peer was reached on this path.
+    const auto* text = control_log.value("msg");
+    return text && text->starts_with("parsed ") && text->find(" response ") != std::string::npos;
+}
+
 std::vector<std::string> matching_ike_sas(const vici::Message& list_sa,
                                           const ike::IpAddress& peer) {
     std::vector<std::string> found;
@@ -338,9 +345,11 @@ BackendOutcome ViciBackend::initiate(vici::Client& client, const std::string& ik
     // operator sees the exchange in one place, and note the IKE SA they are about, the one
     // this attempt made.
     unsigned ike_sa = 0;
+    bool answered = false;
     auto relay = [&](const std::string& name, const vici::Message& msg) {
         if (name != "control-log")
             return;
+        answered = answered || control_log_peer_answered(msg);
         if (const unsigned id = control_log_ike_sa(msg); id && !ike_sa) {
             ike_sa = id;
             log.info(cat("vici: charon's IKE SA #", id, " (", ike, ")"));
@@ -385,9 +394,12 @@ BackendOutcome ViciBackend::initiate(vici::Client& client, const std::string& ik
             else
                 detail += cat("; terminate IKE SA #", ike_sa, ": ", term_err);
         }
-        // Not reaching the peer this way (a NAT mapping, a spoke's address) says nothing
-        // about the next backend's way: let it try.
-        return {Verdict::unavailable, detail};
+        // The peer's answer (AUTHENTICATION_FAILED, NO_PROPOSAL_CHOSEN, ...) is a real one:
+        // the next backend would reach the same peer with the same credentials. Hearing
+        // nothing (no NAT mapping there, a spoke gone) says nothing about its way: let it try.
+        if (answered)
+            return {Verdict::failed, cat(detail, " (the peer answered)")};
+        return {Verdict::unavailable, cat(detail, " (no answer from the peer)")};
     }
     return {Verdict::succeeded, cat("strongSwan established ", ike, " (", done, ")")};
 }

@@ -66,7 +66,8 @@ public:
                            std::stop_token stop) override;
 
 private:
-    // Initiates every child of `ike`; a failure terminates the IKE SA the attempt made.
+    // Initiates every child of `ike`; a failure terminates the IKE SA the attempt made, and is
+    // `failed` when the peer answered, `unavailable` (the next backend's turn) when it did not.
     BackendOutcome initiate(vici::Client& client, const std::string& ike,
                             const std::vector<std::string>& children, PeerLog& log,
                             std::stop_token stop);
@@ -77,6 +78,8 @@ private:
 
 // The unique id of the IKE SA a control-log event is about (ikesa-uniqueid), or 0.
 unsigned control_log_ike_sa(const vici::Message& control_log);
+// Whether a control-log event shows a response from the peer to the IKE SA's request.
+bool control_log_peer_answered(const vici::Message& control_log);
 
 // The IKE SAs strongSwan holds (list-sas), in any state, half-open (CONNECTING) ones
 // included. Blocks up to a few seconds: never on the event loop.

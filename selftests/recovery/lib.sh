@@ -170,9 +170,15 @@ rec_charon_start() { # NODE
 		mount --bind '$dir/swanctl' /etc/swanctl &&
 		mount --bind '$dir/strongswan.conf' /etc/strongswan.conf &&
 		exec /usr/lib/ipsec/charon" >>"$dir/charon.out" 2>&1 &)
-	wait_until 20 test -S "$dir/run/charon.vici" || return 1
-	wait_until 10 swan "$node" --version >/dev/null || return 1
-	swan "$node" --load-all --file "$dir/swanctl/swanctl.conf" >/dev/null
+	# Generous: under a loaded TCG host charon's start alone has taken over 10 s.
+	wait_until 60 test -S "$dir/run/charon.vici" ||
+		{ note "charon $node: no vici socket after 60 s"; return 1; }
+	wait_until 30 swan "$node" --version >/dev/null ||
+		{ note "charon $node: no answer to --version over vici in 30 s"; return 1; }
+	local out
+	out=$(swanctl --load-all --uri "unix://$dir/run/charon.vici" \
+		--file "$dir/swanctl/swanctl.conf" 2>&1) ||
+		{ note "charon $node: swanctl --load-all failed: $(echo $out)"; return 1; }
 }
 
 rec_charon_pid() { cat "$REC_DIR/$1/run/charon.pid" 2>/dev/null; }
@@ -409,6 +415,10 @@ rec_save_logs() {
 	cp "$REC_DIR/A/run/charon.log" "$out/charon-a.log" 2>/dev/null
 	cp "$REC_DIR/B/run/charon.log" "$out/charon-b.log" 2>/dev/null
 	cp "$REC_DIR/C/run/charon.log" "$out/charon-c.log" 2>/dev/null
+	local node
+	for node in A B C; do
+		cp "$REC_DIR/$node/charon.out" "$out/charon-$node.out" 2>/dev/null
+	done
 	cp "$REC_DIR/spirecoveryd.log" "$REC_DIR/spirecoveryd.conf" "$REC_DIR/spirecoveryd.status" \
 		"$out/" 2>/dev/null
 	return 0

@@ -279,3 +279,20 @@ TEST(ViciBackend, ControlLogNamesTheIkeSa) {
     junk.add_value("ikesa-uniqueid", "x7");
     EXPECT_EQ(control_log_ike_sa(junk), 0u);
 }
+
+TEST(ViciBackend, OnlyAParsedResponseIsThePeersAnswer) {
+    auto line = [](const char* text) {
+        vici::Message log;
+        log.add_value("group", "ENC").add_value("msg", text);
+        return log;
+    };
+    EXPECT_TRUE(control_log_peer_answered(line("parsed IKE_AUTH response 1 [ N(AUTH_FAILED) ]")));
+    EXPECT_TRUE(control_log_peer_answered(line("parsed IKE_SA_INIT response 0 [ N(NO_PROP) ]")));
+    // Our own request, retransmissions, and a request from the peer are no answer.
+    EXPECT_FALSE(control_log_peer_answered(line("generating IKE_SA_INIT request 0 [ SA KE No ]")));
+    EXPECT_FALSE(control_log_peer_answered(line("retransmit 2 of request with message ID 0")));
+    EXPECT_FALSE(control_log_peer_answered(line("parsed INFORMATIONAL request 0 [ D ]")));
+    vici::Message none;
+    none.add_value("group", "ENC");
+    EXPECT_FALSE(control_log_peer_answered(none));
+}
