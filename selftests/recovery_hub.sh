@@ -105,7 +105,12 @@ stale_a_only() {
 	id=$(swan B --list-sas --raw | grep -oE 'uniqueid=[0-9]+ [^}]*remote-host=192\.0\.2\.1 ' |
 		grep -oE '^uniqueid=[0-9]+' | cut -d= -f2)
 	ip netns exec "$REC_NS_B" nft -f - <<-EON || return 1
-	table ip hub_cut { chain out { type filter hook output priority 0; ip daddr $REC_A udp dport { 500, 4500 } drop; } }
+	table ip hub_cut {
+		chain out {
+			type filter hook output priority 0;
+			ip daddr $REC_A udp dport { 500, 4500 } drop
+		}
+	}
 	EON
 	[ -n "$id" ] && swan B --terminate --ike-id "$id" --force --timeout 5 >/dev/null
 	ip -n "$REC_NS_B" xfrm state deleteall src "$REC_A" 2>/dev/null

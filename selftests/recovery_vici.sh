@@ -67,7 +67,12 @@ exec-command = /usr/bin/touch $REC_DIR/exec.ran"
 		;;
 	unreachable)
 		ip netns exec "$REC_NS_B" nft -f - <<-EON
-		table ip vici_cut { chain out { type filter hook output priority 0; ip daddr $REC_A udp dport 500 drop; } }
+		table ip vici_cut {
+			chain out {
+				type filter hook output priority 0;
+				ip daddr $REC_A udp dport 500 drop
+			}
+		}
 		EON
 		rec_module_enable 1
 		rec_ping 3 >/dev/null # A's stale SPI: the trigger
