@@ -11,6 +11,10 @@
 #                       the same without nat-traversal: IKE goes to the NAT's port 4500, where
 #                       nothing is mapped; the router's ICMP port unreachable ends the attempt
 #                       at once and is logged as such
+#   vici-a, vici-b, vici-a-random
+#                       the same topologies with the vici backend: B's charon recovers A
+#                       through a connection derived for the mapping (charon's port 4500 to
+#                       A's mapped port, ESP in UDP), since initiate has no address or port
 # Runs in the VM: selftests/vm/run-vm.sh -k KVER -- selftests/recovery_nat.sh [VARIANT...]
 # Logs: build/recovery/nat-VARIANT/.
 cd "$(dirname "$0")/.." || exit 1
@@ -67,6 +71,8 @@ check_icmp_reported() { # LABEL
 }
 
 variants=("$@")
+# The vici variants run from recovery_vici_nat.sh: one VM test stays within the runner's time
+# limit.
 [ $# -gt 0 ] || variants=(native-a native-b native-a-random native-a-random-config-port)
 for variant in "${variants[@]}"; do
 	peer_keys=
@@ -76,6 +82,9 @@ for variant in "${variants[@]}"; do
 	native-b) backend=native nat=b ;;
 	native-a-random) backend=native nat=a-random peer_keys="nat-traversal = yes" ;;
 	native-a-random-config-port) backend=native nat=a-random expect=icmp ;;
+	vici-a) backend=vici nat=a ;;
+	vici-b) backend=vici nat=b ;;
+	vici-a-random) backend=vici nat=a-random peer_keys="nat-traversal = yes" ;;
 	*) echo "unknown variant $variant" >&2; exit 1 ;;
 	esac
 	REC_LOG_NAME=nat-$variant
@@ -85,7 +94,9 @@ for variant in "${variants[@]}"; do
 		rec_cleanup
 		continue
 	fi
-	rec_daemon_config "" "backends = $backend
+	global=
+	[ "$backend" = vici ] && global="vici-socket = $REC_DIR/B/run/charon.vici"
+	rec_daemon_config "$global" "backends = $backend
 $peer_keys"
 	tap_check "$variant: spirecoveryd starts" rec_daemon_start
 	rec_module_enable 1
@@ -95,6 +106,8 @@ $peer_keys"
 	case $expect in
 	recovery)
 		check_recovery "$variant" "$backend"
+		[ "$backend" = vici ] && tap_check "$variant: through a connection derived for the mapping" \
+			rec_daemon_log_has "vici: loaded tunnel-spirecovery-$REC_A-${REC_MAPPED_PORT:-4500}, a copy of tunnel to $REC_A port ${REC_MAPPED_PORT:-4500} from charon's port 4500, ESP in UDP"
 		check_stale_sas_gone "$variant"
 		check_nat_detection "$variant"
 		;;

@@ -15,6 +15,7 @@
 
 #include <boost/program_options/parsers.hpp>
 
+#include "ike/daemon/addresses.h"
 #include "tools/lib/program_options_error.h"
 #include "tools/lib/unique_fd.h"
 
@@ -25,6 +26,30 @@ namespace spirecovery {
 namespace {
 
 constexpr std::string_view peer_prefix = "peer.";
+
+// "192.0.2.1" (the family's full length) or "198.51.100.0/24"; a prefix with host bits set is
+// refused, since it most likely names one host by mistake.
+std::optional<std::pair<ike::IpAddress, std::optional<unsigned>>>
+parse_peer_address(std::string_view text) {
+    const auto slash = text.find('/');
+    const auto address = ike::IpAddress::parse(text.substr(0, slash));
+    if (!address)
+        return std::nullopt;
+    const unsigned full = static_cast<unsigned>(address->bytes().size() * 8);
+    if (slash == std::string_view::npos)
+        return std::pair{*address, std::optional<unsigned>()};
+    const auto bits_text = text.substr(slash + 1);
+    unsigned bits = 0;
+    auto [end, ec] = std::from_chars(bits_text.data(), bits_text.data() + bits_text.size(), bits);
+    if (bits_text.empty() || ec != std::errc() || end != bits_text.data() + bits_text.size() ||
+        bits > full)
+        return std::nullopt;
+    const auto bytes = address->bytes();
+    for (unsigned bit = bits; bit < full; bit++)
+        if (bytes[bit / 8] & (0x80 >> (bit % 8)))
+            return std::nullopt;
+    return std::pair{*address, bits == full ? std::nullopt : std::optional<unsigned>(bits)};
+}
 // The longest PSK file read: a key is a line of text or hex, far below this.
 constexpr off_t max_psk_file_size = 64 * 1024;
 
@@ -203,10 +228,14 @@ void build_peer(const std::string& name, const PeerKeys& keys, const DaemonConfi
     const size_t errors_before = errors.size();
 
     if (auto v = get("address")) {
-        if (auto a = ike::IpAddress::parse(*v))
-            peer.address = *a;
-        else
-            errors.push_back(cat(where, ": address '", *v, "' is not an IPv4 or IPv6 address"));
+        if (auto parsed = parse_peer_address(*v)) {
+            peer.address = parsed->first;
+            peer.prefix_len = parsed->second;
+        } else {
+            errors.push_back(cat(where, ": address '", *v,
+                                 "' is not an IPv4 or IPv6 address or prefix (192.0.2.1, "
+                                 "198.51.100.0/24, 2001:db8::/48; no host bits set)"));
+        }
     } else {
         errors.push_back(cat(where, ": address is missing"));
     }
@@ -281,6 +310,17 @@ void build_peer(const std::string& name, const PeerKeys& keys, const DaemonConfi
 
     if (auto v = get("exec-command"))
         peer.exec_command = split_list(*v);
+    for (auto [key, field] : {std::pair{"vici-proposals", &peer.vici_proposals},
+                              {"vici-esp-proposals", &peer.vici_esp_proposals}}) {
+        if (auto v = get(key)) {
+            if (v->empty() || v->find_first_of(" \t") != std::string::npos)
+                errors.push_back(cat(where, ": ", key, " '", *v,
+                                     "' must be one swanctl.conf proposals value without spaces "
+                                     "(aes256gcm16-prfsha256-x25519,aes256-sha256-modp2048)"));
+            else
+                *field = *v;
+        }
+    }
 
     if (auto v = get("backends")) {
         for (const auto& item : split_list(*v)) {
@@ -300,7 +340,7 @@ void build_peer(const std::string& name, const PeerKeys& keys, const DaemonConfi
         // The strongSwan daemon's own credentials beat a second copy of them: vici first.
         if (!global.vici_socket.empty())
             peer.backends.push_back(BackendKind::vici);
-        if (psk || psk_file)
+        if ((psk || psk_file) && !peer.is_prefix())
             peer.backends.push_back(BackendKind::native);
         if (!peer.exec_command.empty())
             peer.backends.push_back(BackendKind::exec);
@@ -312,6 +352,15 @@ void build_peer(const std::string& name, const PeerKeys& keys, const DaemonConfi
     for (auto kind : peer.backends) {
         switch (kind) {
         case BackendKind::native:
+            // One identity pair and PSK per peer, but a prefix names many spokes: their
+            // identities are charon's (vici) or the exec command's to know.
+            if (peer.is_prefix())
+                errors.push_back(cat(where,
+                                     ": the native backend needs one address, not the "
+                                     "prefix ",
+                                     peer.address_text(),
+                                     ": use vici or exec for a hub's spokes, or a [peer] "
+                                     "section per spoke"));
             if (!peer.local_id)
                 errors.push_back(cat(where, ": the native backend needs local-id"));
             if (!peer.remote_id)
@@ -336,8 +385,9 @@ void build_peer(const std::string& name, const PeerKeys& keys, const DaemonConfi
 
     for (const auto& [key, value] : keys.values) {
         static const std::set<std::string> known{
-            "address",   "enabled", "local-id", "remote-id",    "psk",           "psk-file",
-            "proposals", "port",    "backends", "exec-command", "local-address", "nat-traversal"};
+            "address",       "enabled",       "local-id",       "remote-id",         "psk",
+            "psk-file",      "proposals",     "port",           "backends",          "exec-command",
+            "local-address", "nat-traversal", "vici-proposals", "vici-esp-proposals"};
         if (!known.count(key))
             errors.push_back(cat(where, ": unknown key '", key, "'"));
     }
@@ -450,11 +500,25 @@ std::string_view to_string(BackendKind kind) {
     return "?";
 }
 
+bool PeerConfig::is_prefix() const {
+    return prefix_len.has_value();
+}
+
+bool PeerConfig::covers(const ike::IpAddress& source) const {
+    return prefix_len ? prefix_covers(address, *prefix_len, source) : address == source;
+}
+
+std::string PeerConfig::address_text() const {
+    return prefix_len ? cat(address.to_string(), "/", *prefix_len) : address.to_string();
+}
+
 const PeerConfig* DaemonConfig::find_peer(const ike::IpAddress& address) const {
+    const PeerConfig* best = nullptr;
+    const auto length = [](const PeerConfig& p) { return p.prefix_len.value_or(129); };
     for (const auto& peer : peers)
-        if (peer.address == address)
-            return &peer;
-    return nullptr;
+        if (peer.covers(address) && (!best || length(peer) > length(*best)))
+            best = &peer;
+    return best;
 }
 
 po::options_description global_options() {
@@ -549,10 +613,11 @@ ConfigResult parse_config(std::istream& in, const std::string& source,
         build_peer(name, peer_keys[name], cfg, file_mode, source, errors, cfg.peers);
 
     for (auto it = cfg.peers.begin(); it != cfg.peers.end(); ++it) {
-        auto first = std::find_if(cfg.peers.begin(), it,
-                                  [&](const PeerConfig& p) { return p.address == it->address; });
+        auto first = std::find_if(cfg.peers.begin(), it, [&](const PeerConfig& p) {
+            return p.address == it->address && p.prefix_len == it->prefix_len;
+        });
         if (first != it)
-            errors.push_back(cat("[peer.", it->name, "]: address ", it->address.to_string(),
+            errors.push_back(cat("[peer.", it->name, "]: address ", it->address_text(),
                                  " is already used by [peer.", first->name, "]"));
     }
     if (cfg.peers.empty() && errors.empty())

@@ -31,6 +31,10 @@ std::string_view to_string(BackendKind kind);
 struct PeerConfig {
     std::string name;       // the NAME of its [peer.NAME] section
     ike::IpAddress address; // events whose source is this address concern this peer
+    // A hub's spokes: `address`/`prefix_len` is a network, and events from any address in it
+    // concern this peer; each spoke (the event's source) is recovered on its own. Unset: one
+    // address (a /32 or /128 is stored as that).
+    std::optional<unsigned> prefix_len;
     bool enabled = true;
     std::vector<BackendKind> backends; // tried in order; the next one when one is unavailable
 
@@ -47,8 +51,18 @@ struct PeerConfig {
     // its ESP-in-UDP (the NAT's mapping) instead of 4500. Without it no packet field steers.
     bool nat_traversal = false;
 
+    // vici: proposals of the connection derived for a NAT mapping or a spoke (list-conns does
+    // not show the configured connection's); empty: charon's defaults.
+    std::string vici_proposals;
+    std::string vici_esp_proposals;
+
     // exec backend: argv template, placeholders {peer} {spi} {proto} {local}
     std::vector<std::string> exec_command;
+
+    bool is_prefix() const;
+    bool covers(const ike::IpAddress& source) const;
+    // "192.0.2.1", or "198.51.100.0/24" for a prefix
+    std::string address_text() const;
 };
 
 struct DaemonConfig {
@@ -74,6 +88,8 @@ struct DaemonConfig {
     // from any other source never become events.
     bool peer_filter = true;
 
+    // The peer an event from `address` concerns: the peer of that address, else the one with the
+    // longest prefix covering it.
     const PeerConfig* find_peer(const ike::IpAddress& address) const;
 };
 

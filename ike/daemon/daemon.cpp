@@ -12,6 +12,7 @@
 
 #include "ike/daemon/addresses.h"
 #include "ike/daemon/peer_set.h"
+#include "tools/lib/address.h"
 #include "tools/lib/errors.h"
 
 namespace spirecovery {
@@ -130,7 +131,7 @@ int Daemon::run() {
         std::string backends;
         for (auto kind : peer.backends)
             backends += (backends.empty() ? "" : ",") + std::string(to_string(kind));
-        names += cat(names.empty() ? "" : "; ", peer.name, " ", peer.address.to_string(), " [",
+        names += cat(names.empty() ? "" : "; ", peer.name, " ", peer.address_text(), " [",
                      peer.enabled ? backends : "disabled", "]");
     }
     log_.notice(cat("spirecoveryd starting: ", config_.peers.size(), " peer(s): ", names,
@@ -276,15 +277,27 @@ void Daemon::resynchronise() {
             // IPv6 sources are masked to the module's prefix.
             const auto network = address_from_bytes(source.addr.family, source.addr.bytes.data());
             for (const auto& peer : config_.peers) {
-                if (!network || !prefix_covers(*network, source.prefix_len, peer.address))
+                if (!network)
+                    break;
+                // A hub's spoke is known only from a full-length entry (IPv4); an IPv6 entry is
+                // masked to the module's ipv6-prefix and names no single spoke.
+                const bool host_entry =
+                    source.prefix_len == ctl::max_prefix_len(source.addr.family);
+                ike::IpAddress remote = peer.address;
+                if (peer.is_prefix()) {
+                    if (!host_entry || !peer.covers(*network))
+                        continue;
+                    remote = *network;
+                } else if (!prefix_covers(*network, source.prefix_len, peer.address)) {
                     continue;
+                }
                 MissEvent event;
                 event.proto = IPPROTO_ESP;
-                event.source = peer.address;
-                auto local = local_address(peer, route_source);
+                event.source = remote;
+                auto local = local_address(peer, remote, route_source);
                 if (!local) {
                     log_.warning(
-                        cat(peer_prefix(peer), "no route to the peer; not resynchronised"));
+                        cat(peer_prefix(peer, remote), "no route to the peer; not resynchronised"));
                     continue;
                 }
                 event.destination = *local;
@@ -303,13 +316,18 @@ void Daemon::resynchronise() {
 }
 
 bool Daemon::recover_now(const PeerConfig& peer, std::optional<uint32_t> spi) {
+    if (peer.is_prefix()) {
+        log_.error(cat(peer_prefix(peer), "--recover needs one address, and ", peer.address_text(),
+                       " is a hub's prefix: its spokes are recovered from their own events"));
+        return false;
+    }
     MissEvent event;
     event.proto = IPPROTO_ESP;
     event.spi = spi;
     event.source = peer.address;
     event.timestamp_ns = realtime_now_ns();
     event.received = clock_.now();
-    auto local = local_address(peer, route_source);
+    auto local = local_address(peer, peer.address, route_source);
     if (!local) {
         log_.error(cat(peer_prefix(peer), "no route to the peer"));
         return false;

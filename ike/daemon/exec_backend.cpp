@@ -129,7 +129,7 @@ std::vector<std::string> expand_command(const std::vector<std::string>& templ,
     for (std::string arg : templ) {
         // Single pass per placeholder over the template text only: substituted values
         // contain no braces, so they cannot form a new placeholder.
-        replace_all(arg, "{peer}", request.peer.address.to_string());
+        replace_all(arg, "{peer}", request.path.remote.to_string());
         replace_all(arg, "{local}", request.path.local.to_string());
         replace_all(arg, "{spi}", spi);
         replace_all(arg, "{proto}", proto);

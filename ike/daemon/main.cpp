@@ -96,7 +96,7 @@ int main(int argc, char** argv) {
                                          : std::string("left as it is (peer-filter = no)"))
                   << "\n";
         for (const auto& peer : config.peers) {
-            std::cout << "  peer " << peer.name << ": " << peer.address.to_string()
+            std::cout << "  peer " << peer.name << ": " << peer.address_text()
                       << (peer.enabled ? "" : " (disabled)") << ", backends";
             for (auto kind : peer.backends)
                 std::cout << " " << to_string(kind);

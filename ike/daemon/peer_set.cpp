@@ -15,11 +15,14 @@ namespace {
 // Enough to recognise the set in a log line; the rest is in `spirecoveryctl peers`.
 constexpr std::size_t named_peers = 4;
 
-ctl::Peer host_prefix(const ike::IpAddress& address) {
+// A host prefix for one address, the configured prefix for a hub's spokes.
+ctl::Peer module_prefix(const PeerConfig& config) {
     ctl::Peer peer;
-    peer.addr.family = address_family(address);
-    std::memcpy(peer.addr.bytes.data(), address.bytes().data(), address.bytes().size());
-    peer.prefix_len = static_cast<std::uint8_t>(ctl::max_prefix_len(peer.addr.family));
+    peer.addr.family = address_family(config.address);
+    std::memcpy(peer.addr.bytes.data(), config.address.bytes().data(),
+                config.address.bytes().size());
+    peer.prefix_len = static_cast<std::uint8_t>(
+        config.prefix_len.value_or(ctl::max_prefix_len(peer.addr.family)));
     return peer;
 }
 
@@ -29,7 +32,7 @@ std::vector<ctl::Peer> peer_set_of(const DaemonConfig& config) {
     std::vector<ctl::Peer> peers;
     for (const PeerConfig& peer : config.peers)
         if (peer.enabled)
-            peers.push_back(host_prefix(peer.address));
+            peers.push_back(module_prefix(peer));
     std::sort(peers.begin(), peers.end());
     peers.erase(std::unique(peers.begin(), peers.end()), peers.end());
     return peers;

@@ -12,8 +12,8 @@
 
 namespace spirecovery {
 
-// One host prefix (/32, /128) per enabled peer, sorted, each once. Disabled peers are left out:
-// the daemon would ignore their events anyway.
+// One prefix per enabled peer, a host prefix (/32, /128) or a hub's configured prefix, sorted,
+// each once. Disabled peers are left out: the daemon would ignore their events anyway.
 std::vector<ctl::Peer> peer_set_of(const DaemonConfig& config);
 
 // "3 peers (192.0.2.1/32, ...)" for the log and --check-config, the first few named.

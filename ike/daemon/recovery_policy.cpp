@@ -38,17 +38,20 @@ std::string RecoveryPath::to_string(const ike::IpAddress& peer) const {
                from_packet ? " (UDP port from the packet: nat-traversal)" : "");
 }
 
-std::optional<ike::IpAddress> local_address(const PeerConfig& peer, const RouteLookup& route) {
+std::optional<ike::IpAddress> local_address(const PeerConfig& peer, const ike::IpAddress& remote,
+                                            const RouteLookup& route) {
     if (peer.local_address)
         return peer.local_address;
-    return route(peer.address);
+    return route(remote);
 }
 
 PathChoice choose_path(const PeerConfig& peer, const MissEvent& event, const RouteLookup& route) {
     PathChoice choice;
-    const auto local = local_address(peer, route);
+    // find_peer() matched the source: the peer's address, or a spoke of its prefix.
+    const ike::IpAddress remote = peer.is_prefix() ? event.source : peer.address;
+    const auto local = local_address(peer, remote, route);
     if (!local) {
-        choice.refusal = cat("refused: B has no route to ", peer.address.to_string(),
+        choice.refusal = cat("refused: B has no route to ", remote.to_string(),
                              " to take its local address from (set local-address)");
         return choice;
     }
@@ -60,6 +63,7 @@ PathChoice choose_path(const PeerConfig& peer, const MissEvent& event, const Rou
         return choice;
     }
     RecoveryPath& path = choice.path.emplace();
+    path.remote = remote;
     path.local = *local;
     path.port = peer.port;
     if (!event.udp_encapsulated)
@@ -109,7 +113,7 @@ Decision RecoveryPolicy::decide(const MissEvent& event, std::span<SaInventory* c
     }
     d.ignored = std::move(choice.refusal);
     const RecoveryPath& path = *choice.path;
-    PeerState& state = peers_[d.peer->name];
+    PeerState& state = peers_[{d.peer->name, path.remote.to_string()}];
     prune(state);
     const std::string lane_name =
         path.from_packet ? cat("port ", path.port, " from the packet: ") : std::string();
@@ -192,7 +196,7 @@ std::string RecoveryPolicy::schedule_text(const LaneState& state) const {
 
 std::string RecoveryPolicy::finished(const PeerConfig& peer, const RecoveryPath& path,
                                      RecoveryResult result) {
-    auto it = peers_.find(peer.name);
+    auto it = peers_.find({peer.name, path.remote.to_string()});
     if (it == peers_.end())
         return {};
     LaneState* lane = &it->second.configured;

@@ -31,6 +31,9 @@ public:
 // Where a recovery's IKE comes from and goes to: the configuration and B's own routing, never
 // the packet, which anyone can forge; only a nat-traversal peer's port may come from it.
 struct RecoveryPath {
+    // The peer's address: the configured one, or for a hub's prefix the spoke the event came
+    // from (the address its own packets reach B from: they come back only if it is true).
+    ike::IpAddress remote;
     ike::IpAddress local;          // B's address: local-address, or the route's source
     uint16_t port = ike::ike_port; // the peer's IKE port
     bool nat_t = false;            // every message to `port` with the non-ESP marker
@@ -38,21 +41,25 @@ struct RecoveryPath {
 
     // "from 192.0.2.2 to 192.0.2.1:4500 (non-ESP marker)"
     std::string to_string(const ike::IpAddress& peer) const;
+    std::string to_string() const { return to_string(remote); }
 };
 
 // The source address of B's route to a peer (route_source(), or a fake in tests).
 using RouteLookup = std::function<std::optional<ike::IpAddress>(const ike::IpAddress& peer)>;
 
-// B's address toward the peer: its local-address, or else the source of B's route to it.
-std::optional<ike::IpAddress> local_address(const PeerConfig& peer, const RouteLookup& route);
+// B's address toward the peer at `remote` (its address, or a spoke of its prefix): its
+// local-address, or else the source of B's route to it.
+std::optional<ike::IpAddress> local_address(const PeerConfig& peer, const ike::IpAddress& remote,
+                                            const RouteLookup& route);
 
 struct PathChoice {
     std::optional<RecoveryPath> path; // nothing: the event is refused, `refusal` says why
     std::string refusal;              // with a path: a packet field that was not used, or empty
 };
-// The path for a miss from `peer`. Refused when the packet was sent to an address that is not
-// B's address toward the peer. The port is `port` for ESP and AH, 4500 with the marker for
-// ESP in UDP, and the packet's UDP source port only when the peer has nat-traversal.
+// The path for a miss from `peer` (event.source is its address or a spoke of its prefix). Refused
+// when the packet was sent to an address that is not B's address toward the peer. The port is
+// `port` for ESP and AH, 4500 with the marker for ESP in UDP, and the packet's UDP source port only
+// when the peer has nat-traversal.
 PathChoice choose_path(const PeerConfig& peer, const MissEvent& event, const RouteLookup& route);
 
 struct Decision {
@@ -134,7 +141,8 @@ private:
     const DaemonConfig& config_;
     const MonotonicClock& clock_;
     const RouteLookup route_;
-    std::map<std::string, PeerState> peers_;
+    // Per peer and remote address: each spoke of a hub has its own lanes.
+    std::map<std::pair<std::string, std::string>, PeerState> peers_;
     unsigned running_ = 0;             // recoveries on configured paths
     unsigned packet_port_running_ = 0; // recoveries on ports from packets
 };

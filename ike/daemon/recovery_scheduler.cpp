@@ -19,8 +19,11 @@ constexpr std::chrono::milliseconds sa_poll{100};
 
 } // namespace
 
-std::string peer_prefix(const PeerConfig& peer) {
-    return cat("peer ", peer.name, " (", peer.address.to_string(), "): ");
+std::string peer_prefix(const PeerConfig& peer, const std::optional<ike::IpAddress>& spoke) {
+    if (spoke && peer.is_prefix())
+        return cat("peer ", peer.name, " (", peer.address_text(), ", spoke ", spoke->to_string(),
+                   "): ");
+    return cat("peer ", peer.name, " (", peer.address_text(), "): ");
 }
 
 RecoveryScheduler::RecoveryScheduler(const DaemonConfig& config, Logger& log, StatusBoard& status,
@@ -58,7 +61,7 @@ bool RecoveryScheduler::trigger(const MissEvent& event, const std::string& what,
         return false;
     }
     const PeerConfig& peer = *decision.peer;
-    PeerLog log(log_, peer_prefix(peer));
+    PeerLog log(log_, peer_prefix(peer, event.source));
     log.info(what);
     status_.event(peer, status_event);
     if (!decision.ignored.empty())
@@ -101,7 +104,7 @@ std::vector<std::pair<const PeerConfig*, bool>> RecoveryScheduler::reap() {
         if (!it->path.from_packet)
             status_.schedule(peer, next);
         if (!next.empty())
-            PeerLog(log_, peer_prefix(peer))
+            PeerLog(log_, peer_prefix(peer, it->path.remote))
                 .info(cat("next recovery",
                           it->path.from_packet ? cat(" on port ", it->path.port, " from packets")
                                                : "",
@@ -115,7 +118,7 @@ std::vector<std::pair<const PeerConfig*, bool>> RecoveryScheduler::reap() {
 RecoveryResult RecoveryScheduler::run(const PeerConfig& peer, const MissEvent& event,
                                       const RecoveryPath& path, std::chrono::milliseconds jitter,
                                       std::stop_token stop) {
-    PeerLog log(log_, peer_prefix(peer));
+    PeerLog log(log_, peer_prefix(peer, path.remote));
     if (!sleep_unless_stopped(stop, jitter))
         return RecoveryResult::not_attempted;
     const StopFd stop_fd(stop);
@@ -124,17 +127,17 @@ RecoveryResult RecoveryScheduler::run(const PeerConfig& peer, const MissEvent& e
     std::vector<SaInventory*> inventories{&sad};
     if (!config_.vici_socket.empty())
         inventories.push_back(&charon.emplace(config_.vici_socket, stop_fd.get()));
-    if (!final_check(peer, inventories, log, stop))
+    if (!final_check(peer, path.remote, inventories, log, stop))
         return RecoveryResult::not_attempted;
     return run_backends(peer, event, path, inventories, log, stop);
 }
 
-bool RecoveryScheduler::final_check(const PeerConfig& peer,
+bool RecoveryScheduler::final_check(const PeerConfig& peer, const ike::IpAddress& remote,
                                     std::span<SaInventory* const> inventories, PeerLog& log,
                                     std::stop_token stop) {
     const auto give_up = clock_.now() + cannot_tell_for;
     for (;;) {
-        const SaCheck check = check_inventories(peer.address, inventories);
+        const SaCheck check = check_inventories(remote, inventories);
         if (stop.stop_requested())
             return false;
         switch (check.verdict) {
@@ -168,7 +171,7 @@ RecoveryResult RecoveryScheduler::run_backends(const PeerConfig& peer, const Mis
                                                PeerLog& log, std::stop_token stop) {
     RecoveryRequest request{peer, event, path, {}};
     request.last_check = [&]() -> std::optional<std::string> {
-        const SaCheck check = check_inventories(peer.address, inventories);
+        const SaCheck check = check_inventories(path.remote, inventories);
         if (check.verdict == SaCheck::Verdict::none)
             return std::nullopt;
         return check.reason;
@@ -201,7 +204,7 @@ RecoveryResult RecoveryScheduler::run_backends(const PeerConfig& peer, const Mis
         case BackendOutcome::Verdict::succeeded:
             log.notice(cat("recovery done (", name, "): ", outcome.detail));
             status_.result(peer, name, "done: " + outcome.detail);
-            wait_for_inbound_sa(peer, event, name, log, stop);
+            wait_for_inbound_sa(peer, path.remote, event, name, log, stop);
             return RecoveryResult::succeeded;
         }
     }
@@ -209,16 +212,16 @@ RecoveryResult RecoveryScheduler::run_backends(const PeerConfig& peer, const Mis
     return RecoveryResult::failed;
 }
 
-void RecoveryScheduler::wait_for_inbound_sa(const PeerConfig& peer, const MissEvent& event,
-                                            const std::string& backend, PeerLog& log,
-                                            std::stop_token stop) {
+void RecoveryScheduler::wait_for_inbound_sa(const PeerConfig& peer, const ike::IpAddress& remote,
+                                            const MissEvent& event, const std::string& backend,
+                                            PeerLog& log, std::stop_token stop) {
     if (config_.recovery_wait.count() == 0)
         return;
     const auto give_up = clock_.now() + config_.recovery_wait;
     const uint64_t since = event.timestamp_ns ? event.timestamp_ns : realtime_now_ns();
     KernelSad sad;
     while (clock_.now() < give_up) {
-        auto presence = sad.find(peer.address);
+        auto presence = sad.find(remote);
         if (presence && presence->inbound) {
             const uint64_t now = realtime_now_ns();
             const uint64_t ms = now > since ? (now - since) / 1000000 : 0;

@@ -5,6 +5,7 @@
 #include <list>
 #include <map>
 #include <memory>
+#include <optional>
 #include <stop_token>
 #include <thread>
 #include <utility>
@@ -19,8 +20,9 @@
 
 namespace spirecovery {
 
-// "peer NAME (ADDRESS): ", the prefix of every log line about a peer.
-std::string peer_prefix(const PeerConfig& peer);
+// "peer NAME (ADDRESS): ", the prefix of every log line about a peer; for a hub's prefix
+// "peer NAME (PREFIX, spoke ADDRESS): " when the line concerns one spoke.
+std::string peer_prefix(const PeerConfig& peer, const std::optional<ike::IpAddress>& spoke = {});
 
 // The one path from a trigger (event, resynchronisation, command line) to a recovery: the
 // decision on the event loop (cheap rules and the kernel SAD only, nothing that can block),
@@ -63,13 +65,14 @@ private:
     RecoveryResult run(const PeerConfig& peer, const MissEvent& event, const RecoveryPath& path,
                        std::chrono::milliseconds jitter, std::stop_token stop);
     // The final checks; false when the recovery must not go on.
-    bool final_check(const PeerConfig& peer, std::span<SaInventory* const> inventories,
-                     PeerLog& log, std::stop_token stop);
+    bool final_check(const PeerConfig& peer, const ike::IpAddress& remote,
+                     std::span<SaInventory* const> inventories, PeerLog& log, std::stop_token stop);
     RecoveryResult run_backends(const PeerConfig& peer, const MissEvent& event,
                                 const RecoveryPath& path, std::span<SaInventory* const> inventories,
                                 PeerLog& log, std::stop_token stop);
-    void wait_for_inbound_sa(const PeerConfig& peer, const MissEvent& event,
-                             const std::string& backend, PeerLog& log, std::stop_token stop);
+    void wait_for_inbound_sa(const PeerConfig& peer, const ike::IpAddress& remote,
+                             const MissEvent& event, const std::string& backend, PeerLog& log,
+                             std::stop_token stop);
     void decided(const PeerConfig& peer, PeerLog& log, LogLevel level, const std::string& reason);
 
     const DaemonConfig& config_;

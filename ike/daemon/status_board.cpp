@@ -97,7 +97,7 @@ StatusBoard::StatusBoard(const DaemonConfig& config, std::string path, Logger& l
     : path_(std::move(path)), log_(log) {
     for (const auto& peer : config.peers) {
         PeerStatus& s = peers_[peer.name];
-        s.address = peer.address.to_string();
+        s.address = peer.address_text();
         if (!peer.enabled)
             s.result.text = "disabled in the configuration";
     }

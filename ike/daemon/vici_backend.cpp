@@ -47,25 +47,171 @@ bool remote_addr_covers(std::string_view entry, const ike::IpAddress& peer) {
     return address && *address == peer;
 }
 
+bool is_any_address(std::string_view entry) {
+    return entry == "%any" || entry == "%any4" || entry == "%any6";
+}
+
 std::vector<ViciConnection> matching_connections(const vici::Message& list_conn,
-                                                 const ike::IpAddress& peer) {
+                                                 const ike::IpAddress& peer, bool any) {
     std::vector<ViciConnection> found;
+    std::vector<ViciConnection> any_found;
     for (const auto& entry : list_conn.entries) {
         if (entry.kind != vici::Section::Entry::Kind::section)
             continue;
         const auto* remote = entry.section.list("remote_addrs");
-        if (!remote || std::none_of(remote->begin(), remote->end(), [&](const std::string& r) {
-                return remote_addr_covers(r, peer);
-            }))
+        if (!remote)
             continue;
-        ViciConnection conn{entry.name, {}};
+        const bool covers = std::any_of(remote->begin(), remote->end(), [&](const std::string& r) {
+            return remote_addr_covers(r, peer);
+        });
+        const bool is_any = any && std::any_of(remote->begin(), remote->end(), is_any_address);
+        if (!covers && !is_any)
+            continue;
+        ViciConnection conn{entry.name, {}, false, entry.section};
+        const auto exact =
+            remote->size() == 1 ? ike::IpAddress::parse(remote->front()) : std::nullopt;
+        conn.names_only_peer = exact && *exact == peer;
         if (const auto* children = entry.section.section("children"))
             for (const auto& child : children->entries)
                 if (child.kind == vici::Section::Entry::Kind::section)
                     conn.children.push_back(child.name);
-        found.push_back(std::move(conn));
+        (covers ? found : any_found).push_back(std::move(conn));
     }
+    found.insert(found.end(), any_found.begin(), any_found.end());
     return found;
+}
+
+namespace {
+
+// list-conns' spelling of a value -> load-conn's, for the values copied with a translation.
+std::optional<std::string>
+translate(const std::string* value,
+          std::initializer_list<std::pair<std::string_view, std::string_view>> map) {
+    if (!value)
+        return std::nullopt;
+    for (const auto& [listed, loaded] : map)
+        if (*value == listed)
+            return std::string(loaded);
+    return std::nullopt;
+}
+
+void copy_values(const vici::Section& from, vici::Section& to,
+                 std::initializer_list<std::string_view> keys) {
+    for (auto key : keys)
+        if (const auto* v = from.value(key))
+            to.add_value(std::string(key), *v);
+}
+
+ike::Status copy_auth(const std::string& conn, const vici::Section::Entry& round, bool remote,
+                      vici::Section& to) {
+    const auto* cls = round.section.value("class");
+    const auto auth = translate(cls, {{"pre-shared key", "psk"}, {"public key", "pubkey"}});
+    if (!auth)
+        return ike::Error{cat("connection ", conn, " authenticates ", round.name, " by ",
+                              cls ? *cls : "an unknown class",
+                              ", which a derived connection cannot copy (only pre-shared key "
+                              "and public key)")};
+    if (remote)
+        for (const char* constraint : {"groups", "cert_policy", "cacerts", "certs"})
+            if (const auto* list = round.section.list(constraint); list && !list->empty())
+                return ike::Error{cat("connection ", conn, " constrains the peer by ", constraint,
+                                      " in ", round.name,
+                                      ", which list-conns cannot show exactly; a derived "
+                                      "connection would accept more")};
+    vici::Section& out = to.add_section(round.name);
+    out.add_value("auth", *auth);
+    copy_values(round.section, out, {"id"});
+    return ike::success();
+}
+
+} // namespace
+
+std::string derived_name(const std::string& conn, const DerivedTarget& target) {
+    std::string address = target.remote.to_string();
+    std::replace(address.begin(), address.end(), ':', '_');
+    return cat(conn, "-spirecovery-", address, "-", target.remote_port);
+}
+
+ike::Result<vici::Message> derived_connection(const std::string& conn, const vici::Section& listed,
+                                              const DerivedTarget& target) {
+    vici::Message message;
+    vici::Section& out = message.add_section(derived_name(conn, target));
+    const auto version =
+        translate(listed.value("version"), {{"IKE", "0"}, {"IKEv1", "1"}, {"IKEv2", "2"}});
+    if (!version)
+        return ike::Error{cat("connection ", conn, " has no IKE version list-conns shows")};
+    if (const auto* local = listed.list("local_addrs"))
+        out.add_list("local_addrs", *local);
+    out.add_list("remote_addrs", {target.remote.to_string()});
+    if (target.remote_port != ike::ike_port) {
+        out.add_value("local_port", std::to_string(ike::nat_t_port));
+        out.add_value("remote_port", std::to_string(target.remote_port));
+    }
+    if (target.encap)
+        out.add_value("encap", "yes");
+    out.add_value("version", *version);
+    if (!target.proposals.empty())
+        out.add_value("proposals", target.proposals);
+    copy_values(
+        listed, out,
+        {"reauth_time", "rekey_time", "dpd_delay", "dpd_timeout", "ppk_id", "ppk_required"});
+    if (const auto unique = translate(listed.value("unique"), {{"UNIQUE_NO", "no"},
+                                                               {"UNIQUE_NEVER", "never"},
+                                                               {"UNIQUE_KEEP", "keep"},
+                                                               {"UNIQUE_REPLACE", "replace"}}))
+        out.add_value("unique", *unique);
+    for (const auto& entry : listed.entries) {
+        if (entry.kind != vici::Section::Entry::Kind::section)
+            continue;
+        const bool local = entry.name.rfind("local", 0) == 0;
+        const bool remote = entry.name.rfind("remote", 0) == 0;
+        if (!local && !remote)
+            continue;
+        if (auto st = copy_auth(conn, entry, remote, out); !st)
+            return st.error();
+    }
+    vici::Section& children = out.add_section("children");
+    bool any_child = false;
+    if (const auto* listed_children = listed.section("children")) {
+        for (const auto& child : listed_children->entries) {
+            if (child.kind != vici::Section::Entry::Kind::section)
+                continue;
+            // PASS and DROP are shunts: nothing to initiate.
+            const auto mode =
+                translate(child.section.value("mode"),
+                          {{"TUNNEL", "tunnel"}, {"TRANSPORT", "transport"}, {"BEET", "beet"}});
+            if (!mode)
+                continue;
+            vici::Section& c = children.add_section(child.name);
+            c.add_value("mode", *mode);
+            // The same traffic selectors: the same policies as the configured child's.
+            for (auto [from, to] : {std::pair{"local-ts", "local_ts"}, {"remote-ts", "remote_ts"}})
+                if (const auto* ts = child.section.list(from))
+                    c.add_list(to, *ts);
+            if (!target.esp_proposals.empty())
+                c.add_value("esp_proposals", target.esp_proposals);
+            copy_values(child.section, c, {"rekey_time", "rekey_bytes", "rekey_packets"});
+            any_child = true;
+        }
+    }
+    if (!any_child)
+        return ike::Error{cat("connection ", conn, " has no tunnel, transport or BEET child")};
+    return message;
+}
+
+unsigned control_log_ike_sa(const vici::Message& control_log) {
+    const auto* id = control_log.value("ikesa-uniqueid");
+    unsigned value = 0;
+    if (!id || std::from_chars(id->data(), id->data() + id->size(), value).ec != std::errc())
+        return 0;
+    return value;
+}
+
+bool control_log_peer_answered(const vici::Message& control_log) {
+    // charon's "parsed IKE_AUTH response 1 [ N(AUTH_FAILED) ]": a response to this IKE SA's
+    // request, with its SPIs, so the peer was reached on this path.
+    const auto* text = control_log.value("msg");
+    return text && text->starts_with("parsed ") && text->find(" response ") != std::string::npos;
 }
 
 std::vector<std::string> matching_ike_sas(const vici::Message& list_sa,
@@ -86,10 +232,37 @@ std::vector<std::string> matching_ike_sas(const vici::Message& list_sa,
     return found;
 }
 
+namespace {
+
+// One command on a connection of its own: after an initiate that timed out, charon's late
+// answer may still come on the first connection.
+ike::Result<vici::Message> single_command(const std::string& socket_path, std::string_view name,
+                                          const vici::Message& request,
+                                          std::chrono::milliseconds within) {
+    const auto deadline = Clock::now() + within;
+    auto client = vici::Client::connect(socket_path, deadline);
+    if (!client)
+        return client.error();
+    return client->command(name, request, {}, deadline);
+}
+
+std::string command_error(const ike::Result<vici::Message>& res) {
+    if (!res)
+        return res.error().message;
+    const auto* success = res->value("success");
+    if (success && *success == "yes")
+        return {};
+    const auto* err = res->value("errmsg");
+    return err ? *err : "no reason given";
+}
+
+} // namespace
+
 BackendOutcome ViciBackend::recover(const RecoveryRequest& request, PeerLog& log,
                                     std::stop_token stop) {
     using Verdict = BackendOutcome::Verdict;
-    const auto& peer = request.peer.address; // the configuration's, not the packet's
+    // The configured address, or the spoke of a hub's prefix the event came from.
+    const auto& peer = request.path.remote;
     const StopFd stop_fd(stop);
     auto client =
         vici::Client::connect(socket_path_, Clock::now() + listing_timeout, stop_fd.get());
@@ -101,7 +274,7 @@ BackendOutcome ViciBackend::recover(const RecoveryRequest& request, PeerLog& log
     auto collect = [&](const std::string& name, const vici::Message& msg) {
         if (name != "list-conn")
             return;
-        auto more = matching_connections(msg, peer);
+        auto more = matching_connections(msg, peer, request.peer.is_prefix());
         matches.insert(matches.end(), more.begin(), more.end());
     };
     const auto list_deadline = Clock::now() + listing_timeout;
@@ -114,7 +287,8 @@ BackendOutcome ViciBackend::recover(const RecoveryRequest& request, PeerLog& log
 
     if (matches.empty())
         return {Verdict::unavailable,
-                cat("no strongSwan connection has remote_addrs covering ", peer.to_string())};
+                cat("no strongSwan connection has remote_addrs covering ", peer.to_string(),
+                    request.peer.is_prefix() ? " or %any" : "")};
     if (matches.size() > 1)
         log.warning(cat("vici: ", matches.size(), " connections cover ", peer.to_string(),
                         "; using the first, ", matches.front().name));
@@ -122,44 +296,112 @@ BackendOutcome ViciBackend::recover(const RecoveryRequest& request, PeerLog& log
     if (conn.children.empty())
         return {Verdict::unavailable, cat("vici: connection ", conn.name, " has no child")};
 
+    // initiate has no address or port: a connection that does not name only this peer (a
+    // hub's %any, a range), or a NAT mapping to reach on its port, needs one that does.
+    if (conn.names_only_peer && !request.path.nat_t)
+        return initiate(client.value(), conn.name, conn.children, log, stop);
+    DerivedTarget target;
+    target.remote = peer;
+    target.remote_port = request.path.nat_t ? request.path.port : ike::ike_port;
+    target.encap = request.path.nat_t;
+    target.proposals = request.peer.vici_proposals;
+    target.esp_proposals = request.peer.vici_esp_proposals;
+    auto derived = derived_connection(conn.name, conn.listed, target);
+    if (!derived)
+        return {Verdict::unavailable, cat("vici: ", derived.error().message)};
+    const std::string name = derived_name(conn.name, target);
+    std::vector<std::string> children;
+    for (const auto& child : derived->section(name)->section("children")->entries)
+        children.push_back(child.name);
+    const auto load =
+        client->command("load-conn", derived.value(), {}, Clock::now() + listing_timeout);
+    if (const auto err = command_error(load); !err.empty())
+        return {Verdict::unavailable, cat("vici load-conn ", name, ": ", err)};
+    log.info(cat("vici: loaded ", name, ", a copy of ", conn.name, " to ", peer.to_string(),
+                 target.remote_port != ike::ike_port
+                     ? cat(" port ", target.remote_port, " from charon's port ", ike::nat_t_port)
+                     : std::string(),
+                 target.encap ? ", ESP in UDP" : ""));
+    BackendOutcome outcome = initiate(client.value(), name, children, log, stop);
+    // Its IKE and CHILD SAs keep the configuration they were made with; without a start
+    // action, unloading leaves them alone.
+    vici::Message unload;
+    unload.add_value("name", name);
+    const auto within = stop.stop_requested() ? std::chrono::milliseconds(500)
+                                              : std::chrono::milliseconds(listing_timeout);
+    if (const auto err = command_error(single_command(socket_path_, "unload-conn", unload, within));
+        !err.empty())
+        log.warning(cat("vici: unload-conn ", name, ": ", err));
+    else
+        log.info(cat("vici: unloaded ", name));
+    return outcome;
+}
+
+BackendOutcome ViciBackend::initiate(vici::Client& client, const std::string& ike,
+                                     const std::vector<std::string>& children, PeerLog& log,
+                                     std::stop_token stop) {
+    using Verdict = BackendOutcome::Verdict;
     // charon streams its log for the request as control-log events: relay them so the
-    // operator sees the exchange in one place.
+    // operator sees the exchange in one place, and note the IKE SA they are about, the one
+    // this attempt made.
+    unsigned ike_sa = 0;
+    bool answered = false;
     auto relay = [&](const std::string& name, const vici::Message& msg) {
         if (name != "control-log")
             return;
-        const auto* text = msg.value("msg");
-        if (text)
+        answered = answered || control_log_peer_answered(msg);
+        if (const unsigned id = control_log_ike_sa(msg); id && !ike_sa) {
+            ike_sa = id;
+            log.info(cat("vici: charon's IKE SA #", id, " (", ike, ")"));
+        }
+        if (const auto* text = msg.value("msg"))
             log.info(cat("charon: ", *text));
     };
     const auto deadline = Clock::now() + timeout_;
-    if (auto st = client->register_event("control-log", deadline); !st)
+    if (auto st = client.register_event("control-log", deadline); !st)
         return {Verdict::unavailable, st.error().message};
 
     std::string done;
-    for (const auto& child : conn.children) {
+    for (const auto& child : children) {
         if (stop.stop_requested())
             return {Verdict::failed, "daemon shutting down"};
-        log.info(cat("vici: initiating child ", child, " of connection ", conn.name));
+        log.info(cat("vici: initiating child ", child, " of connection ", ike));
         vici::Message req;
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(timeout_).count();
         req.add_value("child", child)
-            .add_value("ike", conn.name)
+            .add_value("ike", ike)
             .add_value("timeout", std::to_string(ms))
             .add_value("init-limits", "no")
             .add_value("loglevel", "1");
-        auto res = client->command("initiate", req, relay, deadline + std::chrono::seconds(1));
-        if (!res)
-            return {Verdict::failed,
-                    cat("vici initiate ", conn.name, "/", child, ": ", res.error().message)};
-        const auto* success = res->value("success");
-        if (!success || *success != "yes") {
-            const auto* err = res->value("errmsg");
-            return {Verdict::failed, cat("vici initiate ", conn.name, "/", child,
-                                         " failed: ", err ? *err : "no reason given")};
+        const auto res = client.command("initiate", req, relay, deadline + std::chrono::seconds(1));
+        const std::string err = command_error(res);
+        if (err.empty()) {
+            done += (done.empty() ? "" : ", ") + child;
+            continue;
         }
-        done += (done.empty() ? "" : ", ") + child;
+        std::string detail = cat("vici initiate ", ike, "/", child, " failed: ", err);
+        if (stop.stop_requested())
+            return {Verdict::failed, detail};
+        // charon would go on retransmitting the half-open IKE SA for minutes, and while it
+        // exists every event from the peer is skipped ("B still has SAs"): end it now.
+        if (ike_sa) {
+            vici::Message terminate;
+            terminate.add_value("ike-id", std::to_string(ike_sa)).add_value("force", "yes");
+            const auto term = single_command(socket_path_, "terminate", terminate,
+                                             std::chrono::milliseconds(listing_timeout));
+            if (const auto term_err = command_error(term); term_err.empty())
+                detail += cat("; terminated its IKE SA #", ike_sa);
+            else
+                detail += cat("; terminate IKE SA #", ike_sa, ": ", term_err);
+        }
+        // The peer's answer (AUTHENTICATION_FAILED, NO_PROPOSAL_CHOSEN, ...) is a real one:
+        // the next backend would reach the same peer with the same credentials. Hearing
+        // nothing (no NAT mapping there, a spoke gone) says nothing about its way: let it try.
+        if (answered)
+            return {Verdict::failed, cat(detail, " (the peer answered)")};
+        return {Verdict::unavailable, cat(detail, " (no answer from the peer)")};
     }
-    return {Verdict::succeeded, cat("strongSwan established ", conn.name, " (", done, ")")};
+    return {Verdict::succeeded, cat("strongSwan established ", ike, " (", done, ")")};
 }
 
 ike::Result<SaPresence> ViciIkeSas::find(const ike::IpAddress& peer) {

@@ -7,6 +7,7 @@
 
 #include "ike/daemon/backend.h"
 #include "ike/daemon/sa_inventory.h"
+#include "ike/daemon/vici/client.h"
 #include "ike/daemon/vici/message.h"
 
 namespace spirecovery {
@@ -15,16 +16,43 @@ namespace spirecovery {
 struct ViciConnection {
     std::string name;
     std::vector<std::string> children;
+    bool names_only_peer = false; // remote_addrs is exactly the peer's address
+    vici::Section listed;         // as list-conns showed it, to derive a connection from
 };
 
 // Whether one remote_addrs entry of swanctl.conf ("192.0.2.1", "192.0.2.0/24",
 // "192.0.2.1-192.0.2.9") covers `peer`. Host names and %any do not: the daemon acts only on
-// connections that name the peer.
+// connections that name the peer (or, for a hub's prefix, on %any: is_any_address()).
 bool remote_addr_covers(std::string_view entry, const ike::IpAddress& peer);
+// "%any", "%any4", "%any6": a hub's connection for whichever spoke comes.
+bool is_any_address(std::string_view entry);
 
-// The connections of one list-conn event message that cover `peer`.
+// The connections of one list-conn event message that cover `peer`; with `any`, also those
+// whose remote_addrs is %any (after the others).
 std::vector<ViciConnection> matching_connections(const vici::Message& list_conn,
-                                                 const ike::IpAddress& peer);
+                                                 const ike::IpAddress& peer, bool any = false);
+
+// Where a connection derived from a configured one must go: vici's initiate has no address or
+// port of its own, so a NAT mapping or one spoke of a %any connection needs a connection that
+// names them.
+struct DerivedTarget {
+    ike::IpAddress remote;
+    uint16_t remote_port = 500; // another port: IKE from charon's NAT-T port, with the marker
+    bool encap = false;         // ESP in UDP even if charon sees no NAT (the stale SAs had it)
+    std::string proposals;      // empty: charon's default proposals
+    std::string esp_proposals;
+};
+// The name of the derived connection: unique per configured connection, address and port.
+std::string derived_name(const std::string& conn, const DerivedTarget& target);
+// load-conn's message: `listed` (the connection named `conn` in a list-conn event) copied
+// with remote_addrs, ports and encapsulation from `target`, under derived_name(). What
+// list-conns does not show (proposals, start actions, marks, interface ids, updown) is left
+// at charon's defaults; a connection whose remote authentication has constraints list-conns
+// cannot reproduce exactly (groups, cert_policy, cacerts, or a class other than pre-shared
+// key and public key) is refused, so that a derived connection never accepts more than the
+// configured one.
+ike::Result<vici::Message> derived_connection(const std::string& conn, const vici::Section& listed,
+                                              const DerivedTarget& target);
 
 // Asks the local strongSwan to initiate the connection to the peer: a restarted charon has
 // no IKE SA with it and so sends INITIAL_CONTACT itself, and the one exchange also brings
@@ -38,9 +66,20 @@ public:
                            std::stop_token stop) override;
 
 private:
+    // Initiates every child of `ike`; a failure terminates the IKE SA the attempt made, and is
+    // `failed` when the peer answered, `unavailable` (the next backend's turn) when it did not.
+    BackendOutcome initiate(vici::Client& client, const std::string& ike,
+                            const std::vector<std::string>& children, PeerLog& log,
+                            std::stop_token stop);
+
     std::string socket_path_;
     std::chrono::seconds timeout_;
 };
+
+// The unique id of the IKE SA a control-log event is about (ikesa-uniqueid), or 0.
+unsigned control_log_ike_sa(const vici::Message& control_log);
+// Whether a control-log event shows a response from the peer to the IKE SA's request.
+bool control_log_peer_answered(const vici::Message& control_log);
 
 // The IKE SAs strongSwan holds (list-sas), in any state, half-open (CONNECTING) ones
 // included. Blocks up to a few seconds: never on the event loop.

@@ -28,6 +28,7 @@ REC_CTL=${REC_CTL:-$REC_BUILD/tools/spirecoveryctl}
 REC_NS_A=rec-a
 REC_NS_B=rec-b
 REC_NS_R=rec-r
+REC_NS_C=rec-c
 # Without NAT each node's own address is the one the other sees: REC_A_LOCAL = REC_A.
 REC_NAT=
 REC_A_LOCAL=
@@ -149,9 +150,18 @@ rec_write_swanctl() {
 	EOC
 }
 
+# A node's network namespace: A, B, or C (a second spoke, selftests/recovery_hub.sh).
+rec_node_ns() {
+	case $1 in
+	A) echo "$REC_NS_A" ;;
+	C) echo "$REC_NS_C" ;;
+	*) echo "$REC_NS_B" ;;
+	esac
+}
+
 rec_charon_start() { # NODE
 	local node=$1 dir=$REC_DIR/$1 ns
-	[ "$node" = A ] && ns=$REC_NS_A || ns=$REC_NS_B
+	ns=$(rec_node_ns "$node")
 	rm -f "$dir/run/charon.pid" "$dir/run/charon.vici" "$dir/run/charon.ctl"
 	# ip netns exec gives each charon its own mount namespace: its /run and /etc/swanctl
 	# are the node's directories.
@@ -160,9 +170,15 @@ rec_charon_start() { # NODE
 		mount --bind '$dir/swanctl' /etc/swanctl &&
 		mount --bind '$dir/strongswan.conf' /etc/strongswan.conf &&
 		exec /usr/lib/ipsec/charon" >>"$dir/charon.out" 2>&1 &)
-	wait_until 20 test -S "$dir/run/charon.vici" || return 1
-	wait_until 10 swan "$node" --version >/dev/null || return 1
-	swan "$node" --load-all --file "$dir/swanctl/swanctl.conf" >/dev/null
+	# Generous: under a loaded TCG host charon's start alone has taken over 10 s.
+	wait_until 60 test -S "$dir/run/charon.vici" ||
+		{ note "charon $node: no vici socket after 60 s"; return 1; }
+	wait_until 30 swan "$node" --version >/dev/null ||
+		{ note "charon $node: no answer to --version over vici in 30 s"; return 1; }
+	local out
+	out=$(swanctl --load-all --uri "unix://$dir/run/charon.vici" \
+		--file "$dir/swanctl/swanctl.conf" 2>&1) ||
+		{ note "charon $node: swanctl --load-all failed: $(echo $out)"; return 1; }
 }
 
 rec_charon_pid() { cat "$REC_DIR/$1/run/charon.pid" 2>/dev/null; }
@@ -398,6 +414,11 @@ rec_save_logs() {
 	mkdir -p "$out" || return 0
 	cp "$REC_DIR/A/run/charon.log" "$out/charon-a.log" 2>/dev/null
 	cp "$REC_DIR/B/run/charon.log" "$out/charon-b.log" 2>/dev/null
+	cp "$REC_DIR/C/run/charon.log" "$out/charon-c.log" 2>/dev/null
+	local node
+	for node in A B C; do
+		cp "$REC_DIR/$node/charon.out" "$out/charon-$node.out" 2>/dev/null
+	done
 	cp "$REC_DIR/spirecoveryd.log" "$REC_DIR/spirecoveryd.conf" "$REC_DIR/spirecoveryd.status" \
 		"$out/" 2>/dev/null
 	return 0
@@ -408,11 +429,13 @@ rec_cleanup() {
 	if [ -n "$REC_DIR" ]; then
 		rec_charon_kill A
 		rec_charon_kill B
+		rec_charon_kill C
 		rec_save_logs
 	fi
 	ip netns del "$REC_NS_A" 2>/dev/null
 	ip netns del "$REC_NS_B" 2>/dev/null
 	[ -n "$REC_NAT" ] && ip netns del "$REC_NS_R" 2>/dev/null
+	ip netns del "$REC_NS_C" 2>/dev/null
 	REC_NAT=
 	[ -n "$REC_DIR" ] && rm -rf "$REC_DIR"
 	REC_DIR=

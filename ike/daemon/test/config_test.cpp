@@ -370,3 +370,66 @@ TEST(Config, PskFileKeyWithoutNewlineOrWithCrLf) {
     EXPECT_EQ(r.config->peers[0].psk,
               ike::to_secure(ike::ByteView(reinterpret_cast<const uint8_t*>("secret text"), 11)));
 }
+
+TEST(Config, PrefixPeersForHubs) {
+    const auto r = parse(R"(
+vici-socket = /run/charon.vici
+[peer.hub]
+address = 198.51.100.0/24
+[peer.one]
+address = 198.51.100.7
+vici-proposals = aes256gcm16-prfsha256-x25519
+vici-esp-proposals = aes256gcm16
+[peer.v6]
+address = 2001:db8:5::/48
+[peer.host32]
+address = 192.0.2.1/32
+)");
+    ASSERT_TRUE(r.config) << joined(r.errors);
+    const auto& peers = r.config->peers;
+    EXPECT_EQ(peers[0].prefix_len, 24u);
+    EXPECT_TRUE(peers[0].is_prefix());
+    EXPECT_EQ(peers[0].address_text(), "198.51.100.0/24");
+    EXPECT_EQ(peers[0].backends, std::vector<BackendKind>{BackendKind::vici});
+    EXPECT_FALSE(peers[1].is_prefix());
+    EXPECT_EQ(peers[1].vici_proposals, "aes256gcm16-prfsha256-x25519");
+    EXPECT_EQ(peers[1].vici_esp_proposals, "aes256gcm16");
+    EXPECT_EQ(peers[2].address_text(), "2001:db8:5::/48");
+    EXPECT_FALSE(peers[3].is_prefix()) << "a /32 is one address";
+    EXPECT_EQ(peers[3].address_text(), "192.0.2.1");
+    // One address beats a prefix covering it; the prefix takes the rest.
+    const auto ip = [](const char* t) { return *ike::IpAddress::parse(t); };
+    EXPECT_EQ(r.config->find_peer(ip("198.51.100.7"))->name, "one");
+    EXPECT_EQ(r.config->find_peer(ip("198.51.100.8"))->name, "hub");
+    EXPECT_EQ(r.config->find_peer(ip("2001:db8:5:1::9"))->name, "v6");
+    EXPECT_EQ(r.config->find_peer(ip("198.51.101.1")), nullptr);
+    EXPECT_EQ(r.config->find_peer(ip("2001:db8:6::1")), nullptr);
+}
+
+TEST(Config, PrefixErrors) {
+    const std::pair<const char*, const char*> cases[] = {
+        {"address = 198.51.100.1/24", "no host bits set"},
+        {"address = 198.51.100.0/33", "is not an IPv4 or IPv6 address or prefix"},
+        {"address = 198.51.100.0/", "is not an IPv4 or IPv6 address or prefix"},
+        {"address = 198.51.100.0/x", "is not an IPv4 or IPv6 address or prefix"},
+        {"address = 2001:db8::/129", "is not an IPv4 or IPv6 address or prefix"},
+        {"address = 198.51.100.0/24\nbackends = native\nlocal-id = b\nremote-id = a\npsk = k",
+         "the native backend needs one address, not the prefix 198.51.100.0/24: use vici or "
+         "exec"},
+        {"address = 198.51.100.0/24\nbackends = exec\nexec-command = /bin/true\n"
+         "vici-proposals = aes256 sha256",
+         "vici-proposals 'aes256 sha256' must be one swanctl.conf proposals value"},
+    };
+    for (const auto& [peer, error] : cases) {
+        const auto r = parse(std::string("[peer.h]\n") + peer + "\n");
+        EXPECT_TRUE(has_error(r, error)) << peer << "\n" << joined(r.errors);
+    }
+    const auto dup = parse("[peer.a]\naddress = 198.51.100.0/24\nbackends = exec\n"
+                           "exec-command = /bin/true\n[peer.b]\naddress = 198.51.100.0/24\n"
+                           "backends = exec\nexec-command = /bin/true\n"
+                           "[peer.c]\naddress = 198.51.100.0/25\nbackends = exec\n"
+                           "exec-command = /bin/true\n");
+    EXPECT_TRUE(has_error(dup, "[peer.b]: address 198.51.100.0/24 is already used by [peer.a]"))
+        << joined(dup.errors);
+    EXPECT_EQ(dup.errors.size(), 1u) << "a longer prefix inside another is allowed";
+}

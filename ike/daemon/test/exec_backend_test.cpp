@@ -88,6 +88,7 @@ TEST(ExecBackend, ExpandsPlaceholdersPerArgument) {
     PeerConfig peer;
     peer.address = *ike::IpAddress::parse("2001:db8::a");
     RecoveryRequest request{peer, event(), {}, {}};
+    request.path.remote = peer.address;
     request.path.local = *ike::IpAddress::parse("2001:db8::b");
     const auto argv = expand_command(
         {"/bin/cmd", "--peer={peer}", "{local}", "{spi}", "{proto}", "{unknown}", "{peer}{peer}"},
@@ -105,11 +106,23 @@ TEST(ExecBackend, AddressesComeFromTheConfigurationAndThePathNeverFromThePacket)
     PeerConfig peer;
     peer.address = *ike::IpAddress::parse("2001:db8::a");
     RecoveryRequest request{peer, event(), {}, {}};
+    request.path.remote = peer.address;
     request.path.local = *ike::IpAddress::parse("2001:db8::b");
     request.event.source = *ike::IpAddress::parse("2001:db8::666");
     request.event.destination = *ike::IpAddress::parse("2001:db8::667");
     EXPECT_EQ(expand_command({"{peer}", "{local}"}, request),
               (std::vector<std::string>{"2001:db8::a", "2001:db8::b"}));
+}
+
+TEST(ExecBackend, AHubsPeerIsTheSpokeOfThePath) {
+    PeerConfig hub;
+    hub.address = *ike::IpAddress::parse("198.51.100.0");
+    hub.prefix_len = 24;
+    RecoveryRequest request{hub, event(), {}, {}};
+    request.path.remote = *ike::IpAddress::parse("198.51.100.7");
+    request.path.local = *ike::IpAddress::parse("192.0.2.2");
+    EXPECT_EQ(expand_command({"{peer}", "{local}"}, request),
+              (std::vector<std::string>{"198.51.100.7", "192.0.2.2"}));
 }
 
 TEST(ExecBackend, ArgumentsNeverMeetAShell) {

@@ -47,6 +47,22 @@ TEST(PeerSet, EnabledPeersAsHostPrefixesSorted) {
               texts(peer_set_of(config)));
 }
 
+TEST(PeerSet, AHubsPrefixIsCarried) {
+    const DaemonConfig config = parse(std::string(three_peers) + R"(
+[peer.hub]
+address = 198.51.100.0/24
+backends = exec
+exec-command = /bin/true
+[peer.hub6]
+address = 2001:db8:5::/48
+backends = exec
+exec-command = /bin/true
+)");
+    EXPECT_EQ((std::vector<std::string>{"192.0.2.9/32", "198.51.100.0/24", "2001:db8::2/128",
+                                        "2001:db8:5::/48"}),
+              texts(peer_set_of(config)));
+}
+
 TEST(PeerSet, PeerFilterNoIsParsed) {
     const DaemonConfig config = parse(std::string("[module]\npeer-filter = no\n") + three_peers);
     EXPECT_FALSE(config.peer_filter);

@@ -391,7 +391,7 @@ TEST_F(PathTest, LocalAddressWinsOverTheRoute) {
     c = choose_path(peer("192.0.2.8"), e, no_route);
     ASSERT_TRUE(c.path) << c.refusal;
     EXPECT_EQ(c.path->local.to_string(), "192.0.2.3");
-    EXPECT_EQ(local_address(peer("192.0.2.8"), no_route), ip("192.0.2.3"));
+    EXPECT_EQ(local_address(peer("192.0.2.8"), ip("192.0.2.8"), no_route), ip("192.0.2.3"));
 }
 
 TEST_F(PathTest, NoRouteNoLocalAddressIsRefused) {
@@ -399,7 +399,7 @@ TEST_F(PathTest, NoRouteNoLocalAddressIsRefused) {
     EXPECT_FALSE(c.path);
     EXPECT_EQ(c.refusal, "refused: B has no route to 192.0.2.7 to take its local address from "
                          "(set local-address)");
-    EXPECT_FALSE(local_address(peer("192.0.2.7"), no_route));
+    EXPECT_FALSE(local_address(peer("192.0.2.7"), ip("192.0.2.7"), no_route));
 }
 
 namespace {
@@ -499,4 +499,71 @@ TEST_F(LaneTest, DistinctPortsFromPacketsAreBoundedPerMinute) {
     ASSERT_TRUE(decide("192.0.2.1", 9).act);
     finished("192.0.2.1", 9, RecoveryResult::not_attempted);
     EXPECT_FALSE(decide("192.0.2.1", 10).act);
+}
+
+namespace {
+
+// A hub: one peer section for every spoke in 198.51.100.0/24.
+class HubTest : public ::testing::Test {
+protected:
+    static DaemonConfig hub() {
+        std::istringstream in(R"(
+hold-down = 30
+[peer.hub]
+address = 198.51.100.0/24
+backends = exec
+exec-command = /bin/true
+)");
+        auto r = parse_config(in, "test", std::nullopt, {});
+        if (!r.config)
+            throw std::runtime_error(r.errors.front());
+        return *r.config;
+    }
+
+    DaemonConfig config = hub();
+    FakeClock clock;
+    RecoveryPolicy policy{config, clock, fake_route};
+    FakeInventory kernel{"kernel SAD"};
+    std::vector<SaInventory*> inventories{&kernel};
+};
+
+} // namespace
+
+TEST_F(HubTest, EachSpokeIsRecoveredOnItsOwnPath) {
+    const Decision a = policy.decide(miss("198.51.100.1"), inventories);
+    ASSERT_TRUE(a.act) << a.reason;
+    EXPECT_EQ(a.path->remote, ip("198.51.100.1"));
+    EXPECT_EQ(a.path->to_string(), "from 192.0.2.2 to 198.51.100.1:500");
+    // Spoke C is not held by A's running recovery, nor later by A's hold-down.
+    const Decision c = policy.decide(miss("198.51.100.3"), inventories);
+    ASSERT_TRUE(c.act) << c.reason;
+    EXPECT_EQ(c.path->remote, ip("198.51.100.3"));
+    const Decision again = policy.decide(miss("198.51.100.1"), inventories);
+    EXPECT_FALSE(again.act);
+    EXPECT_EQ(again.reason, "skipped: a recovery with this peer is already running");
+    EXPECT_NE(policy.finished(*a.peer, *a.path, RecoveryResult::succeeded), "");
+    EXPECT_NE(policy.finished(*c.peer, *c.path, RecoveryResult::failed), "");
+    EXPECT_FALSE(policy.decide(miss("198.51.100.1"), inventories).act) << "A's hold-down";
+    clock.advance(31s);
+    EXPECT_TRUE(policy.decide(miss("198.51.100.1"), inventories).act);
+    EXPECT_FALSE(policy.decide(miss("198.51.100.3"), inventories).act) << "C backs off 60 s";
+}
+
+TEST_F(HubTest, TheSadIsAskedAboutTheSpokeNotThePrefix) {
+    class Recording final : public SaInventory {
+    public:
+        std::string_view name() const override { return "kernel SAD"; }
+        ike::Result<SaPresence> find(const ike::IpAddress& peer) override {
+            asked.push_back(peer.to_string());
+            return SaPresence{peer == ip("198.51.100.3"), false, "ESP SA with C"};
+        }
+        std::vector<std::string> asked;
+    } sad;
+    std::vector<SaInventory*> recording{&sad};
+    EXPECT_TRUE(policy.decide(miss("198.51.100.1"), recording).act);
+    const Decision c = policy.decide(miss("198.51.100.3"), recording);
+    EXPECT_FALSE(c.act);
+    EXPECT_EQ(c.reason, "skipped: B still has SAs with 198.51.100.3 (rekey race or spoofed "
+                        "packet): kernel SAD has ESP SA with C");
+    EXPECT_EQ(sad.asked, (std::vector<std::string>{"198.51.100.1", "198.51.100.3"}));
 }

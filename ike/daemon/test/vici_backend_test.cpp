@@ -147,3 +147,152 @@ TEST(ViciBackend, AHalfOpenIkeSaCounts) {
     ASSERT_EQ(found.size(), 1u);
     EXPECT_EQ(found[0], "IKE SA tunnel[7] CONNECTING");
 }
+
+namespace {
+
+const vici::Section& tunnel_section(const vici::Message& list_conn) {
+    return *list_conn.section("tunnel");
+}
+
+std::vector<std::string> items(const vici::Section& s, const char* name) {
+    const auto* list = s.list(name);
+    return list ? *list : std::vector<std::string>{};
+}
+
+} // namespace
+
+TEST(ViciBackend, AnyMatchesOnlyForAHubAndAfterConnectionsThatNameThePeer) {
+    vici::Message list_conn;
+    list_conn.add_section("hub")
+        .add_list("remote_addrs", {"%any"})
+        .add_section("children")
+        .add_section("net");
+    list_conn.add_section("exact").add_list("remote_addrs", {"198.51.100.1"});
+    list_conn.add_section("range").add_list("remote_addrs", {"198.51.100.0/24"});
+    EXPECT_TRUE(is_any_address("%any"));
+    EXPECT_TRUE(is_any_address("%any6"));
+    EXPECT_FALSE(is_any_address("192.0.2.1"));
+    const auto plain = matching_connections(list_conn, ip("198.51.100.1"));
+    ASSERT_EQ(plain.size(), 2u);
+    EXPECT_EQ(plain[0].name, "exact");
+    EXPECT_TRUE(plain[0].names_only_peer);
+    EXPECT_FALSE(plain[1].names_only_peer);
+    const auto hub = matching_connections(list_conn, ip("198.51.100.9"), true);
+    ASSERT_EQ(hub.size(), 2u);
+    EXPECT_EQ(hub[0].name, "range");
+    EXPECT_EQ(hub[1].name, "hub");
+    EXPECT_EQ(hub[1].children, std::vector<std::string>{"net"});
+    EXPECT_TRUE(matching_connections(list_conn, ip("192.0.2.9")).empty());
+}
+
+TEST(ViciBackend, DerivedConnectionCopiesTheRecordedOneToTheNatMapping) {
+    const auto list_conn = recorded_event("list_conns.vici");
+    DerivedTarget target;
+    target.remote = ip("203.0.113.1");
+    target.remote_port = 40123;
+    target.encap = true;
+    target.esp_proposals = "aes256gcm16";
+    const auto msg = derived_connection("tunnel", tunnel_section(list_conn), target);
+    ASSERT_TRUE(msg) << msg.error().message;
+    EXPECT_EQ(derived_name("tunnel", target), "tunnel-spirecovery-203.0.113.1-40123");
+    const auto* conn = msg->section("tunnel-spirecovery-203.0.113.1-40123");
+    ASSERT_NE(conn, nullptr);
+    EXPECT_EQ(items(*conn, "local_addrs"), std::vector<std::string>{"192.0.2.2"});
+    EXPECT_EQ(items(*conn, "remote_addrs"), std::vector<std::string>{"203.0.113.1"});
+    EXPECT_EQ(*conn->value("local_port"), "4500");
+    EXPECT_EQ(*conn->value("remote_port"), "40123");
+    EXPECT_EQ(*conn->value("encap"), "yes");
+    EXPECT_EQ(*conn->value("version"), "2");
+    EXPECT_EQ(*conn->value("unique"), "no");
+    EXPECT_EQ(*conn->value("rekey_time"), "14400");
+    EXPECT_EQ(conn->value("proposals"), nullptr) << "charon's defaults";
+    EXPECT_EQ(*conn->section("local-1")->value("auth"), "psk");
+    EXPECT_EQ(*conn->section("local-1")->value("id"), "b.example");
+    EXPECT_EQ(*conn->section("remote-1")->value("id"), "a.example");
+    const auto* net = conn->section("children")->section("net");
+    ASSERT_NE(net, nullptr);
+    EXPECT_EQ(*net->value("mode"), "tunnel");
+    EXPECT_EQ(items(*net, "local_ts"), std::vector<std::string>{"dynamic"});
+    EXPECT_EQ(items(*net, "remote_ts"), std::vector<std::string>{"dynamic"});
+    EXPECT_EQ(*net->value("esp_proposals"), "aes256gcm16");
+    EXPECT_TRUE(vici::encode_message(msg.value())) << "fits vici's encoding";
+}
+
+TEST(ViciBackend, DerivedConnectionForASpokeKeepsPort500AndIPv6NamesAreSafe) {
+    const auto list_conn = recorded_event("list_conns.vici");
+    DerivedTarget target;
+    target.remote = ip("2001:db8::7");
+    target.proposals = "aes256gcm16-prfsha256-x25519";
+    const auto msg = derived_connection("tunnel", tunnel_section(list_conn), target);
+    ASSERT_TRUE(msg) << msg.error().message;
+    const auto* conn = msg->section("tunnel-spirecovery-2001_db8__7-500");
+    ASSERT_NE(conn, nullptr);
+    EXPECT_EQ(conn->value("remote_port"), nullptr);
+    EXPECT_EQ(conn->value("local_port"), nullptr);
+    EXPECT_EQ(conn->value("encap"), nullptr);
+    EXPECT_EQ(*conn->value("proposals"), "aes256gcm16-prfsha256-x25519");
+}
+
+TEST(ViciBackend, DerivedConnectionRefusesWhatListConnsCannotShowExactly) {
+    const auto list_conn = recorded_event("list_conns.vici");
+    DerivedTarget target;
+    target.remote = ip("198.51.100.1");
+    // The recorded connection with a remote group constraint: a copy would accept any group.
+    vici::Section grouped;
+    for (const auto& entry : tunnel_section(list_conn).entries) {
+        if (entry.name != "remote-1") {
+            grouped.entries.push_back(entry);
+            continue;
+        }
+        auto remote = entry;
+        for (auto& field : remote.section.entries)
+            if (field.name == "groups")
+                field.items = {"CN=admins"};
+        grouped.entries.push_back(remote);
+    }
+    const auto refused = derived_connection("tunnel", grouped, target);
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().message.find("constrains the peer by groups in remote-1"),
+              std::string::npos)
+        << refused.error().message;
+
+    vici::Section eap;
+    eap.add_value("version", "IKEv2");
+    eap.add_section("remote").add_value("class", "EAP");
+    EXPECT_FALSE(derived_connection("e", eap, target));
+    vici::Section no_child;
+    no_child.add_value("version", "IKEv2");
+    no_child.add_section("children").add_section("shunt").add_value("mode", "PASS");
+    const auto shunt = derived_connection("s", no_child, target);
+    ASSERT_FALSE(shunt);
+    EXPECT_NE(shunt.error().message.find("no tunnel, transport or BEET child"), std::string::npos);
+}
+
+TEST(ViciBackend, ControlLogNamesTheIkeSa) {
+    vici::Message log;
+    log.add_value("group", "IKE").add_value("ikesa-uniqueid", "17").add_value("msg", "x");
+    EXPECT_EQ(control_log_ike_sa(log), 17u);
+    vici::Message none;
+    none.add_value("msg", "x");
+    EXPECT_EQ(control_log_ike_sa(none), 0u);
+    vici::Message junk;
+    junk.add_value("ikesa-uniqueid", "x7");
+    EXPECT_EQ(control_log_ike_sa(junk), 0u);
+}
+
+TEST(ViciBackend, OnlyAParsedResponseIsThePeersAnswer) {
+    auto line = [](const char* text) {
+        vici::Message log;
+        log.add_value("group", "ENC").add_value("msg", text);
+        return log;
+    };
+    EXPECT_TRUE(control_log_peer_answered(line("parsed IKE_AUTH response 1 [ N(AUTH_FAILED) ]")));
+    EXPECT_TRUE(control_log_peer_answered(line("parsed IKE_SA_INIT response 0 [ N(NO_PROP) ]")));
+    // Our own request, retransmissions, and a request from the peer are no answer.
+    EXPECT_FALSE(control_log_peer_answered(line("generating IKE_SA_INIT request 0 [ SA KE No ]")));
+    EXPECT_FALSE(control_log_peer_answered(line("retransmit 2 of request with message ID 0")));
+    EXPECT_FALSE(control_log_peer_answered(line("parsed INFORMATIONAL request 0 [ D ]")));
+    vici::Message none;
+    none.add_value("group", "ENC");
+    EXPECT_FALSE(control_log_peer_answered(none));
+}
