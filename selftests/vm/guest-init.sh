@@ -79,6 +79,15 @@ if [ -f "$ko" ]; then
 	depmod -a "$kver"
 fi
 
+# Hold the timestamp static key on for the whole run. Every ping turns it on
+# and off again, and each switch rewrites kernel text (netif_rx_internal and
+# others) while the other vCPU runs it; under TCG that patching once stopped
+# a guest with "Oops: int3" in netif_rx_internal (6.12, QEMU 7.2).
+python3 -c 'import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_TIMESTAMP, 1)
+time.sleep(1 << 30)' &
+
 cd "$SPIRECOVERY_REPO" || finish 125
 bash "$rundir/cmd" >"$out" 2>&1 </dev/null
 finish $?
