@@ -147,8 +147,8 @@ ike::Result<vici::Message> derived_connection(const std::string& conn, const vic
         out.add_value("local_port", std::to_string(ike::nat_t_port));
         out.add_value("remote_port", std::to_string(target.remote_port));
     }
-    if (target.encap)
-        out.add_value("encap", "yes");
+    // No encap: it would make charon fake its NAT detection hashes. A real NAT on the path
+    // makes both ends encapsulate anyway.
     out.add_value("version", *version);
     if (!target.proposals.empty())
         out.add_value("proposals", target.proposals);
@@ -303,7 +303,6 @@ BackendOutcome ViciBackend::recover(const RecoveryRequest& request, PeerLog& log
     DerivedTarget target;
     target.remote = peer;
     target.remote_port = request.path.nat_t ? request.path.port : ike::ike_port;
-    target.encap = request.path.nat_t;
     target.proposals = request.peer.vici_proposals;
     target.esp_proposals = request.peer.vici_esp_proposals;
     auto derived = derived_connection(conn.name, conn.listed, target);
@@ -320,8 +319,7 @@ BackendOutcome ViciBackend::recover(const RecoveryRequest& request, PeerLog& log
     log.info(cat("vici: loaded ", name, ", a copy of ", conn.name, " to ", peer.to_string(),
                  target.remote_port != ike::ike_port
                      ? cat(" port ", target.remote_port, " from charon's port ", ike::nat_t_port)
-                     : std::string(),
-                 target.encap ? ", ESP in UDP" : ""));
+                     : std::string()));
     BackendOutcome outcome = initiate(client.value(), name, children, log, stop);
     // Its IKE and CHILD SAs keep the configuration they were made with; without a start
     // action, unloading leaves them alone.

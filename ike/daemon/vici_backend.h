@@ -38,14 +38,13 @@ std::vector<ViciConnection> matching_connections(const vici::Message& list_conn,
 struct DerivedTarget {
     ike::IpAddress remote;
     uint16_t remote_port = 500; // another port: IKE from charon's NAT-T port, with the marker
-    bool encap = false;         // ESP in UDP even if charon sees no NAT (the stale SAs had it)
     std::string proposals;      // empty: charon's default proposals
     std::string esp_proposals;
 };
 // The name of the derived connection: unique per configured connection, address and port.
 std::string derived_name(const std::string& conn, const DerivedTarget& target);
 // load-conn's message: `listed` (the connection named `conn` in a list-conn event) copied
-// with remote_addrs, ports and encapsulation from `target`, under derived_name(). What
+// with remote_addrs and ports from `target`, under derived_name(). What
 // list-conns does not show (proposals, start actions, marks, interface ids, updown) is left
 // at charon's defaults; a connection whose remote authentication has constraints list-conns
 // cannot reproduce exactly (groups, cert_policy, cacerts, or a class other than pre-shared
