@@ -306,29 +306,6 @@ TEST_F(PolicyTest, APeerWithSasIsNotQueued) {
     EXPECT_EQ(policy.queued(), 0u);
 }
 
-TEST(PolicyQueue, MaxQueuedBoundsTheQueueAndZeroQueuesNothing) {
-    for (const unsigned max_queued : {0u, 2u}) {
-        std::istringstream in("max-exchanges = 1\nmax-queued = " + std::to_string(max_queued) +
-                              "\n[peer.hub]\naddress = 198.51.100.0/24\n"
-                              "exec-command = /bin/true\n");
-        auto r = parse_config(in, "test", std::nullopt, {});
-        ASSERT_TRUE(r.config) << r.errors.front();
-        FakeClock clock;
-        ike::test::CountingRandom random;
-        RecoveryPolicy policy(*r.config, clock, random, fake_route);
-        FakeInventory kernel{"kernel SAD"};
-        std::vector<SaInventory*> inventories{&kernel};
-        ASSERT_TRUE(policy.decide(miss("198.51.100.1"), inventories).act);
-        for (unsigned i = 0; i < max_queued; i++)
-            EXPECT_TRUE(policy.decide(miss(cat("198.51.100.", 2 + i).c_str()), inventories).queued);
-        const Decision full = policy.decide(miss("198.51.100.9"), inventories);
-        EXPECT_FALSE(full.act || full.queued);
-        EXPECT_EQ(full.reason, cat("skipped: 1 recoveries already running (max-exchanges) and ",
-                                   max_queued, " queued (max-queued ", max_queued, ")"));
-        EXPECT_EQ(policy.queued(), max_queued);
-    }
-}
-
 namespace {
 
 // Hands out the bytes it was given, then zeros.
@@ -345,37 +322,66 @@ private:
     size_t next_ = 0;
 };
 
-} // namespace
-
-TEST(PolicyQueue, TheJitterSpansZeroToItsMaximum) {
-    std::istringstream in("[peer.hub]\naddress = 198.51.100.0/24\nexec-command = /bin/true\n");
+DaemonConfig parsed(const std::string& text) {
+    std::istringstream in(text);
     auto r = parse_config(in, "test", std::nullopt, {});
-    ASSERT_TRUE(r.config) << r.errors.front();
+    if (!r.config)
+        throw std::runtime_error(r.errors.front());
+    return *r.config;
+}
+
+// A hub of exec spokes under `globals`: its policy on a fake clock, with an empty SAD and
+// `random` (a counter when null).
+struct HubPolicy {
+    explicit HubPolicy(const std::string& globals, const std::string& prefix = "198.51.100.0/24",
+                       ike::crypto::RandomSource* random = nullptr)
+        : config(parsed(
+              cat(globals, "\n[peer.hub]\naddress = ", prefix, "\nexec-command = /bin/true\n"))),
+          policy(config, clock, random ? *random : counting, fake_route) {}
+    Decision decide(const std::string& source) {
+        return policy.decide(miss(source.c_str()), inventories);
+    }
+
+    DaemonConfig config;
     FakeClock clock;
-    // 200 (the maximum), 201 (wraps to 0), 0xffff (65535 % 201 = 9)
-    ScriptedRandom random({0x00, 0xc8, 0x00, 0xc9, 0xff, 0xff});
-    RecoveryPolicy policy(*r.config, clock, random, fake_route);
+    ike::test::CountingRandom counting;
+    RecoveryPolicy policy;
     FakeInventory kernel{"kernel SAD"};
     std::vector<SaInventory*> inventories{&kernel};
-    EXPECT_EQ(policy.decide(miss("198.51.100.1"), inventories).jitter, 200ms);
-    EXPECT_EQ(policy.decide(miss("198.51.100.2"), inventories).jitter, 0ms);
-    EXPECT_EQ(policy.decide(miss("198.51.100.3"), inventories).jitter, 9ms);
+};
+
+} // namespace
+
+TEST(PolicyQueue, MaxQueuedBoundsTheQueueAndZeroQueuesNothing) {
+    for (const unsigned max_queued : {0u, 2u}) {
+        HubPolicy hub(cat("max-exchanges = 1\nmax-queued = ", max_queued));
+        ASSERT_TRUE(hub.decide("198.51.100.1").act);
+        for (unsigned i = 0; i < max_queued; i++)
+            EXPECT_TRUE(hub.decide(cat("198.51.100.", 2 + i)).queued);
+        const Decision full = hub.decide("198.51.100.9");
+        EXPECT_FALSE(full.act || full.queued);
+        EXPECT_EQ(full.reason, cat("skipped: 1 recoveries already running (max-exchanges) and ",
+                                   max_queued, " queued (max-queued ", max_queued, ")"));
+        EXPECT_EQ(hub.policy.queued(), max_queued);
+    }
+}
+
+TEST(PolicyQueue, TheJitterSpansZeroToItsMaximum) {
+    // 200 (the maximum), 201 (wraps to 0), 0xffff (65535 % 201 = 9)
+    ScriptedRandom random({0x00, 0xc8, 0x00, 0xc9, 0xff, 0xff});
+    HubPolicy hub("", "198.51.100.0/24", &random);
+    EXPECT_EQ(hub.decide("198.51.100.1").jitter, 200ms);
+    EXPECT_EQ(hub.decide("198.51.100.2").jitter, 0ms);
+    EXPECT_EQ(hub.decide("198.51.100.3").jitter, 9ms);
 }
 
 TEST(PolicyQueue, QueuedRecoveriesStartInTheOrderOfTheirFirstMiss) {
-    std::istringstream in("max-exchanges = 1\n[peer.hub]\naddress = 198.51.100.0/24\n"
-                          "exec-command = /bin/true\n");
-    auto r = parse_config(in, "test", std::nullopt, {});
-    ASSERT_TRUE(r.config) << r.errors.front();
-    FakeClock clock;
-    ike::test::CountingRandom random;
-    RecoveryPolicy policy(*r.config, clock, random, fake_route);
-    FakeInventory kernel{"kernel SAD"};
-    std::vector<SaInventory*> inventories{&kernel};
+    HubPolicy hub("max-exchanges = 1");
+    RecoveryPolicy& policy = hub.policy;
     const auto at = [&](const char* source, std::chrono::milliseconds ago) {
         MissEvent e = miss(source);
-        e.received = clock.now() - ago;
-        return policy.decide(e, inventories);
+        e.received = hub.clock.now() - ago;
+        return policy.decide(e, hub.inventories);
     };
     const Decision first = at("198.51.100.1", 0ms);
     ASSERT_TRUE(first.act);
@@ -403,15 +409,10 @@ TEST(PolicyQueue, QueuedRecoveriesStartInTheOrderOfTheirFirstMiss) {
 TEST(PolicyQueue, AStormOfAHundredSpokes) {
     constexpr unsigned spokes = 100;
     constexpr unsigned limit = 8;
-    std::istringstream in(cat("hold-down = 30\nmax-exchanges = ", limit,
-                              "\n[peer.hub]\naddress = 10.0.0.0/16\nexec-command = /bin/true\n"));
-    auto r = parse_config(in, "test", std::nullopt, {});
-    ASSERT_TRUE(r.config) << r.errors.front();
-    FakeClock clock;
-    ike::test::CountingRandom random;
-    RecoveryPolicy policy(*r.config, clock, random, fake_route);
-    FakeInventory kernel{"kernel SAD"};
-    std::vector<SaInventory*> inventories{&kernel};
+    HubPolicy hub(cat("hold-down = 30\nmax-exchanges = ", limit), "10.0.0.0/16");
+    RecoveryPolicy& policy = hub.policy;
+    FakeClock& clock = hub.clock;
+    std::vector<SaInventory*>& inventories = hub.inventories;
 
     // The first misses come in a scrambled order of spokes, 10 ms apart.
     std::vector<unsigned> arrival;
