@@ -5,7 +5,7 @@
 # run; and how many spokes never recover.
 #
 #   ns rec-a: N spokes, one charon with N connections    ns rec-b: hub B, one charon with a
-#   (192.0.2.10.., inner 10.1.0.1.., start_action trap) -- %any connection, spirecoveryd
+#   (192.0.2.10.., inner 10.0.100.1.., start_action trap) -- %any connection, spirecoveryd
 #
 # The topology of selftests/recovery/storm.sh. Per backend (BENCH_HUB_STORM_BACKENDS, "vici
 # native": vici with one peer section for the hub's prefix, native with a section per spoke)

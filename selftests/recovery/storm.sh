@@ -3,7 +3,7 @@
 # A hub's storm, shared by selftests/recovery_storm.sh and selftests/bench/bench_hub_storm.sh
 # (source it after selftests/recovery/lib.sh): hub B (192.0.2.2, inner 10.0.2.1) with one
 # %any connection, and N spokes in one namespace with one charon holding N connections, spoke I
-# at 192.0.2.(9+I), inner 10.1.0.I, identity spokeI.example, start_action = trap.
+# at 192.0.2.(9+I), inner 10.0.100.I, identity spokeI.example, start_action = trap.
 #
 #   storm_setup N                 the namespaces, both charons, no tunnel yet
 #   storm_spokes_inner            the spokes' inner addresses, comma-separated
@@ -16,7 +16,7 @@ STORM_N=0
 STORM_PROBE=$REC_ROOT/selftests/bench/recovery_probe.py
 
 storm_spoke() { echo "192.0.2.$((9 + $1))"; }
-storm_inner() { echo "10.1.0.$1"; }
+storm_inner() { echo "10.0.100.$1"; }
 
 storm_spokes_inner() {
 	local i list=
@@ -76,37 +76,6 @@ storm_swanctl_spokes() {
 	} >"$REC_DIR/A/swanctl/swanctl.conf"
 }
 
-storm_swanctl_hub() {
-	{
-		cat <<-EOC
-		connections {
-			hub {
-				version = 2
-				local_addrs = $REC_B
-				remote_addrs = %any
-				proposals = aes256gcm16-prfsha256-x25519
-				local {
-					auth = psk
-					id = b.example
-				}
-				remote {
-					auth = psk
-				}
-				children {
-					net {
-						esp_proposals = aes256gcm16
-						local_ts = $REC_IN_B/32
-						remote_ts = 10.1.0.0/16
-						mode = tunnel
-					}
-				}
-			}
-		}
-		EOC
-		storm_secrets
-	} >"$REC_DIR/B/swanctl/swanctl.conf"
-}
-
 # storm_setup N (1-200)
 storm_setup() {
 	local i
@@ -116,13 +85,7 @@ storm_setup() {
 	REC_FAMILY=4 REC_ENCAP=no REC_A_START=trap
 	REC_A=$(storm_spoke 1) REC_B=192.0.2.2 REC_IN_A=$(storm_inner 1) REC_IN_B=10.0.2.1
 	REC_A_LOCAL=$REC_A REC_B_LOCAL=$REC_B
-	REC_DIR=$(mktemp -d /tmp/spirecovery-rec.XXXXXX)
-	trap rec_cleanup EXIT
-	rec_preload
-	ip netns add "$REC_NS_A" || return 1
-	ip netns add "$REC_NS_B" || return 1
-	ip -n "$REC_NS_A" link set lo up
-	ip -n "$REC_NS_B" link set lo up
+	rec_namespaces "$REC_NS_A" "$REC_NS_B" || return 1
 	ip link add rec-a type veth peer name rec-b || return 1
 	ip link set rec-a netns "$REC_NS_A"
 	ip link set rec-b netns "$REC_NS_B"
@@ -136,11 +99,11 @@ storm_setup() {
 	ip -n "$REC_NS_B" link set rec-b up
 	ip -n "$REC_NS_A" route add "$REC_IN_B/32" via "$REC_B"
 	# The tunnels' policies pick each spoke's outer address; the route only has to exist.
-	ip -n "$REC_NS_B" route add 10.1.0.0/16 via "$(storm_spoke 1)" src "$REC_IN_B"
+	ip -n "$REC_NS_B" route add 10.0.100.0/24 via "$(storm_spoke 1)" src "$REC_IN_B"
 	rec_write_charon_conf A
 	rec_write_charon_conf B
 	storm_swanctl_spokes
-	storm_swanctl_hub
+	rec_write_hub_swanctl "$(storm_secrets)"
 	rec_charon_start B && rec_charon_start A
 }
 
