@@ -18,31 +18,8 @@ REC_C=192.0.2.3 REC_IN_C=10.0.3.1
 in_c() { ip netns exec "$REC_NS_C" "$@"; }
 ping_c_ok() { in_c ping -n -q -c 1 -W 1 -I "$REC_IN_C" "$REC_IN_B" >/dev/null 2>&1; }
 
-hub_swanctl() { # B's: one connection for every spoke
-	cat >"$REC_DIR/B/swanctl/swanctl.conf" <<-EOC
-	connections {
-		hub {
-			version = 2
-			local_addrs = $REC_B
-			remote_addrs = %any
-			proposals = aes256gcm16-prfsha256-x25519
-			local {
-				auth = psk
-				id = b.example
-			}
-			remote {
-				auth = psk
-			}
-			children {
-				net {
-					esp_proposals = aes256gcm16
-					local_ts = $REC_IN_B/32
-					remote_ts = 10.0.0.0/16
-					mode = tunnel
-				}
-			}
-		}
-	}
+hub_secrets() { # one PSK for B, A and C
+	cat <<-EOC
 	secrets {
 		ike-hub {
 			id-a = a.example
@@ -55,17 +32,10 @@ hub_swanctl() { # B's: one connection for every spoke
 }
 
 hub_setup() {
-	local n
 	REC_FAMILY=4 REC_ENCAP=no REC_A_START=trap
 	REC_A=192.0.2.1 REC_B=192.0.2.2 REC_IN_A=10.0.1.1 REC_IN_B=10.0.2.1
 	REC_A_LOCAL=$REC_A REC_B_LOCAL=$REC_B
-	REC_DIR=$(mktemp -d /tmp/spirecovery-rec.XXXXXX)
-	trap rec_cleanup EXIT
-	rec_preload
-	for n in "$REC_NS_A" "$REC_NS_B" "$REC_NS_C"; do
-		ip netns add "$n" || return 1
-		ip -n "$n" link set lo up
-	done
+	rec_namespaces "$REC_NS_A" "$REC_NS_B" "$REC_NS_C" || return 1
 	ip -n "$REC_NS_B" link add br0 type bridge || return 1
 	ip -n "$REC_NS_B" addr add "$REC_B/24" dev br0
 	ip -n "$REC_NS_B" link set br0 up
@@ -94,7 +64,7 @@ hub_setup() {
 	rec_write_swanctl A "$REC_A" "$REC_B" a.example b.example trap "$REC_IN_A/32" "$REC_IN_B/32"
 	rec_write_swanctl C "$REC_C" "$REC_B" c.example b.example trap "$REC_IN_C/32" "$REC_IN_B/32"
 	sed -i 's/id-a = a.example/id-a = c.example/' "$REC_DIR/C/swanctl/swanctl.conf"
-	hub_swanctl
+	rec_write_hub_swanctl "$(hub_secrets)"
 	rec_charon_start B && rec_charon_start A && rec_charon_start C
 }
 

@@ -65,7 +65,15 @@ struct NumberOption {
 constexpr NumberOption number_options[] = {
     {"hold-down", 0, 86400, " s",
      "seconds from the end of a recovery of a peer to the next; doubled per failure (30)"},
-    {"max-exchanges", 1, 256, "", "recoveries running at once, at most (4)"},
+    // 8: within charon's defaults when its spokes answer or re-key toward it, with room
+    // to spare. A vici initiate holds one of charon's 16 worker threads (charon.threads)
+    // until it ends, and about 5 are taken by long-running tasks; each native recovery makes
+    // the peer re-key toward B, one half-open IKE SA at B's charon, where cookie_threshold
+    // (30) turns on cookies; init_limit_half_open is 0 (off).
+    {"max-exchanges", 1, 256, "", "recoveries running at once, at most (8)"},
+    {"max-queued", 0, 65536, "",
+     "recoveries waiting for one of max-exchanges, started in the order of their first miss; "
+     "0: none wait (1024)"},
     {"vici-timeout", 1, 300, " s", "seconds a vici initiate may take (15)"},
     {"exec-timeout", 1, 3600, " s", "seconds an exec-command may run (30)"},
     {"recovery-wait", 0, 3600, " s",
@@ -443,6 +451,8 @@ void apply_globals(const po::variables_map& vm, DaemonConfig& cfg,
         cfg.hold_down = std::chrono::seconds(*v);
     if (auto v = number("max-exchanges"))
         cfg.max_exchanges = *v;
+    if (auto v = number("max-queued"))
+        cfg.max_queued = *v;
     if (auto v = number("vici-timeout"))
         cfg.vici_timeout = std::chrono::seconds(*v);
     if (auto v = number("exec-timeout"))

@@ -67,7 +67,9 @@ struct PeerConfig {
 
 struct DaemonConfig {
     std::chrono::seconds hold_down{30};
-    unsigned max_exchanges = 4;
+    // Recoveries in flight at once (see config.cpp for why 8), and waiting beyond them.
+    unsigned max_exchanges = 8;
+    unsigned max_queued = 1024;
     LogLevel log_level = LogLevel::info;
     bool log_stderr = false;
     bool log_syslog = true;

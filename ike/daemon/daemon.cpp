@@ -136,7 +136,7 @@ int Daemon::run() {
     }
     log_.notice(cat("spirecoveryd starting: ", config_.peers.size(), " peer(s): ", names,
                     "; hold-down ", config_.hold_down.count(), " s, max-exchanges ",
-                    config_.max_exchanges));
+                    config_.max_exchanges, ", max-queued ", config_.max_queued));
 
     try {
         open_events();

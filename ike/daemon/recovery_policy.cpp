@@ -113,7 +113,8 @@ Decision RecoveryPolicy::decide(const MissEvent& event, std::span<SaInventory* c
     }
     d.ignored = std::move(choice.refusal);
     const RecoveryPath& path = *choice.path;
-    PeerState& state = peers_[{d.peer->name, path.remote.to_string()}];
+    const PeerKey key{d.peer->name, path.remote.to_string()};
+    PeerState& state = peers_[key];
     prune(state);
     const std::string lane_name =
         path.from_packet ? cat("port ", path.port, " from the packet: ") : std::string();
@@ -125,6 +126,11 @@ Decision RecoveryPolicy::decide(const MissEvent& event, std::span<SaInventory* c
     }
     if (lane->running) {
         d.reason = cat("skipped: ", lane_name, "a recovery with this peer is already running");
+        return d;
+    }
+    if (lane->queued) {
+        d.reason = cat("skipped: a recovery with this peer is already queued (position ",
+                       queue_position(key), " of ", queue_.size(), ")");
         return d;
     }
     if (lane->next_allowed && clock_.now() < *lane->next_allowed) {
@@ -144,9 +150,16 @@ Decision RecoveryPolicy::decide(const MissEvent& event, std::span<SaInventory* c
         return d;
     }
     unsigned& running = path.from_packet ? packet_port_running_ : running_;
-    if (running >= config_.max_exchanges) {
-        d.reason = cat("skipped: ", running, " recoveries already running",
-                       path.from_packet ? " on ports from packets" : "", " (max-exchanges)");
+    // Ports from packets are not queued: a forged port must not take a genuine spoke's turn.
+    const bool wait = running >= config_.max_exchanges || (!path.from_packet && !queue_.empty());
+    if (wait && path.from_packet) {
+        d.reason = cat("skipped: ", running,
+                       " recoveries already running on ports from packets (max-exchanges)");
+        return d;
+    }
+    if (wait && queue_.size() >= config_.max_queued) {
+        d.reason = cat("skipped: ", running, " recoveries already running (max-exchanges) and ",
+                       queue_.size(), " queued (max-queued ", config_.max_queued, ")");
         return d;
     }
     const SaCheck check = check_inventories(event.source, inventories);
@@ -159,14 +172,55 @@ Decision RecoveryPolicy::decide(const MissEvent& event, std::span<SaInventory* c
         if (!tried_lately)
             state.tried.emplace_back(clock_.now(), path.port);
     }
+    const std::string notes = check.reason.empty() ? "" : " (" + check.reason + ")";
+    if (wait) {
+        lane->queued = true;
+        queue_.emplace(QueueKey{event.received, queued_total_++},
+                       Waiting{key, d.peer, path, event, clock_.now()});
+        d.queued = true;
+        d.path = path;
+        d.reason = cat("queued: no SA with the peer on this host", notes, "; ", running,
+                       " recoveries running (max-exchanges), position ", queue_position(key),
+                       " of ", queue_.size());
+        return d;
+    }
     lane->running = true;
     running++;
     d.act = true;
     d.path = path;
-    d.reason = cat("acting: ", lane_name, "no SA with the peer on this host");
-    if (!check.reason.empty())
-        d.reason += " (" + check.reason + ")";
+    d.jitter = draw_jitter();
+    d.reason = cat("acting: ", lane_name, "no SA with the peer on this host", notes);
     return d;
+}
+
+std::optional<QueuedStart> RecoveryPolicy::next_start() {
+    if (queue_.empty() || running_ >= config_.max_exchanges)
+        return std::nullopt;
+    auto node = queue_.extract(queue_.begin());
+    Waiting& waiting = node.mapped();
+    LaneState& lane = peers_[waiting.peer_key].configured;
+    lane.queued = false;
+    lane.running = true;
+    running_++;
+    return QueuedStart{
+        waiting.peer, waiting.path, waiting.event, draw_jitter(),
+        std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now() - waiting.since)};
+}
+
+size_t RecoveryPolicy::queue_position(const PeerKey& key) const {
+    size_t position = 1;
+    for (const auto& [order, waiting] : queue_) {
+        if (waiting.peer_key == key)
+            return position;
+        position++;
+    }
+    return position;
+}
+
+std::chrono::milliseconds RecoveryPolicy::draw_jitter() {
+    uint8_t byte[2];
+    random_.fill(byte);
+    return std::chrono::milliseconds((byte[0] << 8 | byte[1]) % (max_jitter.count() + 1));
 }
 
 std::chrono::seconds RecoveryPolicy::wait_after(unsigned failures) const {

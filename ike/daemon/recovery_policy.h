@@ -13,6 +13,7 @@
 #include "ike/daemon/miss_event.h"
 #include "ike/daemon/sa_inventory.h"
 #include "ike/lib/constants.h"
+#include "ike/lib/crypto.h"
 
 namespace spirecovery {
 
@@ -63,12 +64,14 @@ struct PathChoice {
 PathChoice choose_path(const PeerConfig& peer, const MissEvent& event, const RouteLookup& route);
 
 struct Decision {
-    bool act = false;
-    const PeerConfig* peer = nullptr; // set when the source is a configured peer
-    std::optional<RecoveryPath> path; // set when acting
-    bool refused = false;             // the reason is a packet field that steers where it may not
-    std::string ignored;              // a packet field not used (acting or not), for the log
-    std::string reason;               // why we act or skip, for the log and the status
+    bool act = false;                   // start the recovery now
+    bool queued = false;                // a recovery waits its turn (next_start() gives it)
+    const PeerConfig* peer = nullptr;   // set when the source is a configured peer
+    std::optional<RecoveryPath> path;   // set when acting
+    std::chrono::milliseconds jitter{}; // acting: the pause before the final checks
+    bool refused = false;               // the reason is a packet field that steers where it may not
+    std::string ignored;                // a packet field not used (acting or not), for the log
+    std::string reason;                 // why we act or skip, for the log and the status
 };
 
 // What the places where B may hold SAs with a peer said, asked in order.
@@ -90,10 +93,24 @@ enum class RecoveryResult {
     not_attempted, // the final checks found an SA or could not tell: nothing was sent
 };
 
+// A recovery that waited in the queue and may start now.
+struct QueuedStart {
+    const PeerConfig* peer = nullptr;
+    RecoveryPath path;
+    MissEvent event;                    // the miss that queued it
+    std::chrono::milliseconds jitter{}; // the pause before the final checks
+    std::chrono::milliseconds waited{}; // in the queue
+};
+
 // The safety rules every backend runs under: configured and enabled peers only, on B's own
 // address toward the peer, never while B still holds an SA with the peer (rekey race or
 // spoofed packet), a hold-down per peer and a bound on concurrent recoveries. Not
 // thread-safe: the daemon's main loop owns it.
+//
+// Storm control (a hub rebooted: every spoke is stale at once): at most max-exchanges
+// recoveries on configured paths are in flight; a recovery beyond them waits in a queue of
+// at most max-queued, and the queue starts them in the order of their first miss, so no
+// peer starves. Each start gets a random pause of [0, max_jitter].
 //
 // The hold-down counts from the end of a recovery. After n failed recoveries in a row the
 // next waits hold-down x 2^n instead, at most max(backoff_cap, hold-down); a success resets n.
@@ -106,25 +123,35 @@ class RecoveryPolicy {
 public:
     static constexpr std::chrono::seconds backoff_cap{600};
     static constexpr std::chrono::seconds packet_port_window{60};
+    // A pause before the final checks, drawn per start from [0, max_jitter]: a peer's re-key
+    // that starts with the same packet loss becomes visible before we act, and the spokes of
+    // a storm do not hit charon in the same millisecond.
+    static constexpr std::chrono::milliseconds max_jitter{200};
 
-    RecoveryPolicy(const DaemonConfig& config, const MonotonicClock& clock, RouteLookup route)
-        : config_(config), clock_(clock), route_(std::move(route)) {}
+    RecoveryPolicy(const DaemonConfig& config, const MonotonicClock& clock,
+                   ike::crypto::RandomSource& random, RouteLookup route)
+        : config_(config), clock_(clock), random_(random), route_(std::move(route)) {}
 
     // Decides about a miss. The inventories are asked in order, only when every cheaper rule
-    // passed. Acting takes a slot of the path's lane until finished().
+    // passed. Acting takes a slot of the path's lane until finished(); with every slot taken
+    // (or others waiting) a configured path is queued instead.
     Decision decide(const MissEvent& event, std::span<SaInventory* const> inventories);
+    // The oldest queued recovery, when a slot is free: it holds the slot until finished().
+    std::optional<QueuedStart> next_start();
     // The recovery on `path` (the decision's) ended now. Returns when the next on that lane
     // may start ("hold-down until ..." or "backing off after N failures until ..."), or empty
     // when it may at once.
     std::string finished(const PeerConfig& peer, const RecoveryPath& path, RecoveryResult result);
     unsigned running() const { return running_; }
     unsigned packet_port_running() const { return packet_port_running_; }
+    size_t queued() const { return queue_.size(); }
     // The wait after `failures` failed recoveries in a row (0: the plain hold-down).
     std::chrono::seconds wait_after(unsigned failures) const;
 
 private:
     struct LaneState {
         bool running = false;
+        bool queued = false;   // configured paths only
         unsigned failures = 0; // failed recoveries in a row
         std::optional<MonotonicClock::time_point> next_allowed;
     };
@@ -134,15 +161,31 @@ private:
         // The ports from packets first tried in the last packet_port_window, oldest first.
         std::deque<std::pair<MonotonicClock::time_point, uint16_t>> tried;
     };
+    using PeerKey = std::pair<std::string, std::string>; // peer name, remote address
+    // Queue order: the first miss (when the daemon read it), then arrival.
+    using QueueKey = std::pair<MonotonicClock::time_point, uint64_t>;
+    struct Waiting {
+        PeerKey peer_key;
+        const PeerConfig* peer = nullptr;
+        RecoveryPath path;
+        MissEvent event;
+        MonotonicClock::time_point since; // queued
+    };
     std::string schedule_text(const LaneState& state) const;
+    std::chrono::milliseconds draw_jitter();
+    // 1 for the head of the queue.
+    size_t queue_position(const PeerKey& key) const;
     // Forgets ports from packets that neither run nor wait, and tries older than the window.
     void prune(PeerState& state);
 
     const DaemonConfig& config_;
     const MonotonicClock& clock_;
+    ike::crypto::RandomSource& random_;
     const RouteLookup route_;
     // Per peer and remote address: each spoke of a hub has its own lanes.
-    std::map<std::pair<std::string, std::string>, PeerState> peers_;
+    std::map<PeerKey, PeerState> peers_;
+    std::map<QueueKey, Waiting> queue_;
+    uint64_t queued_total_ = 0;        // the arrival order's counter
     unsigned running_ = 0;             // recoveries on configured paths
     unsigned packet_port_running_ = 0; // recoveries on ports from packets
 };

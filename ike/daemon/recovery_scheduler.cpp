@@ -29,8 +29,8 @@ std::string peer_prefix(const PeerConfig& peer, const std::optional<ike::IpAddre
 RecoveryScheduler::RecoveryScheduler(const DaemonConfig& config, Logger& log, StatusBoard& status,
                                      int done_fd, ike::crypto::RandomSource& random,
                                      const MonotonicClock& clock)
-    : config_(config), log_(log), status_(status), done_fd_(done_fd), random_(random),
-      clock_(clock), policy_(config, clock, route_source) {
+    : config_(config), log_(log), status_(status), done_fd_(done_fd), clock_(clock),
+      policy_(config, clock, random, route_source) {
     if (!config_.vici_socket.empty())
         backends_[BackendKind::vici] =
             std::make_unique<ViciBackend>(config_.vici_socket, config_.vici_timeout);
@@ -66,6 +66,12 @@ bool RecoveryScheduler::trigger(const MissEvent& event, const std::string& what,
     status_.event(peer, status_event);
     if (!decision.ignored.empty())
         log.notice(decision.ignored);
+    if (decision.queued) {
+        // A storm: the queue starts it in the order of first misses (reap()).
+        decided(peer, log, LogLevel::notice, decision.reason);
+        show_counts();
+        return true;
+    }
     if (!decision.act) {
         // A refusal is worth a notice: a packet tried to steer the recovery.
         decided(peer, log, decision.refused ? LogLevel::notice : LogLevel::info, decision.reason);
@@ -73,21 +79,26 @@ bool RecoveryScheduler::trigger(const MissEvent& event, const std::string& what,
     }
     // The final decision is the recovery thread's, after the checks that may block.
     log.info(cat("accepted: no SA with the peer in the kernel SAD; final checks follow"));
+    start(peer, event, *decision.path, decision.jitter);
+    show_counts();
+    return true;
+}
 
-    uint8_t byte[2];
-    random_.fill(byte);
-    const auto jitter =
-        std::chrono::milliseconds((byte[0] << 8 | byte[1]) % (max_jitter.count() + 1));
+void RecoveryScheduler::start(const PeerConfig& peer, const MissEvent& event,
+                              const RecoveryPath& path, std::chrono::milliseconds jitter) {
     Job& job = jobs_.emplace_back();
     job.peer = &peer;
-    job.path = *decision.path;
+    job.path = path;
     job.thread = std::jthread([this, &peer, event, jitter, &job](std::stop_token stop) {
         job.result = run(peer, event, job.path, jitter, stop);
         job.done = true;
         const uint64_t one = 1;
         [[maybe_unused]] auto n = ::write(done_fd_, &one, sizeof(one));
     });
-    return true;
+}
+
+void RecoveryScheduler::show_counts() {
+    status_.recoveries(policy_.running(), policy_.queued());
 }
 
 std::vector<std::pair<const PeerConfig*, bool>> RecoveryScheduler::reap() {
@@ -112,6 +123,13 @@ std::vector<std::pair<const PeerConfig*, bool>> RecoveryScheduler::reap() {
         ended.emplace_back(&peer, it->result == RecoveryResult::succeeded);
         it = jobs_.erase(it);
     }
+    while (auto next = policy_.next_start()) {
+        PeerLog log(log_, peer_prefix(*next->peer, next->path.remote));
+        log.notice(cat("starting the queued recovery after ", next->waited.count(), " ms, ",
+                       policy_.queued(), " still queued; final checks follow"));
+        start(*next->peer, next->event, next->path, next->jitter);
+    }
+    show_counts();
     return ended;
 }
 

@@ -32,9 +32,6 @@ std::string peer_prefix(const PeerConfig& peer, const std::optional<ike::IpAddre
 // a recovery is made here.
 class RecoveryScheduler {
 public:
-    // A pause before the final checks, drawn per recovery from [0, max_jitter]: a peer's
-    // re-key that starts with the same packet loss becomes visible before we act.
-    static constexpr std::chrono::milliseconds max_jitter{200};
     // Charon could not answer: asked again this often, up to cannot_tell_for.
     static constexpr std::chrono::seconds cannot_tell_retry{5};
     static constexpr std::chrono::seconds cannot_tell_for{60};
@@ -48,9 +45,11 @@ public:
     RecoveryScheduler& operator=(const RecoveryScheduler&) = delete;
 
     // A miss from event.source: logs `what`, records `status_event` for a configured peer,
-    // decides, and starts a recovery when the rules allow. Returns whether one started.
+    // decides, and starts a recovery when the rules allow, or queues it when every slot is
+    // taken. Returns whether one started or was queued.
     bool trigger(const MissEvent& event, const std::string& what, const std::string& status_event);
-    // Joins the recoveries that ended; returns each with whether it recovered the peer.
+    // Joins the recoveries that ended and starts queued ones in their slots; returns each
+    // that ended with whether it recovered the peer.
     std::vector<std::pair<const PeerConfig*, bool>> reap();
 
 private:
@@ -62,6 +61,10 @@ private:
         std::jthread thread;
     };
 
+    void start(const PeerConfig& peer, const MissEvent& event, const RecoveryPath& path,
+               std::chrono::milliseconds jitter);
+    // The counts of the status' recoveries line.
+    void show_counts();
     RecoveryResult run(const PeerConfig& peer, const MissEvent& event, const RecoveryPath& path,
                        std::chrono::milliseconds jitter, std::stop_token stop);
     // The final checks; false when the recovery must not go on.
@@ -79,7 +82,6 @@ private:
     Logger& log_;
     StatusBoard& status_;
     const int done_fd_;
-    ike::crypto::RandomSource& random_;
     const MonotonicClock& clock_;
     RecoveryPolicy policy_;
     KernelSad kernel_sad_; // the event loop's; each recovery opens its own

@@ -94,7 +94,8 @@ std::string write_atomically(const std::string& path, const std::string& text) {
 } // namespace
 
 StatusBoard::StatusBoard(const DaemonConfig& config, std::string path, Logger& log)
-    : path_(std::move(path)), log_(log) {
+    : path_(std::move(path)), log_(log), max_exchanges_(config.max_exchanges),
+      max_queued_(config.max_queued) {
     for (const auto& peer : config.peers) {
         PeerStatus& s = peers_[peer.name];
         s.address = peer.address_text();
@@ -150,6 +151,15 @@ void StatusBoard::schedule(const PeerConfig& peer, const std::string& next) {
     updated_locked();
 }
 
+void StatusBoard::recoveries(unsigned running, size_t queued) {
+    std::lock_guard lock(mutex_);
+    if (running == running_ && queued == queued_)
+        return;
+    running_ = running;
+    queued_ = queued;
+    updated_locked();
+}
+
 void StatusBoard::updated_locked() {
     version_++;
     changed_.notify_all();
@@ -188,6 +198,8 @@ std::string StatusBoard::render_locked() const {
         std::snprintf(head, sizeof(head), "  %-16s", label);
         out += head + (value.empty() ? std::string("-") : value) + "\n";
     };
+    out += cat("recoveries: ", running_, " in flight (max-exchanges ", max_exchanges_, "), ",
+               queued_, " queued (max-queued ", max_queued_, ")\n");
     for (const auto& [name, s] : peers_) {
         out += cat("peer ", name, " (", s.address, ")\n");
         line("events", cat(s.events));
@@ -209,7 +221,9 @@ std::string StatusBoard::render_json() const {
 std::string StatusBoard::render_json_locked() const {
     const uint64_t now = realtime_now_ns();
     std::string out = cat("{\"time\": ", json_string(clock_time(now)), ", \"time_ns\": ", now,
-                          ", \"pid\": ", getpid(), ", \"peers\": [");
+                          ", \"pid\": ", getpid(), ", \"in_flight\": ", running_,
+                          ", \"max_exchanges\": ", max_exchanges_, ", \"queued\": ", queued_,
+                          ", \"max_queued\": ", max_queued_, ", \"peers\": [");
     bool first = true;
     for (const auto& [name, s] : peers_) {
         out += cat(first ? "" : ",", "\n  {\"name\": ", json_string(name),

@@ -48,6 +48,8 @@ public:
     void result(const PeerConfig& peer, const std::string& backend, const std::string& result,
                 std::optional<uint64_t> time_to_recover_ms = std::nullopt);
     void schedule(const PeerConfig& peer, const std::string& next);
+    // Recoveries in flight on configured paths, and those waiting for a slot (storm control).
+    void recoveries(unsigned running, size_t queued);
 
     std::string render() const;
     std::string render_json() const;
@@ -67,9 +69,13 @@ private:
     Logger& log_;
     bool write_failed_ = false; // one writer at a time: constructor, writer_, destructor
     std::map<std::string, PeerStatus> peers_; // by peer name
-    uint64_t version_ = 0;                    // of peers_
-    uint64_t written_ = 0;                    // the version the file shows
-    std::jthread writer_;                     // last: stops before the rest goes
+    const unsigned max_exchanges_;
+    const unsigned max_queued_;
+    unsigned running_ = 0;
+    size_t queued_ = 0;
+    uint64_t version_ = 0; // of peers_
+    uint64_t written_ = 0; // the version the file shows
+    std::jthread writer_;  // last: stops before the rest goes
 };
 
 // The JSON state file next to the text one, read by --status -j.

@@ -6,7 +6,8 @@
 # backend in B, recovery_probe.py in A, what the daemon logged, one recovery measured,
 # and rounds that are measured again from the start when they could not be set up.
 #
-#   recovery_scenario LOG_NAME      the module, A, B and the tunnel up
+#   recovery_scenario LOG_NAME [NAT]
+#                                   the module, A, B and the tunnel up (NAT: rec_setup's)
 #   recovery_next_phase LOG_NAME    keep the phase's logs, start a new daemon log
 #   daemon_start BACKEND            spirecoveryd in B with only that backend
 #   measure_recovery BACKEND [censored]
@@ -20,8 +21,9 @@ timeout_s=${BENCH_RECOVERY_TIMEOUT:-30}
 retries_max=${BENCH_RECOVERY_RETRIES:-3}
 probe=$bench_dir/recovery_probe.py
 
-# recovery_scenario LOG_NAME: the module loaded, strongSwan A and B started and the
-# tunnel up; the logs go to build/recovery/LOG_NAME/.
+# recovery_scenario LOG_NAME [NAT]: the module loaded, strongSwan A and B started and the
+# tunnel up, with NAT (a, b, a-random, b-random) A or B behind a masquerading router; the
+# logs go to build/recovery/LOG_NAME/.
 recovery_scenario() {
 	local setup_status
 	[ -x "$REC_DAEMON" ] || cannot_measure "$REC_DAEMON is missing (make daemon)"
@@ -30,7 +32,7 @@ recovery_scenario() {
 	modprobe spirecovery || cannot_measure "modprobe spirecovery failed"
 	on_exit rmmod spirecovery
 	REC_LOG_NAME=$1
-	rec_setup 4 no trap
+	rec_setup 4 no trap ${2:+"$2"}
 	setup_status=$?
 	# rec_setup took the EXIT trap for rec_cleanup: the JSON must still be written.
 	trap bench_end EXIT

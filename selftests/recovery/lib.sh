@@ -281,17 +281,56 @@ rec_nat_mappings() {
 	ip netns exec "$REC_NS_R" grep -E 'dport=(500|4500) ' /proc/net/nf_conntrack 2>/dev/null
 }
 
+# rec_namespaces NS...: a fresh $REC_DIR (removed with everything else by rec_cleanup, also
+# on EXIT), the modules preloaded, and the namespaces NS with their loopback up.
+rec_namespaces() {
+	local ns
+	REC_DIR=$(mktemp -d /tmp/spirecovery-rec.XXXXXX)
+	trap rec_cleanup EXIT
+	rec_preload
+	for ns in "$@"; do
+		ip netns add "$ns" || return 1
+		ip -n "$ns" link set lo up
+	done
+}
+
+# rec_write_hub_swanctl SECRETS: B's swanctl.conf for a hub, one connection with
+# remote_addrs = %any for spokes whose inner addresses are in 10.0.0.0/16, then SECRETS
+# (a secrets { } block).
+rec_write_hub_swanctl() {
+	cat >"$REC_DIR/B/swanctl/swanctl.conf" <<-EOC
+	connections {
+		hub {
+			version = 2
+			local_addrs = $REC_B
+			remote_addrs = %any
+			proposals = aes256gcm16-prfsha256-x25519
+			local {
+				auth = psk
+				id = b.example
+			}
+			remote {
+				auth = psk
+			}
+			children {
+				net {
+					esp_proposals = aes256gcm16
+					local_ts = $REC_IN_B/32
+					remote_ts = 10.0.0.0/16
+					mode = tunnel
+				}
+			}
+		}
+	}
+	$1
+	EOC
+}
+
 # rec_setup FAMILY ENCAP A_START_ACTION [NAT]
 rec_setup() {
 	local plen hlen=32
 	REC_FAMILY=$1 REC_ENCAP=$2 REC_A_START=$3
-	REC_DIR=$(mktemp -d /tmp/spirecovery-rec.XXXXXX)
-	trap rec_cleanup EXIT
-	rec_preload
-	ip netns add "$REC_NS_A" || return 1
-	ip netns add "$REC_NS_B" || return 1
-	ip -n "$REC_NS_A" link set lo up
-	ip -n "$REC_NS_B" link set lo up
+	rec_namespaces "$REC_NS_A" "$REC_NS_B" || return 1
 	if [ -n "${4:-}" ]; then
 		REC_IN_A=10.0.1.1 REC_IN_B=10.0.2.1
 		rec_setup_nat "$4" || return 1

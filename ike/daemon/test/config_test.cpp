@@ -65,7 +65,8 @@ TEST(Config, MinimalPeerGetsDefaults) {
     ASSERT_TRUE(r.config) << joined(r.errors);
     const DaemonConfig& c = *r.config;
     EXPECT_EQ(c.hold_down, std::chrono::seconds(30));
-    EXPECT_EQ(c.max_exchanges, 4u);
+    EXPECT_EQ(c.max_exchanges, 8u);
+    EXPECT_EQ(c.max_queued, 1024u);
     EXPECT_TRUE(c.vici_socket.empty());
     ASSERT_EQ(c.peers.size(), 1u);
     const PeerConfig& p = c.peers[0];
@@ -91,6 +92,7 @@ TEST(Config, GlobalsAndEveryPeerKey) {
     auto r = parse(R"(
 hold-down = 5
 max-exchanges = 2
+max-queued = 3
 log-level = debug
 vici-socket = /run/charon.vici
 vici-timeout = 7
@@ -120,6 +122,7 @@ exec-command = /usr/sbin/ipsec whack --initiate --name {peer}
     const DaemonConfig& c = *r.config;
     EXPECT_EQ(c.hold_down, std::chrono::seconds(5));
     EXPECT_EQ(c.max_exchanges, 2u);
+    EXPECT_EQ(c.max_queued, 3u);
     EXPECT_EQ(c.log_level, LogLevel::debug);
     EXPECT_EQ(c.vici_socket, "/run/charon.vici");
     EXPECT_EQ(c.vici_timeout, std::chrono::seconds(7));
@@ -202,6 +205,7 @@ TEST(Config, ErrorsNameTheCulprit) {
         {"[peer.a]\naddress = 192.0.2.1\nadress = 192.0.2.1\n", "unknown key 'adress'"},
         {"[peer.a]\naddress = 192.0.2.1\naddress = 192.0.2.2\n", "address is set twice"},
         {"max-exchanges = 0\n", "max-exchanges must be 1-256"},
+        {"max-queued = 65537\n", "max-queued must be 0-65536, not 65537"},
         {"log-level = loud\n", "log-level must be error"},
         {"retransmit-timeout = 5\n", "retransmit-timeout must be 10-60000 ms"},
         {"hold-down = soon\n", "hold-down"},
@@ -281,6 +285,7 @@ TEST(Config, EveryNumberHasARangeCheckedAtBothEdges) {
         {"hold-down", 0, 86400},    {"max-exchanges", 1, 256},   {"vici-timeout", 1, 300},
         {"exec-timeout", 1, 3600},  {"recovery-wait", 0, 3600},  {"retransmit-timeout", 10, 60000},
         {"retransmit-base", 1, 10}, {"retransmit-tries", 1, 20}, {"exchange-timeout", 1, 3600},
+        {"max-queued", 0, 65536},
     };
     for (const auto& b : bounds) {
         const auto with = [&](const std::string& value) {

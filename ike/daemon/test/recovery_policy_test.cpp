@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <algorithm>
 #include <netinet/in.h>
+#include <set>
 #include <sstream>
 
 #include <gtest/gtest.h>
 
 #include "ike/daemon/recovery_policy.h"
+#include "ike/test/test_util.h"
 
 using namespace spirecovery;
 using namespace std::chrono_literals;
@@ -102,7 +105,8 @@ protected:
 
     DaemonConfig config = two_peers();
     FakeClock clock;
-    RecoveryPolicy policy{config, clock, fake_route};
+    ike::test::CountingRandom random;
+    RecoveryPolicy policy{config, clock, random, fake_route};
     FakeInventory kernel{"kernel SAD"};
     FakeInventory charon{"strongSwan IKE SAs"};
     std::vector<SaInventory*> inventories{&kernel, &charon};
@@ -259,23 +263,263 @@ TEST(PolicySchedule, TheCapNeverShortensALongHoldDown) {
     auto r = parse_config(in, "test", std::nullopt, {});
     ASSERT_TRUE(r.config) << r.errors.front();
     FakeClock clock;
-    RecoveryPolicy policy(*r.config, clock, fake_route);
+    ike::test::CountingRandom random;
+    RecoveryPolicy policy(*r.config, clock, random, fake_route);
     EXPECT_EQ(policy.wait_after(0), 900s);
     EXPECT_EQ(policy.wait_after(1), 900s);
     EXPECT_EQ(policy.wait_after(40), 900s);
 }
 
-TEST_F(PolicyTest, BoundsConcurrentRecoveries) {
+TEST_F(PolicyTest, BoundsConcurrentRecoveriesAndQueuesTheRest) {
     ASSERT_TRUE(decide("192.0.2.1").act);
+    EXPECT_FALSE(policy.next_start()) << "the queue is empty";
     Decision d = decide("2001:db8::c"); // another peer, but max-exchanges = 1
     EXPECT_FALSE(d.act);
-    EXPECT_NE(d.reason.find("max-exchanges"), std::string::npos);
+    EXPECT_TRUE(d.queued);
+    EXPECT_EQ(d.reason, "queued: no SA with the peer on this host; 1 recoveries running "
+                        "(max-exchanges), position 1 of 1");
+    EXPECT_EQ(policy.queued(), 1u);
+    EXPECT_FALSE(policy.next_start()) << "no slot is free";
+    d = decide("2001:db8::c");
+    EXPECT_FALSE(d.act || d.queued);
+    EXPECT_EQ(d.reason, "skipped: a recovery with this peer is already queued (position 1 of 1)");
     finished(peer_a(), RecoveryResult::succeeded);
     EXPECT_EQ(policy.running(), 0u);
-    EXPECT_TRUE(decide("2001:db8::c").act);
+    auto next = policy.next_start();
+    ASSERT_TRUE(next);
+    EXPECT_EQ(next->peer->name, "c");
+    EXPECT_EQ(next->path.remote, ip("2001:db8::c"));
+    EXPECT_LE(next->jitter, RecoveryPolicy::max_jitter);
+    EXPECT_EQ(policy.running(), 1u);
+    EXPECT_EQ(policy.queued(), 0u);
+    EXPECT_FALSE(decide("2001:db8::c").act) << "now running";
     // finished() twice, or for a peer that never ran, frees nothing.
     finished(peer_a(), RecoveryResult::succeeded);
     EXPECT_EQ(policy.running(), 1u);
+}
+
+TEST_F(PolicyTest, APeerWithSasIsNotQueued) {
+    ASSERT_TRUE(decide("192.0.2.1").act);
+    kernel.presence = {true, true, "ESP SA"};
+    const Decision d = decide("2001:db8::c");
+    EXPECT_FALSE(d.act || d.queued);
+    EXPECT_EQ(policy.queued(), 0u);
+}
+
+namespace {
+
+// Hands out the bytes it was given, then zeros.
+class ScriptedRandom final : public ike::crypto::RandomSource {
+public:
+    explicit ScriptedRandom(std::vector<uint8_t> bytes) : bytes_(std::move(bytes)) {}
+    void fill(std::span<uint8_t> out) override {
+        for (uint8_t& byte : out)
+            byte = next_ < bytes_.size() ? bytes_[next_++] : 0;
+    }
+
+private:
+    std::vector<uint8_t> bytes_;
+    size_t next_ = 0;
+};
+
+DaemonConfig parsed(const std::string& text) {
+    std::istringstream in(text);
+    auto r = parse_config(in, "test", std::nullopt, {});
+    if (!r.config)
+        throw std::runtime_error(r.errors.front());
+    return *r.config;
+}
+
+// A hub of exec spokes under `globals`: its policy on a fake clock, with an empty SAD and
+// `random` (a counter when null).
+struct HubPolicy {
+    explicit HubPolicy(const std::string& globals, const std::string& prefix = "198.51.100.0/24",
+                       ike::crypto::RandomSource* random = nullptr)
+        : config(parsed(
+              cat(globals, "\n[peer.hub]\naddress = ", prefix, "\nexec-command = /bin/true\n"))),
+          policy(config, clock, random ? *random : counting, fake_route) {}
+    Decision decide(const std::string& source) {
+        return policy.decide(miss(source.c_str()), inventories);
+    }
+
+    DaemonConfig config;
+    FakeClock clock;
+    ike::test::CountingRandom counting;
+    RecoveryPolicy policy;
+    FakeInventory kernel{"kernel SAD"};
+    std::vector<SaInventory*> inventories{&kernel};
+};
+
+} // namespace
+
+TEST(PolicyQueue, MaxQueuedBoundsTheQueueAndZeroQueuesNothing) {
+    for (const unsigned max_queued : {0u, 2u}) {
+        HubPolicy hub(cat("max-exchanges = 1\nmax-queued = ", max_queued));
+        ASSERT_TRUE(hub.decide("198.51.100.1").act);
+        for (unsigned i = 0; i < max_queued; i++)
+            EXPECT_TRUE(hub.decide(cat("198.51.100.", 2 + i)).queued);
+        const Decision full = hub.decide("198.51.100.9");
+        EXPECT_FALSE(full.act || full.queued);
+        EXPECT_EQ(full.reason, cat("skipped: 1 recoveries already running (max-exchanges) and ",
+                                   max_queued, " queued (max-queued ", max_queued, ")"));
+        EXPECT_EQ(hub.policy.queued(), max_queued);
+    }
+}
+
+TEST(PolicyQueue, TheJitterSpansZeroToItsMaximum) {
+    // 200 (the maximum), 201 (wraps to 0), 0xffff (65535 % 201 = 9)
+    ScriptedRandom random({0x00, 0xc8, 0x00, 0xc9, 0xff, 0xff});
+    HubPolicy hub("", "198.51.100.0/24", &random);
+    EXPECT_EQ(hub.decide("198.51.100.1").jitter, 200ms);
+    EXPECT_EQ(hub.decide("198.51.100.2").jitter, 0ms);
+    EXPECT_EQ(hub.decide("198.51.100.3").jitter, 9ms);
+}
+
+TEST(PolicyQueue, QueuedRecoveriesStartInTheOrderOfTheirFirstMiss) {
+    HubPolicy hub("max-exchanges = 1");
+    RecoveryPolicy& policy = hub.policy;
+    const auto at = [&](const char* source, std::chrono::milliseconds ago) {
+        MissEvent e = miss(source);
+        e.received = hub.clock.now() - ago;
+        return policy.decide(e, hub.inventories);
+    };
+    const Decision first = at("198.51.100.1", 0ms);
+    ASSERT_TRUE(first.act);
+    // Decided in this order, but missed first: .4 (a resynchronisation's older miss), .3, .2.
+    ASSERT_TRUE(at("198.51.100.2", 10ms).queued);
+    ASSERT_TRUE(at("198.51.100.3", 20ms).queued);
+    const Decision old = at("198.51.100.4", 30ms);
+    ASSERT_TRUE(old.queued);
+    EXPECT_NE(old.reason.find("position 1 of 3"), std::string::npos) << old.reason;
+    std::vector<std::string> order;
+    RecoveryPath path = *first.path;
+    for (int i = 0; i < 3; i++) {
+        policy.finished(*first.peer, path, RecoveryResult::not_attempted);
+        auto next = policy.next_start();
+        ASSERT_TRUE(next);
+        EXPECT_FALSE(policy.next_start()) << "one slot";
+        order.push_back(next->path.remote.to_string());
+        path = next->path;
+    }
+    EXPECT_EQ(order, (std::vector<std::string>{"198.51.100.4", "198.51.100.3", "198.51.100.2"}));
+}
+
+// A hub reboots and its 100 spokes are stale at once; each spoke's traffic brings a miss a
+// second. Recoveries take 1-2 s, every tenth spoke fails twice before it succeeds.
+TEST(PolicyQueue, AStormOfAHundredSpokes) {
+    constexpr unsigned spokes = 100;
+    constexpr unsigned limit = 8;
+    HubPolicy hub(cat("hold-down = 30\nmax-exchanges = ", limit), "10.0.0.0/16");
+    RecoveryPolicy& policy = hub.policy;
+    FakeClock& clock = hub.clock;
+    std::vector<SaInventory*>& inventories = hub.inventories;
+
+    // The first misses come in a scrambled order of spokes, 10 ms apart.
+    std::vector<unsigned> arrival;
+    for (unsigned i = 0; i < spokes; i++)
+        arrival.push_back(i * 37 % spokes);
+    const auto address = [](unsigned spoke) {
+        return cat("10.0.", spoke / 200, ".", 1 + spoke % 200);
+    };
+    struct Spoke {
+        unsigned attempts = 0;
+        bool recovered = false;
+        std::vector<MonotonicClock::time_point> failed_at, started_at;
+    };
+    std::map<std::string, Spoke> state;
+    struct Flight {
+        const PeerConfig* peer;
+        RecoveryPath path;
+        MonotonicClock::time_point ends;
+    };
+    std::vector<Flight> in_flight;
+    std::vector<std::string> first_starts;
+    std::set<std::chrono::milliseconds> jitters;
+    unsigned most_in_flight = 0;
+    const auto begin = [&](const PeerConfig* peer, const RecoveryPath& path,
+                           std::chrono::milliseconds jitter) {
+        EXPECT_LE(jitter, RecoveryPolicy::max_jitter);
+        jitters.insert(jitter);
+        Spoke& spoke = state[path.remote.to_string()];
+        if (spoke.attempts++ == 0)
+            first_starts.push_back(path.remote.to_string());
+        spoke.started_at.push_back(clock.now());
+        const auto took = 1000ms + std::chrono::milliseconds(in_flight.size() * 97 % 1000);
+        in_flight.push_back({peer, path, clock.now() + jitter + took});
+        most_in_flight =
+            std::max<unsigned>(most_in_flight, static_cast<unsigned>(in_flight.size()));
+        EXPECT_LE(policy.running(), limit);
+    };
+    const auto miss_from = [&](const std::string& source) {
+        MissEvent e = miss(source.c_str());
+        e.received = clock.now();
+        const Decision d = policy.decide(e, inventories);
+        if (d.act)
+            begin(d.peer, *d.path, d.jitter);
+    };
+
+    for (unsigned spoke : arrival) {
+        miss_from(address(spoke));
+        clock.advance(10ms);
+    }
+    EXPECT_EQ(policy.running(), limit);
+    EXPECT_EQ(policy.queued(), spokes - limit);
+
+    auto next_traffic = clock.now() + 1s;
+    unsigned done = 0;
+    for (int step = 0; step < 100000 && done < spokes; step++) {
+        clock.advance(10ms);
+        for (auto it = in_flight.begin(); it != in_flight.end();) {
+            if (clock.now() < it->ends) {
+                ++it;
+                continue;
+            }
+            Spoke& spoke = state[it->path.remote.to_string()];
+            const unsigned index = static_cast<unsigned>(
+                std::find_if(
+                    arrival.begin(), arrival.end(),
+                    [&](unsigned s) { return address(s) == it->path.remote.to_string(); }) -
+                arrival.begin());
+            const bool fails = index % 10 == 0 && spoke.attempts <= 2;
+            policy.finished(*it->peer, it->path,
+                            fails ? RecoveryResult::failed : RecoveryResult::succeeded);
+            if (fails)
+                spoke.failed_at.push_back(clock.now());
+            else
+                spoke.recovered = true, done++;
+            it = in_flight.erase(it);
+            while (auto next = policy.next_start())
+                begin(next->peer, next->path, next->jitter);
+        }
+        if (clock.now() >= next_traffic) {
+            for (unsigned spoke : arrival)
+                if (!state[address(spoke)].recovered)
+                    miss_from(address(spoke));
+            next_traffic = clock.now() + 1s;
+        }
+    }
+    EXPECT_EQ(done, spokes) << "every spoke recovered";
+    EXPECT_EQ(most_in_flight, limit) << "the bound was reached, never exceeded";
+    std::vector<std::string> by_first_miss;
+    for (unsigned spoke : arrival)
+        by_first_miss.push_back(address(spoke));
+    EXPECT_EQ(first_starts, by_first_miss) << "first attempts in the order of first misses";
+    EXPECT_GT(jitters.size(), 10u) << "the jitter varies";
+    // The failing spokes back off 60 s, then 120 s, measured from the end of each failure.
+    unsigned flaky = 0;
+    for (const auto& [name, spoke] : state) {
+        if (spoke.failed_at.empty())
+            continue;
+        flaky++;
+        ASSERT_EQ(spoke.failed_at.size(), 2u) << name;
+        ASSERT_EQ(spoke.started_at.size(), 3u) << name;
+        const auto first_wait = spoke.started_at[1] - spoke.failed_at[0];
+        const auto second_wait = spoke.started_at[2] - spoke.failed_at[1];
+        EXPECT_GE(first_wait, 60s) << name;
+        EXPECT_GE(second_wait, 120s) << name;
+        EXPECT_LT(second_wait, 120s + 2s) << name << ": the next miss a second later";
+    }
+    EXPECT_EQ(flaky, spokes / 10);
 }
 
 namespace {
@@ -414,7 +658,8 @@ protected:
     }
 
     FakeClock clock;
-    RecoveryPolicy policy{config, clock, fake_route};
+    ike::test::CountingRandom random;
+    RecoveryPolicy policy{config, clock, random, fake_route};
     FakeInventory kernel{"kernel SAD"};
     std::vector<SaInventory*> inventories{&kernel};
 };
@@ -522,7 +767,8 @@ exec-command = /bin/true
 
     DaemonConfig config = hub();
     FakeClock clock;
-    RecoveryPolicy policy{config, clock, fake_route};
+    ike::test::CountingRandom random;
+    RecoveryPolicy policy{config, clock, random, fake_route};
     FakeInventory kernel{"kernel SAD"};
     std::vector<SaInventory*> inventories{&kernel};
 };
