@@ -112,14 +112,15 @@ rec_write_charon_conf() { # NODE
 }
 
 # rec_write_swanctl NODE LOCAL REMOTE LOCAL_ID REMOTE_ID START_ACTION LOCAL_TS REMOTE_TS
+# REC_IKE_VERSION (2) and REC_PROPOSALS change it.
 rec_write_swanctl() {
 	cat >"$REC_DIR/$1/swanctl/swanctl.conf" <<-EOC
 	connections {
 		tunnel {
-			version = 2
+			version = ${REC_IKE_VERSION:-2}
 			local_addrs = $2
 			remote_addrs = $3
-			proposals = aes256gcm16-prfsha256-x25519
+			proposals = ${REC_PROPOSALS:-aes256gcm16-prfsha256-x25519}
 			encap = $REC_ENCAP
 			local {
 				auth = psk
