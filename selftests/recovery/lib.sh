@@ -112,7 +112,7 @@ rec_write_charon_conf() { # NODE
 }
 
 # rec_write_swanctl NODE LOCAL REMOTE LOCAL_ID REMOTE_ID START_ACTION LOCAL_TS REMOTE_TS
-# REC_IKE_VERSION (2) and REC_PROPOSALS change it.
+# REC_IKE_VERSION (2), REC_PROPOSALS and REC_CHILD_EXTRA_<NODE> (more lines of the child) change it.
 rec_write_swanctl() {
 	cat >"$REC_DIR/$1/swanctl/swanctl.conf" <<-EOC
 	connections {
@@ -137,6 +137,7 @@ rec_write_swanctl() {
 					remote_ts = $8
 					start_action = $6
 					mode = tunnel
+					$(rec_child_extra "$1")
 				}
 			}
 		}
@@ -440,4 +441,36 @@ rec_cleanup() {
 	REC_NAT=
 	[ -n "$REC_DIR" ] && rm -rf "$REC_DIR"
 	REC_DIR=
+}
+
+# --- route-based tunnels -------------------------------------------------------
+# selftests/recovery_routed.sh: B's end of the tunnel is an XFRM interface or a vti device
+# (B's child carries if_id_in/if_id_out or mark_in/mark_out), A's stays policy-based.
+
+rec_child_extra() { # NODE: REC_CHILD_EXTRA_<NODE>, lines rec_write_swanctl adds to the child
+	local var=REC_CHILD_EXTRA_$1
+	echo "${!var:-}"
+}
+
+# rec_route_b xfrmi|vti ID: B routes A's inner address into ipsec0 (xfrm, if_id ID) or vti0
+# (vti, key ID) instead of by the policy alone. After rec_setup, B's charon configured with
+# the same ID.
+rec_route_b() {
+	local kind=$1 id=$2 dev
+	case $kind in
+	xfrmi)
+		dev=ipsec0
+		ip -n "$REC_NS_B" link add "$dev" type xfrm dev rec-b if_id "$id" || return 1
+		;;
+	vti)
+		dev=vti0
+		ip -n "$REC_NS_B" link add "$dev" type vti local "$REC_B_LOCAL" remote "$REC_A" \
+			key "$id" || return 1
+		# The kernel's own policy check on the vti device, not the policies charon installs.
+		ip netns exec "$REC_NS_B" sysctl -qw "net.ipv4.conf.$dev.disable_policy=1"
+		;;
+	*) echo "rec_route_b: xfrmi or vti, not '$kind'" >&2; return 1 ;;
+	esac
+	ip -n "$REC_NS_B" link set "$dev" up
+	ip -n "$REC_NS_B" route replace "$REC_IN_A/32" dev "$dev" src "$REC_IN_B"
 }
