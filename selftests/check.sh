@@ -45,6 +45,9 @@ step() {
 step build make all selftests-bin
 # The packages, for the VM test that installs them (selftests/packages.sh).
 step deb selftests/host/deb.sh
+# Libreswan for recovery_libreswan.sh, unpacked into build/ from Debian's archive: the VM has
+# no network.
+step libreswan selftests/recovery/libreswan.sh
 # The VM runs mostly wait on timers: boot every kernel at once, now, and run
 # the host checks meanwhile at the lowest priority, so that the guests' timers
 # keep their pace; each VM's log is shown when its run is over.

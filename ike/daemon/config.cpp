@@ -223,7 +223,8 @@ struct PeerKeys {
 
 void build_peer(const std::string& name, const PeerKeys& keys, const DaemonConfig& global,
                 std::optional<mode_t> file_mode, const std::string& source,
-                std::vector<std::string>& errors, std::vector<PeerConfig>& peers) {
+                std::vector<std::string>& errors, std::vector<std::string>& warnings,
+                std::vector<PeerConfig>& peers) {
     const std::string where = cat("[peer.", name, "]");
     PeerConfig peer;
     peer.name = name;
@@ -316,6 +317,22 @@ void build_peer(const std::string& name, const PeerKeys& keys, const DaemonConfi
             peer.psk = std::move(*secret);
     }
 
+    if (auto v = get("ike-version")) {
+        if (*v == "1" || *v == "2")
+            peer.ike_version = *v == "1" ? 1 : 2;
+        else
+            errors.push_back(cat(where, ": ike-version must be 1 or 2, not '", *v, "'"));
+    }
+    if (auto v = get("implementation")) {
+        if (auto kind = parse_peer_implementation(*v))
+            peer.implementation = *kind;
+        else
+            errors.push_back(cat(where,
+                                 ": implementation must be strongswan, libreswan or other, "
+                                 "not '",
+                                 *v, "'"));
+    }
+
     if (auto v = get("exec-command"))
         peer.exec_command = split_list(*v);
     for (auto [key, field] : {std::pair{"vici-proposals", &peer.vici_proposals},
@@ -348,13 +365,17 @@ void build_peer(const std::string& name, const PeerKeys& keys, const DaemonConfi
         // The strongSwan daemon's own credentials beat a second copy of them: vici first.
         if (!global.vici_socket.empty())
             peer.backends.push_back(BackendKind::vici);
-        if ((psk || psk_file) && !peer.is_prefix())
+        if ((psk || psk_file) && !peer.is_prefix() && peer.ike_version == 2)
             peer.backends.push_back(BackendKind::native);
         if (!peer.exec_command.empty())
             peer.backends.push_back(BackendKind::exec);
         if (peer.backends.empty())
-            errors.push_back(cat(where, ": no backend possible: set psk or psk-file (native), "
-                                        "vici-socket (vici) or exec-command (exec)"));
+            errors.push_back(
+                peer.ike_version == 1
+                    ? cat(where, ": no backend possible for an IKEv1 peer (native speaks IKEv2 "
+                                 "only): set vici-socket (vici) or exec-command (exec)")
+                    : cat(where, ": no backend possible: set psk or psk-file (native), "
+                                 "vici-socket (vici) or exec-command (exec)"));
     }
 
     for (auto kind : peer.backends) {
@@ -375,6 +396,11 @@ void build_peer(const std::string& name, const PeerKeys& keys, const DaemonConfi
                 errors.push_back(cat(where, ": the native backend needs remote-id"));
             if (!psk && !psk_file)
                 errors.push_back(cat(where, ": the native backend needs psk or psk-file"));
+            if (peer.ike_version == 1)
+                errors.push_back(cat(where,
+                                     ": the native backend speaks IKEv2 only, and this peer has "
+                                     "ike-version = 1: use vici (B's charon speaks IKEv1) or "
+                                     "exec"));
             break;
         case BackendKind::vici:
             if (global.vici_socket.empty())
@@ -391,12 +417,24 @@ void build_peer(const std::string& name, const PeerKeys& keys, const DaemonConfi
         }
     }
 
+    // Libreswan 4.x answers INITIAL_CONTACT by deleting one Child SA only: its stale IKE SA
+    // survives, and it re-keys inside it until its liveness check gives up.
+    if (peer.implementation == PeerImplementation::libreswan && !peer.backends.empty() &&
+        peer.backends.front() == BackendKind::native)
+        warnings.push_back(cat(where,
+                               ": native first for a Libreswan peer: Libreswan keeps its old IKE "
+                               "SA after INITIAL_CONTACT and re-keys inside it, so traffic comes "
+                               "back only after its liveness timeout (retransmit-timeout, 60 s "
+                               "by default); list vici or exec first"));
+
     for (const auto& [key, value] : keys.values) {
         static const std::set<std::string> known{
             "address",       "enabled",       "local-id",       "remote-id",         "psk",
             "psk-file",      "proposals",     "port",           "backends",          "exec-command",
             "local-address", "nat-traversal", "vici-proposals", "vici-esp-proposals"};
-        if (!known.count(key))
+        // What the peer runs, for the checks above.
+        static const std::set<std::string> about_peer{"ike-version", "implementation"};
+        if (!known.count(key) && !about_peer.count(key))
             errors.push_back(cat(where, ": unknown key '", key, "'"));
     }
 
@@ -495,6 +533,16 @@ std::optional<BackendKind> parse_backend_kind(std::string_view text) {
         return BackendKind::vici;
     if (text == "exec")
         return BackendKind::exec;
+    return std::nullopt;
+}
+
+std::optional<PeerImplementation> parse_peer_implementation(std::string_view text) {
+    if (text == "strongswan")
+        return PeerImplementation::strongswan;
+    if (text == "libreswan")
+        return PeerImplementation::libreswan;
+    if (text == "other")
+        return PeerImplementation::other;
     return std::nullopt;
 }
 
@@ -620,7 +668,8 @@ ConfigResult parse_config(std::istream& in, const std::string& source,
     }
     cfg.module = parse_module_settings(module_keys, errors);
     for (const auto& name : peer_order)
-        build_peer(name, peer_keys[name], cfg, file_mode, source, errors, cfg.peers);
+        build_peer(name, peer_keys[name], cfg, file_mode, source, errors, result.warnings,
+                   cfg.peers);
 
     for (auto it = cfg.peers.begin(); it != cfg.peers.end(); ++it) {
         auto first = std::find_if(cfg.peers.begin(), it, [&](const PeerConfig& p) {

@@ -25,8 +25,13 @@ namespace spirecovery {
 
 enum class BackendKind { native, vici, exec };
 
+// The peer's IKE software, when the configuration names it: only for warnings about a backend
+// that works badly with it.
+enum class PeerImplementation { strongswan, libreswan, other };
+
 std::optional<BackendKind> parse_backend_kind(std::string_view text);
 std::string_view to_string(BackendKind kind);
+std::optional<PeerImplementation> parse_peer_implementation(std::string_view text);
 
 struct PeerConfig {
     std::string name;       // the NAME of its [peer.NAME] section
@@ -37,6 +42,9 @@ struct PeerConfig {
     std::optional<unsigned> prefix_len;
     bool enabled = true;
     std::vector<BackendKind> backends; // tried in order; the next one when one is unavailable
+    // The tunnel's IKE version: native speaks IKEv2 only, so an IKEv1 peer needs vici or exec.
+    unsigned ike_version = 2;
+    std::optional<PeerImplementation> implementation;
 
     // native backend
     std::optional<ike::Identity> local_id;  // our IDi, as the peer knows us
@@ -98,6 +106,8 @@ struct DaemonConfig {
 struct ConfigResult {
     std::optional<DaemonConfig> config; // set when errors is empty
     std::vector<std::string> errors;    // each a full sentence naming the culprit
+    // Valid but most likely not what the operator wants, each naming the fix.
+    std::vector<std::string> warnings;
 };
 
 // Options valid both in the file (outside any section) and on the command line.

@@ -97,11 +97,14 @@ int main(int argc, char** argv) {
                   << "\n";
         for (const auto& peer : config.peers) {
             std::cout << "  peer " << peer.name << ": " << peer.address_text()
-                      << (peer.enabled ? "" : " (disabled)") << ", backends";
+                      << (peer.enabled ? "" : " (disabled)")
+                      << (peer.ike_version == 1 ? ", IKEv1" : "") << ", backends";
             for (auto kind : peer.backends)
                 std::cout << " " << to_string(kind);
             std::cout << "\n";
         }
+        for (const auto& w : loaded.warnings)
+            std::cout << "  warning: " << w << "\n";
         return 0;
     }
 
@@ -115,6 +118,8 @@ int main(int argc, char** argv) {
     std::signal(SIGPIPE, SIG_IGN);
 
     Logger log({config.log_level, config.log_syslog, config.log_stderr});
+    for (const auto& w : loaded.warnings)
+        log.warning(cat(path, ": ", w));
     try {
         std::optional<Daemon> daemon(std::in_place, config, log);
         if (overrides.count("recover")) {

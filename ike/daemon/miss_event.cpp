@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "ike/daemon/miss_event.h"
 
+#include <cstdio>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -22,6 +23,12 @@ std::string MissEvent::to_string() const {
                            " from ", source.to_string(), " to ", destination.to_string());
     if (udp_encapsulated)
         text += cat(" (UDP ", source_port, "->", destination_port, ")");
+    // The mark the SA lookup used: a vti device's key, or one set by the firewall.
+    if (mark) {
+        char hex[sizeof(" mark 0x") + 8];
+        std::snprintf(hex, sizeof(hex), " mark 0x%x", mark);
+        text += hex;
+    }
     if (suppressed)
         text += cat(", ", suppressed, " suppressed");
     return text;

@@ -118,7 +118,7 @@ samples = {"enabled": "yes", "address": "192.0.2.1", "backends": "exec",
            "local-id": "a.example", "remote-id": "b.example", "proposals": "aes256gcm16-prfsha256-x25519",
            "port": "500", "exec-command": "/bin/true", "psk": "0x00112233445566778899",
            "ipv6-prefix": "64", "local-address": "192.0.2.2", "nat-traversal": "yes",
-           "peer-filter": "yes"}
+           "peer-filter": "yes", "ike-version": "2", "implementation": "libreswan"}
 with tempfile.TemporaryDirectory() as tmp:
     psk = os.path.join(tmp, "psk")
     with open(psk, "w") as f:

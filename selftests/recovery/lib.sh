@@ -112,14 +112,15 @@ rec_write_charon_conf() { # NODE
 }
 
 # rec_write_swanctl NODE LOCAL REMOTE LOCAL_ID REMOTE_ID START_ACTION LOCAL_TS REMOTE_TS
+# REC_IKE_VERSION (2), REC_PROPOSALS and REC_CHILD_EXTRA_<NODE> (more lines of the child) change it.
 rec_write_swanctl() {
 	cat >"$REC_DIR/$1/swanctl/swanctl.conf" <<-EOC
 	connections {
 		tunnel {
-			version = 2
+			version = ${REC_IKE_VERSION:-2}
 			local_addrs = $2
 			remote_addrs = $3
-			proposals = aes256gcm16-prfsha256-x25519
+			proposals = ${REC_PROPOSALS:-aes256gcm16-prfsha256-x25519}
 			encap = $REC_ENCAP
 			local {
 				auth = psk
@@ -136,6 +137,7 @@ rec_write_swanctl() {
 					remote_ts = $8
 					start_action = $6
 					mode = tunnel
+					$(rec_child_extra "$1")
 				}
 			}
 		}
@@ -478,4 +480,162 @@ rec_cleanup() {
 	REC_NAT=
 	[ -n "$REC_DIR" ] && rm -rf "$REC_DIR"
 	REC_DIR=
+}
+
+# --- Libreswan ---------------------------------------------------------------
+# A node may run Libreswan 4.10's pluto instead of charon (selftests/recovery_libreswan.sh):
+# Debian's package, unpacked on the host by selftests/recovery/libreswan.sh (it conflicts with
+# strongswan-charon as a package). Each pluto has its own configuration, secrets, NSS
+# database and run directory under $REC_DIR/NODE/pluto/, all given on its command line.
+#   rec_lsw_replace NODE AUTO [EXTRA]   NODE's charon makes way for pluto: the same addresses,
+#                                       identities, PSK and proposals; AUTO is pluto's auto=
+#                                       (ondemand, add, start), EXTRA more lines of the conn
+#   rec_lsw_reboot_b                    rec_reboot_b for a Libreswan B
+#   rec_lsw_cleanup                     rec_cleanup, plutos included (also on EXIT)
+REC_LSW_ROOT=$REC_BUILD/libreswan/root
+
+rec_lsw() { # PROGRAM ARGS...: one of the unpacked programs, with the unpacked libraries
+	LD_LIBRARY_PATH=$REC_LSW_ROOT/usr/lib/x86_64-linux-gnu "$REC_LSW_ROOT/usr/libexec/ipsec/$1" \
+		"${@:2}"
+}
+
+rec_lsw_whack() { # NODE ARGS...
+	local node=$1
+	shift
+	rec_lsw whack --ctlsocket "$REC_DIR/$node/pluto/run/pluto.ctl" "$@"
+}
+
+# The command that has NODE's pluto initiate the tunnel, as `ipsec whack --initiate --name
+# tunnel` does on an installed Libreswan.
+rec_lsw_initiate_command() {
+	echo "/usr/bin/env LD_LIBRARY_PATH=$REC_LSW_ROOT/usr/lib/x86_64-linux-gnu" \
+		"$REC_LSW_ROOT/usr/libexec/ipsec/whack --ctlsocket $REC_DIR/$1/pluto/run/pluto.ctl" \
+		"--initiate --name tunnel"
+}
+
+# rec_lsw_write NODE LOCAL REMOTE LOCAL_ID REMOTE_ID AUTO LOCAL_TS REMOTE_TS EXTRA
+rec_lsw_write() {
+	local dir=$REC_DIR/$1/pluto encap=no
+	[ "$REC_ENCAP" = yes ] && encap=yes
+	mkdir -p "$dir/run" "$dir/ipsec.d" "$dir/nss"
+	# ipsec.conf wants its settings indented, and <<- strips tabs: printf.
+	{
+		printf 'config setup\n\tuniqueids=yes\n\nconn tunnel\n'
+		printf '\t%s\n' ikev2=yes authby=secret "left=$2" "leftid=@$4" "leftsubnet=$7" \
+			leftupdown=%disabled "right=$3" "rightid=@$5" "rightsubnet=$8" \
+			ike=aes_gcm256-sha2_256-dh31 esp=aes_gcm256 "encapsulation=$encap" "auto=$6" \
+			$9 # EXTRA: words, split
+	} >"$dir/ipsec.conf"
+	(umask 077 && echo "@$4 @$5 : PSK $REC_PSK" >"$dir/ipsec.secrets")
+	LD_LIBRARY_PATH=$REC_LSW_ROOT/usr/lib/x86_64-linux-gnu "$REC_LSW_ROOT/usr/bin/certutil" \
+		-N -d "sql:$dir/nss" --empty-password
+}
+
+rec_lsw_start() { # NODE
+	local node=$1 dir=$REC_DIR/$1/pluto ns
+	ns=$(rec_node_ns "$node")
+	rm -f "$dir/run/pluto.ctl" "$dir/run/pluto.pid"
+	# pluto runs IPSEC_EXECDIR/addconn (/usr/libexec/ipsec, compiled in) to load the
+	# connections: in its own mount namespace (ip netns exec's) a tmpfs on /usr/libexec
+	# carries the unpacked directory there.
+	(ip netns exec "$ns" sh -c "mount -t tmpfs spirecovery-libexec /usr/libexec &&
+		mkdir /usr/libexec/ipsec &&
+		mount --bind '$REC_LSW_ROOT/usr/libexec/ipsec' /usr/libexec/ipsec &&
+		LD_LIBRARY_PATH='$REC_LSW_ROOT/usr/lib/x86_64-linux-gnu' exec /usr/libexec/ipsec/pluto \
+		--nofork --config '$dir/ipsec.conf' --rundir '$dir/run' --dumpdir '$dir/run' \
+		--nssdir '$dir/nss' --ipsecdir '$dir/ipsec.d' --secretsfile '$dir/ipsec.secrets' \
+		--logfile '$dir/pluto.log' --no-dnssec --nhelpers 1" >>"$dir/pluto.out" 2>&1 &)
+	wait_until 60 test -S "$dir/run/pluto.ctl" ||
+		{ note "pluto $node: no control socket after 60 s: $(tail -1 "$dir/pluto.log")"; return 1; }
+	# pluto's own addconn loads the connection.
+	wait_until 30 eval 'rec_lsw_whack "$node" --status 2>/dev/null | grep -q "\"tunnel\":"' ||
+		{ note "pluto $node: connection tunnel not loaded in 30 s"; return 1; }
+}
+
+rec_lsw_kill() { # NODE: as a crash: no DELETE reaches the peer
+	local pid
+	pid=$(cat "$REC_DIR/$1/pluto/run/pluto.pid" 2>/dev/null)
+	[ -n "$pid" ] || return 0
+	kill -KILL "$pid" 2>/dev/null
+	wait_until 10 sh -c "! kill -0 $pid 2>/dev/null"
+}
+
+# rec_lsw_replace NODE AUTO [EXTRA]: after rec_setup, NODE runs pluto instead of charon.
+rec_lsw_replace() {
+	local node=$1 ns hlen=32
+	ns=$(rec_node_ns "$node")
+	[ -x "$REC_LSW_ROOT/usr/libexec/ipsec/pluto" ] || {
+		note "no Libreswan in $REC_LSW_ROOT: run selftests/recovery/libreswan.sh on the host"
+		return 1
+	}
+	trap rec_lsw_cleanup EXIT
+	[ "$REC_FAMILY" = 6 ] && hlen=128
+	rec_charon_kill "$node" || return 1
+	ip -n "$ns" xfrm state flush
+	ip -n "$ns" xfrm policy flush
+	if [ "$node" = A ]; then
+		rec_lsw_write A "$REC_A_LOCAL" "$REC_B" a.example b.example "$2" \
+			"$REC_IN_A/$hlen" "$REC_IN_B/$hlen" "${3:-}"
+	else
+		rec_lsw_write B "$REC_B_LOCAL" "$REC_A" b.example a.example "$2" \
+			"$REC_IN_B/$hlen" "$REC_IN_A/$hlen" "${3:-}"
+	fi || return 1
+	rec_lsw_start "$node"
+}
+
+rec_lsw_reboot_b() {
+	rec_lsw_kill B || return 1
+	ip -n "$REC_NS_B" xfrm state flush
+	ip -n "$REC_NS_B" xfrm policy flush
+	rec_lsw_start B
+}
+
+rec_lsw_cleanup() {
+	local node out=$REC_BUILD/recovery/${REC_LOG_NAME:-scenario} keep
+	keep=$(mktemp -d)
+	if [ -n "$REC_DIR" ]; then
+		for node in A B; do
+			rec_lsw_kill "$node"
+			cp "$REC_DIR/$node/pluto/pluto.log" "$keep/pluto-$node.log" 2>/dev/null
+			cp "$REC_DIR/$node/pluto/ipsec.conf" "$keep/ipsec-$node.conf" 2>/dev/null
+			cp "$REC_DIR/$node/pluto/pluto.out" "$keep/pluto-$node.out" 2>/dev/null
+		done
+	fi
+	# rec_cleanup makes the log directory afresh and removes $REC_DIR.
+	rec_cleanup
+	cp "$keep"/* "$out/" 2>/dev/null
+	rm -rf "$keep"
+	return 0
+}
+
+# --- route-based tunnels -------------------------------------------------------
+# selftests/recovery_routed.sh: B's end of the tunnel is an XFRM interface or a vti device
+# (B's child carries if_id_in/if_id_out or mark_in/mark_out), A's stays policy-based.
+
+rec_child_extra() { # NODE: REC_CHILD_EXTRA_<NODE>, lines rec_write_swanctl adds to the child
+	local var=REC_CHILD_EXTRA_$1
+	echo "${!var:-}"
+}
+
+# rec_route_b xfrmi|vti ID: B routes A's inner address into ipsec0 (xfrm, if_id ID) or vti0
+# (vti, key ID) instead of by the policy alone. After rec_setup, B's charon configured with
+# the same ID.
+rec_route_b() {
+	local kind=$1 id=$2 dev
+	case $kind in
+	xfrmi)
+		dev=ipsec0
+		ip -n "$REC_NS_B" link add "$dev" type xfrm dev rec-b if_id "$id" || return 1
+		;;
+	vti)
+		dev=vti0
+		ip -n "$REC_NS_B" link add "$dev" type vti local "$REC_B_LOCAL" remote "$REC_A" \
+			key "$id" || return 1
+		# The kernel's own policy check on the vti device, not the policies charon installs.
+		ip netns exec "$REC_NS_B" sysctl -qw "net.ipv4.conf.$dev.disable_policy=1"
+		;;
+	*) echo "rec_route_b: xfrmi or vti, not '$kind'" >&2; return 1 ;;
+	esac
+	ip -n "$REC_NS_B" link set "$dev" up
+	ip -n "$REC_NS_B" route replace "$REC_IN_A/32" dev "$dev" src "$REC_IN_B"
 }

@@ -196,6 +196,13 @@ TEST(Config, ErrorsNameTheCulprit) {
         {"packet-ports-per-minute = 0\n", "packet-ports-per-minute must be 1-60, not 0"},
         {"packet-ports-per-minute = 61\n", "packet-ports-per-minute must be 1-60, not 61"},
         {"[peer.a]\naddress = 192.0.2.1\nenabled = maybe\n", "enabled must be yes or no"},
+        {"[peer.a]\naddress = 192.0.2.1\nike-version = 3\n", "ike-version must be 1 or 2, not '3'"},
+        {std::string(minimal_peer) + "ike-version = 1\nbackends = native\n",
+         "the native backend speaks IKEv2 only, and this peer has ike-version = 1: use vici"},
+        {std::string(minimal_peer) + "ike-version = 1\n",
+         "no backend possible for an IKEv1 peer (native speaks IKEv2 only)"},
+        {"[peer.a]\naddress = 192.0.2.1\nimplementation = openswan\n",
+         "implementation must be strongswan, libreswan or other, not 'openswan'"},
         {"[peer.a]\naddress = 192.0.2.1\npsk = x\npsk-file = /x\n", "not both"},
         {"[peer.a]\naddress = 192.0.2.1\npsk = 0xabc\nlocal-id = a\nremote-id = b\n",
          "psk is not a valid key"},
@@ -220,6 +227,40 @@ TEST(Config, ErrorsNameTheCulprit) {
         EXPECT_TRUE(has_error(r, c.error)) << "expected '" << c.error << "' in:\n"
                                            << joined(r.errors);
     }
+}
+
+// An IKEv1 peer: vici (B's charon speaks IKEv1) by default, never native, which speaks IKEv2.
+TEST(Config, IkeV1PeerGetsViciNotNative) {
+    auto r =
+        parse(std::string("vici-socket = /run/charon.vici\n") + minimal_peer + "ike-version = 1\n");
+    ASSERT_TRUE(r.config) << joined(r.errors);
+    const auto& p = r.config->peers.at(0);
+    EXPECT_EQ(p.ike_version, 1u);
+    EXPECT_EQ(p.backends, std::vector<BackendKind>{BackendKind::vici});
+    EXPECT_EQ(parse(minimal_peer).config->peers.at(0).ike_version, 2u);
+}
+
+// Native first for a Libreswan peer is valid, but warned about with the fix; native as a
+// fallback after vici, or for a peer of unknown make, is not.
+TEST(Config, NativeFirstForLibreswanIsWarnedAbout) {
+    const std::string vici = "vici-socket = /run/charon.vici\n";
+    auto first = parse(std::string(minimal_peer) + "implementation = libreswan\n");
+    ASSERT_TRUE(first.config) << joined(first.errors);
+    EXPECT_EQ(first.config->peers.at(0).implementation, PeerImplementation::libreswan);
+    ASSERT_EQ(first.warnings.size(), 1u);
+    EXPECT_NE(first.warnings[0].find("[peer.a]: native first for a Libreswan peer"),
+              std::string::npos);
+    EXPECT_NE(first.warnings[0].find("list vici or exec first"), std::string::npos);
+    auto fallback = parse(vici + minimal_peer + "implementation = libreswan\n");
+    ASSERT_TRUE(fallback.config) << joined(fallback.errors);
+    EXPECT_TRUE(fallback.warnings.empty());
+    auto unknown = parse(minimal_peer);
+    ASSERT_TRUE(unknown.config);
+    EXPECT_TRUE(unknown.warnings.empty());
+    EXPECT_FALSE(unknown.config->peers.at(0).implementation);
+    auto strongswan = parse(std::string(minimal_peer) + "implementation = strongswan\n");
+    ASSERT_TRUE(strongswan.config);
+    EXPECT_TRUE(strongswan.warnings.empty());
 }
 
 // Boost's own what() loops for ever on a value holding one of its placeholders.

@@ -132,6 +132,18 @@ TEST(MissEvent, DecodesAnEncapsulatedIpv6Event) {
               "ESP SPI 0x00000001 seq 0 from 2001:db8::a to 2001:db8::b (UDP 61000->4500)");
 }
 
+// A vti device's key (or a firewall's mark) took part in the lookup: the text names it, as
+// `ip xfrm state` prints an SA's mark.
+TEST(MissEvent, NamesTheLookupsMark) {
+    auto a = ipv4_esp();
+    a.u32(SPIRECOVERY_A_EVENT_MARK, 42);
+    auto ev = a.decode();
+    ASSERT_TRUE(ev) << ev.error().message;
+    EXPECT_EQ(ev->mark, 42u);
+    EXPECT_EQ(ev->to_string(),
+              "ESP SPI 0xc1c2c3c4 seq 17 from 192.0.2.1 to 192.0.2.2 mark 0x2a, 2 suppressed");
+}
+
 TEST(MissEvent, RejectsIncompleteOrContradictoryEvents) {
     struct Case {
         const char* what;
