@@ -588,29 +588,33 @@ backends = )") + backends +
 
 } // namespace
 
-// B sends to A but holds nothing from it: a child of a live IKE SA lost its inbound SA.
-TEST(ChildLost, OnlyOutboundSasWithAViciPeerAreACandidate) {
+class ChildLostTest : public ::testing::Test {
+protected:
+    Decision decide(SaPresence presence) {
+        kernel.presence = std::move(presence);
+        return policy.decide(miss("192.0.2.1"), inventories);
+    }
+
     const DaemonConfig config = vici_peer("vici native");
     FakeClock clock;
     RecoveryPolicy policy{config, clock, fake_route};
     FakeInventory kernel{"kernel SAD"};
     std::vector<SaInventory*> inventories{&kernel};
-    kernel.presence = {true, false, "ESP SA SPI 0x0000a000 192.0.2.2 -> 192.0.2.1 (outbound)"};
-    const Decision d = policy.decide(miss("192.0.2.1"), inventories);
+};
+
+// B sends to A but holds nothing from it: a child of a live IKE SA lost its inbound SA.
+TEST_F(ChildLostTest, OnlyOutboundSasWithAViciPeerAreACandidate) {
+    const Decision d =
+        decide({true, false, "ESP SA SPI 0x0000a000 192.0.2.2 -> 192.0.2.1 (outbound)"});
     EXPECT_TRUE(d.act) << d.reason;
     EXPECT_TRUE(d.child_lost);
     EXPECT_NE(d.reason.find("no inbound SA from the peer"), std::string::npos) << d.reason;
 }
 
-TEST(ChildLost, AnInboundSaFromThePeerStillMeansSkip) {
-    const DaemonConfig config = vici_peer("vici native");
-    FakeClock clock;
-    RecoveryPolicy policy{config, clock, fake_route};
-    FakeInventory kernel{"kernel SAD"};
-    std::vector<SaInventory*> inventories{&kernel};
-    // A spoofed SPI while the tunnel is healthy: decided on the event loop, nothing started.
-    kernel.presence = {true, true, "ESP SA SPI 0x0000b000 192.0.2.1 -> 192.0.2.2 (inbound)"};
-    const Decision d = policy.decide(miss("192.0.2.1"), inventories);
+// A spoofed SPI while the tunnel is healthy: decided on the event loop, nothing started.
+TEST_F(ChildLostTest, AnInboundSaFromThePeerStillMeansSkip) {
+    const Decision d =
+        decide({true, true, "ESP SA SPI 0x0000b000 192.0.2.1 -> 192.0.2.2 (inbound)"});
     EXPECT_FALSE(d.act);
     EXPECT_FALSE(d.child_lost);
 }
