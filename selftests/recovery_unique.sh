@@ -5,8 +5,8 @@
 #   never  A accepts the native IKE_AUTH but keeps sending on its stale SPI: the daemon
 #          reports that it ignored INITIAL_CONTACT (not a success), falls back to vici, and
 #          B's charon's exchange restores the traffic
-#   keep   whatever is true, asserted: the daemon's word matches the traffic (it says
-#          "recovered" if and only if pings flow again)
+#   keep   the daemon's word matches the traffic (it says "recovered" if and only if pings
+#          flow again); measured: A honours INITIAL_CONTACT, native recovers it
 # Runs in the VM: selftests/vm/run-vm.sh -k KVER -- selftests/recovery_unique.sh [VARIANT...]
 # Logs: build/recovery/unique-VARIANT/.
 cd "$(dirname "$0")/.." || exit 1
