@@ -127,7 +127,7 @@ tap_check "hub: the daemon acted for spoke A of the prefix" \
 	rec_daemon_log_has "peer hub \(192\.0\.2\.0/24, spoke $REC_A\): acting: no SA with the peer"
 tap_check "hub: through a connection derived from the %any one" \
 	rec_daemon_log_has "vici: loaded hub-spirecovery-192\.0\.2\.1-500, a copy of hub to $REC_A"
-tap_check "hub: vici backend succeeded" rec_daemon_log_has "recovery done \(vici\)"
+tap_check "hub: vici backend succeeded" rec_daemon_log_has "backend vici finished"
 tap_check "hub: the derived connection was unloaded" \
 	rec_daemon_log_has "vici: unloaded hub-spirecovery-192\.0\.2\.1-500"
 tap_check "hub: the daemon saw A's new inbound SA" \

@@ -69,7 +69,7 @@ source-burst = 7" "backends = vici"
 	tap_check "$label: traffic A -> B recovered${ms:+ after $ms ms}" test -n "$ms"
 	tap_check "$label: the daemon acted on the reloaded module's event" \
 		rec_daemon_log_has "peer a \($REC_A\): acting: no SA with the peer"
-	tap_check "$label: vici backend succeeded" rec_daemon_log_has "recovery done \(vici\)"
+	tap_check "$label: vici backend succeeded" rec_daemon_log_has "backend vici finished"
 	check_stale_sas_gone "$label"
 else
 	tap_check "$label: strongSwan A and B start" false

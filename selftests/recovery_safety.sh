@@ -116,7 +116,7 @@ tap_check "$label: cannot tell again while charon is stopped" \
 	wait_until 30 since_restart_has "skipped: cannot tell"
 kill -CONT "$charon_b"
 tap_check "$label: once charon answers, the vici backend recovers" \
-	wait_until 40 since_restart_has "recovery done \(vici\)"
+	wait_until 40 since_restart_has "backend vici finished"
 tap_check "$label: B's new inbound SA seen" wait_until 20 since_restart_has "recovered: ESP SA"
 pings_stop
 tap_check "$label: pings flow" wait_until 20 rec_ping_ok

@@ -60,13 +60,13 @@ exec-command = /usr/bin/touch $REC_DIR/exec.ran"
 		rec_module_enable 1
 		rec_ping 3 >/dev/null # A's stale SPI: the trigger
 		tap_check "$variant: native exchange succeeded (A dropped its stale SAs)" \
-			wait_until 60 rec_daemon_log_has "recovery done \(native\)"
+			wait_until 60 rec_daemon_log_has "backend native finished"
 		tap_check "$variant: A is left without SAs: nothing makes it re-key (limitation)" \
 			wait_until 10 no_states "$REC_NS_A"
 		tap_check "$variant: traffic does not recover by itself" \
 			eval '[ "$(rec_ping 5)" = 0 ]'
 		tap_check "$variant: the daemon says no inbound SA came back" \
-			wait_until 20 rec_daemon_log_has "no inbound SA from it appeared"
+			wait_until 20 rec_daemon_log_has "no inbound SA from the peer appeared"
 		;;
 	unreachable)
 		ip netns exec "$REC_NS_B" nft -f - <<-EON
@@ -85,19 +85,19 @@ exec-command = /usr/bin/touch $REC_DIR/exec.ran"
 		tap_check "$variant: the exec backend ran" wait_until 10 test -e "$REC_DIR/exec.ran"
 		tap_check "$variant: B's charon holds no IKE SA with A any more" \
 			wait_until 10 eval '[ -z "$(swan B --list-sas)" ]'
-		wait_until 20 rec_daemon_log_has "no inbound SA from it appeared"
+		wait_until 20 rec_daemon_log_has "no inbound SA from the peer appeared"
 		rec_ping 3 >/dev/null
 		tap_check "$variant: a later event is acted on again" \
 			wait_until 20 eval '[ "$(grep -c "acting: no SA with the peer on this host" \
 				"$REC_DIR/spirecoveryd.log")" -ge 2 ]'
 		tap_check "$variant: no event was skipped for a half-open (CONNECTING) IKE SA" \
 			eval '! rec_daemon_log_has "skipped: B still has SAs .*CONNECTING"'
-		wait_until 30 rec_daemon_log_has "no inbound SA from it appeared.*" # the second ends
+		wait_until 30 rec_daemon_log_has "no inbound SA from the peer appeared.*" # the second ends
 		ip netns exec "$REC_NS_B" nft delete table ip vici_cut
 		sleep 4 # the second attempt's exec and recovery-wait
 		ms=$(rec_ping_until_reply 60)
 		tap_check "$variant: with the path open, traffic recovers ${ms:+after $ms ms}" test -n "$ms"
-		tap_check "$variant: by vici" wait_until 10 rec_daemon_log_has "recovery done \(vici\)"
+		tap_check "$variant: by vici" wait_until 10 rec_daemon_log_has "backend vici finished"
 		;;
 	refused)
 		sed -i "s/secret = $REC_PSK/secret = 0x0123456789abcdef0123456789abcdef/" \

@@ -77,7 +77,7 @@ constexpr NumberOption number_options[] = {
     {"vici-timeout", 1, 300, " s", "seconds a vici initiate may take (15)"},
     {"exec-timeout", 1, 3600, " s", "seconds an exec-command may run (30)"},
     {"recovery-wait", 0, 3600, " s",
-     "seconds to wait for the peer's new inbound SA after a recovery, 0: none (30)"},
+     "seconds to wait for the peer's new inbound SA after a backend, 0: none (120)"},
     {"retransmit-timeout", 10, 60000, " ms",
      "native: milliseconds before the first IKE retransmission (500)"},
     {"retransmit-base", 1, 10, "", "native: backoff factor per retransmission (2)"},

@@ -86,7 +86,7 @@ struct DaemonConfig {
     std::chrono::seconds exec_timeout{30};
     // After a backend succeeded: how long to wait for an inbound SA from the peer, which
     // proves the tunnel is back and gives the time to recover. 0: do not wait.
-    std::chrono::seconds recovery_wait{30};
+    std::chrono::seconds recovery_wait{120};
     ike::RetransmitPolicy retransmit;
     // Distinct ports from packets tried per nat-traversal peer in a minute, at most.
     unsigned packet_ports_per_minute = 4;

@@ -20,6 +20,7 @@ SaCheck check_inventories(const ike::IpAddress& peer, std::span<SaInventory* con
         }
         if (presence->found) {
             check.verdict = SaCheck::Verdict::present;
+            check.inbound = presence->inbound;
             check.reason = cat("B still has SAs with ", peer.to_string(),
                                " (rekey race or spoofed packet): ", inventory->name(), " has ",
                                presence->description);
@@ -30,6 +31,12 @@ SaCheck check_inventories(const ike::IpAddress& peer, std::span<SaInventory* con
                                 presence->description);
     }
     return check;
+}
+
+bool child_lost_candidate(const PeerConfig& peer, const MissEvent& event, const SaCheck& check) {
+    return check.verdict == SaCheck::Verdict::present && !check.inbound && event.spi &&
+           std::find(peer.backends.begin(), peer.backends.end(), BackendKind::vici) !=
+               peer.backends.end();
 }
 
 std::string RecoveryPath::to_string(const ike::IpAddress& peer) const {
@@ -163,8 +170,15 @@ Decision RecoveryPolicy::decide(const MissEvent& event, std::span<SaInventory* c
         return d;
     }
     const SaCheck check = check_inventories(event.source, inventories);
-    if (check.verdict != SaCheck::Verdict::none) {
+    const bool child_lost = child_lost_candidate(*d.peer, event, check);
+    if (check.verdict != SaCheck::Verdict::none && !child_lost) {
         d.reason = "skipped: " + check.reason;
+        return d;
+    }
+    // The queue starts full recoveries; a lost child waits for the peer's next packet instead.
+    if (wait && child_lost) {
+        d.reason = cat("skipped: ", running, " recoveries already running (max-exchanges); ",
+                       "a lost child is not queued, the peer's next packet asks again");
         return d;
     }
     if (path.from_packet) {
@@ -189,6 +203,12 @@ Decision RecoveryPolicy::decide(const MissEvent& event, std::span<SaInventory* c
     d.act = true;
     d.path = path;
     d.jitter = draw_jitter();
+    d.child_lost = child_lost;
+    if (child_lost) {
+        d.reason = cat("acting: ", lane_name, "no inbound SA from the peer, but ", check.reason,
+                       "; looking for a child of a live IKE SA that lost it");
+        return d;
+    }
     d.reason = cat("acting: ", lane_name, "no SA with the peer on this host", notes);
     return d;
 }

@@ -72,6 +72,9 @@ struct Decision {
     bool refused = false;               // the reason is a packet field that steers where it may not
     std::string ignored;                // a packet field not used (acting or not), for the log
     std::string reason;                 // why we act or skip, for the log and the status
+    // Acting on B's SAs with the peer that hold no inbound one: a child of a live IKE SA
+    // lost its inbound SA. Only vici may act then, restoring that child.
+    bool child_lost = false;
 };
 
 // What the places where B may hold SAs with a peer said, asked in order.
@@ -82,9 +85,13 @@ struct SaCheck {
         cannot_tell, // an inventory could not answer: never act on that
     };
     Verdict verdict = Verdict::none;
-    std::string reason; // present/cannot_tell: why; none: notes worth logging, or empty
+    std::string reason;   // present/cannot_tell: why; none: notes worth logging, or empty
+    bool inbound = false; // present: an inbound SA from the peer among them
 };
 SaCheck check_inventories(const ike::IpAddress& peer, std::span<SaInventory* const> inventories);
+// A miss while B holds SAs with the peer but none from it: B sends and cannot receive, which
+// only a lost child of a live IKE SA explains (or a spoofed packet). Worth a look through vici.
+bool child_lost_candidate(const PeerConfig& peer, const MissEvent& event, const SaCheck& check);
 
 // How a recovery that the policy allowed ended.
 enum class RecoveryResult {

@@ -31,9 +31,11 @@ RecoveryScheduler::RecoveryScheduler(const DaemonConfig& config, Logger& log, St
                                      const MonotonicClock& clock)
     : config_(config), log_(log), status_(status), done_fd_(done_fd), clock_(clock),
       policy_(config, clock, random, route_source) {
-    if (!config_.vici_socket.empty())
-        backends_[BackendKind::vici] =
-            std::make_unique<ViciBackend>(config_.vici_socket, config_.vici_timeout);
+    if (!config_.vici_socket.empty()) {
+        auto vici = std::make_unique<ViciBackend>(config_.vici_socket, config_.vici_timeout);
+        vici_ = vici.get();
+        backends_[BackendKind::vici] = std::move(vici);
+    }
     backends_[BackendKind::native] =
         std::make_unique<NativeBackend>(config_.retransmit, config_.peers);
     backends_[BackendKind::exec] = std::make_unique<ExecBackend>(config_.exec_timeout);
@@ -61,6 +63,10 @@ bool RecoveryScheduler::trigger(const MissEvent& event, const std::string& what,
         return false;
     }
     const PeerConfig& peer = *decision.peer;
+    // A running recovery of this peer learns from its misses whether the peer took it.
+    for (auto& job : jobs_)
+        if (job.peer == &peer && !job.done && job.path.remote == event.source)
+            job.misses.record(clock_.now(), event.spi);
     PeerLog log(log_, peer_prefix(peer, event.source));
     log.info(what);
     status_.event(peer, status_event);
@@ -78,7 +84,10 @@ bool RecoveryScheduler::trigger(const MissEvent& event, const std::string& what,
         return false;
     }
     // The final decision is the recovery thread's, after the checks that may block.
-    log.info(cat("accepted: no SA with the peer in the kernel SAD; final checks follow"));
+    log.info(decision.child_lost
+                 ? "accepted: SAs with the peer in the kernel SAD, but none from it; final "
+                   "checks follow"
+                 : "accepted: no SA with the peer in the kernel SAD; final checks follow");
     start(peer, event, *decision.path, decision.jitter);
     show_counts();
     return true;
@@ -90,7 +99,7 @@ void RecoveryScheduler::start(const PeerConfig& peer, const MissEvent& event,
     job.peer = &peer;
     job.path = path;
     job.thread = std::jthread([this, &peer, event, jitter, &job](std::stop_token stop) {
-        job.result = run(peer, event, job.path, jitter, stop);
+        job.result = run(peer, event, job.path, job.misses, jitter, stop);
         job.done = true;
         const uint64_t one = 1;
         [[maybe_unused]] auto n = ::write(done_fd_, &one, sizeof(one));
@@ -134,8 +143,8 @@ std::vector<std::pair<const PeerConfig*, bool>> RecoveryScheduler::reap() {
 }
 
 RecoveryResult RecoveryScheduler::run(const PeerConfig& peer, const MissEvent& event,
-                                      const RecoveryPath& path, std::chrono::milliseconds jitter,
-                                      std::stop_token stop) {
+                                      const RecoveryPath& path, const MissLog& misses,
+                                      std::chrono::milliseconds jitter, std::stop_token stop) {
     PeerLog log(log_, peer_prefix(peer, path.remote));
     if (!sleep_unless_stopped(stop, jitter))
         return RecoveryResult::not_attempted;
@@ -145,28 +154,73 @@ RecoveryResult RecoveryScheduler::run(const PeerConfig& peer, const MissEvent& e
     std::vector<SaInventory*> inventories{&sad};
     if (!config_.vici_socket.empty())
         inventories.push_back(&charon.emplace(config_.vici_socket, stop_fd.get()));
-    if (!final_check(peer, path.remote, inventories, log, stop))
+    std::string found;
+    switch (final_check(peer, event, path.remote, inventories, found, log, stop)) {
+    case FinalCheck::stop:
         return RecoveryResult::not_attempted;
-    return run_backends(peer, event, path, inventories, log, stop);
+    case FinalCheck::restore_child:
+        return restore_child(peer, event, path, misses, found, log, stop);
+    case FinalCheck::act:
+        break;
+    }
+    return run_backends(peer, event, path, misses, inventories, log, stop);
 }
 
-bool RecoveryScheduler::final_check(const PeerConfig& peer, const ike::IpAddress& remote,
-                                    std::span<SaInventory* const> inventories, PeerLog& log,
-                                    std::stop_token stop) {
+RecoveryResult RecoveryScheduler::restore_child(const PeerConfig& peer, const MissEvent& event,
+                                                const RecoveryPath& path, const MissLog& misses,
+                                                const std::string& found, PeerLog& log,
+                                                std::stop_token stop) {
+    log.info("recovery: backend vici, restoring a lost child of a live IKE SA (native and exec "
+             "are not tried: their INITIAL_CONTACT would tear the IKE SA down)");
+    status_.result(peer, "vici", "running");
+    const RecoveryRequest request{peer, event, path, {}};
+    const BackendOutcome outcome = vici_->restore_child(request, log, stop);
+    switch (outcome.verdict) {
+    case BackendOutcome::Verdict::called_off:
+    case BackendOutcome::Verdict::unavailable:
+        decided(peer, log, LogLevel::info, cat("skipped: ", found, "; ", outcome.detail));
+        return RecoveryResult::not_attempted;
+    case BackendOutcome::Verdict::failed:
+        log.error(cat("recovery failed (vici): ", outcome.detail));
+        status_.result(peer, "vici", "failed: " + outcome.detail);
+        return RecoveryResult::failed;
+    case BackendOutcome::Verdict::succeeded:
+        break;
+    }
+    log.notice(cat("backend vici finished: ", outcome.detail));
+    status_.result(peer, "vici", "finished: " + outcome.detail);
+    return watch_outcome(peer, path.remote, event, misses, "vici", log, stop) ==
+                   RecoveryOutcome::Verdict::recovered
+               ? RecoveryResult::succeeded
+               : RecoveryResult::failed;
+}
+
+RecoveryScheduler::FinalCheck
+RecoveryScheduler::final_check(const PeerConfig& peer, const MissEvent& event,
+                               const ike::IpAddress& remote,
+                               std::span<SaInventory* const> inventories, std::string& found,
+                               PeerLog& log, std::stop_token stop) {
     const auto give_up = clock_.now() + cannot_tell_for;
     for (;;) {
         const SaCheck check = check_inventories(remote, inventories);
         if (stop.stop_requested())
-            return false;
+            return FinalCheck::stop;
         switch (check.verdict) {
         case SaCheck::Verdict::none:
             decided(peer, log, LogLevel::notice,
                     "acting: no SA with the peer on this host" +
                         (check.reason.empty() ? "" : " (" + check.reason + ")"));
-            return true;
+            return FinalCheck::act;
         case SaCheck::Verdict::present:
+            if (child_lost_candidate(peer, event, check)) {
+                found = check.reason;
+                decided(peer, log, LogLevel::notice,
+                        cat("acting: no inbound SA from the peer on this host, but ", check.reason,
+                            "; looking for a child of a live IKE SA that lost it"));
+                return FinalCheck::restore_child;
+            }
             decided(peer, log, LogLevel::info, "skipped: " + check.reason);
-            return false;
+            return FinalCheck::stop;
         case SaCheck::Verdict::cannot_tell:
             break;
         }
@@ -179,12 +233,12 @@ bool RecoveryScheduler::final_check(const PeerConfig& peer, const ike::IpAddress
         log.warning(reason);
         status_.decision(peer, reason);
         if (last || !sleep_unless_stopped(stop, cannot_tell_retry))
-            return false;
+            return FinalCheck::stop;
     }
 }
 
 RecoveryResult RecoveryScheduler::run_backends(const PeerConfig& peer, const MissEvent& event,
-                                               const RecoveryPath& path,
+                                               const RecoveryPath& path, const MissLog& misses,
                                                std::span<SaInventory* const> inventories,
                                                PeerLog& log, std::stop_token stop) {
     RecoveryRequest request{peer, event, path, {}};
@@ -197,20 +251,19 @@ RecoveryResult RecoveryScheduler::run_backends(const PeerConfig& peer, const Mis
     for (size_t i = 0; i < peer.backends.size(); i++) {
         const BackendKind kind = peer.backends[i];
         const std::string name(to_string(kind));
+        const bool last = i + 1 == peer.backends.size();
+        const std::string next =
+            last ? "; no backend left" : cat("; falling back to ", to_string(peer.backends[i + 1]));
         // The configuration guarantees it: vici needs vici-socket, the others always exist.
         RecoveryBackend& backend = *backends_.at(kind);
         log.info(cat("recovery: backend ", name));
         status_.result(peer, name, "running");
         const BackendOutcome outcome = backend.recover(request, log, stop);
         switch (outcome.verdict) {
-        case BackendOutcome::Verdict::unavailable: {
-            const bool last = i + 1 == peer.backends.size();
-            log.warning(cat("backend ", name, " unavailable: ", outcome.detail,
-                            last ? "; no backend left"
-                                 : cat("; falling back to ", to_string(peer.backends[i + 1]))));
+        case BackendOutcome::Verdict::unavailable:
+            log.warning(cat("backend ", name, " unavailable: ", outcome.detail, next));
             status_.result(peer, name, "unavailable: " + outcome.detail);
             continue;
-        }
         case BackendOutcome::Verdict::called_off:
             log.notice(cat("recovery called off (", name, "): ", outcome.detail));
             status_.result(peer, name, "called off: " + outcome.detail);
@@ -220,43 +273,106 @@ RecoveryResult RecoveryScheduler::run_backends(const PeerConfig& peer, const Mis
             status_.result(peer, name, "failed: " + outcome.detail);
             return RecoveryResult::failed;
         case BackendOutcome::Verdict::succeeded:
-            log.notice(cat("recovery done (", name, "): ", outcome.detail));
-            status_.result(peer, name, "done: " + outcome.detail);
-            wait_for_inbound_sa(peer, path.remote, event, name, log, stop);
-            return RecoveryResult::succeeded;
+            break;
         }
+        // The backend did its part; whether the peer took it shows only on B.
+        log.notice(cat("backend ", name, " finished: ", outcome.detail));
+        status_.result(peer, name, "finished: " + outcome.detail);
+        const auto verdict = watch_outcome(peer, path.remote, event, misses, name, log, stop);
+        if (verdict == RecoveryOutcome::Verdict::recovered)
+            return RecoveryResult::succeeded;
+        if (stop.stop_requested())
+            return RecoveryResult::failed;
+        if (last) {
+            log.error(
+                cat("recovery failed: backend ", name, " did not bring the tunnel back", next));
+            return RecoveryResult::failed;
+        }
+        // The next backend may tear down SAs with the peer: only where there are none.
+        if (auto found = request.last_check()) {
+            log.error(cat("recovery failed: not trying ", to_string(peer.backends[i + 1]),
+                          " after ", name, ": ", *found));
+            return RecoveryResult::failed;
+        }
+        log.warning(cat("backend ", name, " did not bring the tunnel back", next));
     }
     log.error("recovery impossible: no backend was available");
     return RecoveryResult::failed;
 }
 
-void RecoveryScheduler::wait_for_inbound_sa(const PeerConfig& peer, const ike::IpAddress& remote,
-                                            const MissEvent& event, const std::string& backend,
-                                            PeerLog& log, std::stop_token stop) {
-    if (config_.recovery_wait.count() == 0)
-        return;
-    const auto give_up = clock_.now() + config_.recovery_wait;
+RecoveryOutcome::Verdict
+RecoveryScheduler::watch_outcome(const PeerConfig& peer, const ike::IpAddress& remote,
+                                 const MissEvent& event, const MissLog& misses,
+                                 const std::string& backend, PeerLog& log, std::stop_token stop) {
+    using Verdict = RecoveryOutcome::Verdict;
+    if (config_.recovery_wait.count() == 0) {
+        log.notice(cat("recovered as backend ", backend,
+                       " says (recovery-wait 0: B's SAs and the peer's misses not watched)"));
+        status_.result(peer, backend, "recovered as the backend says (not watched)");
+        return Verdict::recovered;
+    }
+    const auto before = misses.last();
+    RecoveryOutcome outcome(clock_.now(), config_.recovery_wait, before ? before->count : 0);
     const uint64_t since = event.timestamp_ns ? event.timestamp_ns : realtime_now_ns();
+    uint64_t sa_ms = 0;
     KernelSad sad;
-    while (clock_.now() < give_up) {
-        auto presence = sad.find(remote);
-        if (presence && presence->inbound) {
+    for (;;) {
+        if (auto presence = sad.find(remote);
+            presence && presence->inbound && outcome.sa_description().empty()) {
             const uint64_t now = realtime_now_ns();
-            const uint64_t ms = now > since ? (now - since) / 1000000 : 0;
-            log.notice(cat("recovered: ", presence->description, " installed ", ms,
-                           " ms after the dropped packet"));
-            status_.result(peer, backend, "recovered: " + presence->description, ms);
-            return;
+            sa_ms = now > since ? (now - since) / 1000000 : 0;
+            outcome.inbound_sa(clock_.now(), presence->description);
+            log.info(cat("new inbound SA: ", presence->description, " installed ", sa_ms,
+                         " ms after the dropped packet; watching the stale SPI for ",
+                         RecoveryOutcome::quiet.count(), " s"));
+        }
+        if (auto last = misses.last())
+            outcome.miss(*last);
+        const Verdict verdict = outcome.verdict(clock_.now());
+        const std::string wait = cat(config_.recovery_wait.count(), " s");
+        switch (verdict) {
+        case Verdict::watching:
+            break;
+        case Verdict::recovered:
+            log.notice(cat("recovered: ", outcome.sa_description(), " installed ", sa_ms,
+                           " ms after the dropped packet, and no packet on the stale SPI in the ",
+                           RecoveryOutcome::quiet.count(), " s after it"));
+            status_.result(peer, backend, "recovered: " + outcome.sa_description(), sa_ms);
+            return verdict;
+        case Verdict::ignored: {
+            // native and vici (charon without an IKE SA with the peer) send INITIAL_CONTACT.
+            const std::string text =
+                cat("not recovered: after backend ", backend,
+                    " the peer still sends on its stale SAs (", outcome.misses_text(),
+                    ") and no inbound SA from the peer appeared",
+                    backend == "exec" ? ""
+                                      : ": it ignored INITIAL_CONTACT (a likely cause: unique "
+                                        "= never in its strongSwan connection)");
+            log.warning(text);
+            status_.result(peer, backend, text);
+            return verdict;
+        }
+        case Verdict::stale_continues: {
+            const std::string text =
+                cat("not recovered: a new inbound SA appeared (", outcome.sa_description(),
+                    "), but within the ", wait, " after backend ", backend,
+                    " the peer kept sending on its stale SAs (", outcome.misses_text(), ")");
+            log.warning(text);
+            status_.result(peer, backend, text);
+            return verdict;
+        }
+        case Verdict::no_new_sa: {
+            const std::string text =
+                cat("not recovered: no inbound SA from the peer appeared within ", wait,
+                    " after backend ", backend, " finished (", outcome.misses_text(), ")");
+            log.warning(text);
+            status_.result(peer, backend, text);
+            return verdict;
+        }
         }
         if (!sleep_unless_stopped(stop, sa_poll))
-            return;
+            return verdict;
     }
-    log.warning(cat("the peer dropped its stale SAs but no inbound SA from it appeared within ",
-                    config_.recovery_wait.count(),
-                    " s (a peer without trap policies does not re-key by itself)"));
-    status_.result(
-        peer, backend,
-        cat("stale SAs removed, no new SA within ", config_.recovery_wait.count(), " s"));
 }
 
 } // namespace spirecovery

@@ -13,9 +13,11 @@
 
 #include "ike/daemon/backend.h"
 #include "ike/daemon/config.h"
+#include "ike/daemon/recovery_outcome.h"
 #include "ike/daemon/recovery_policy.h"
 #include "ike/daemon/sa_inventory.h"
 #include "ike/daemon/status_board.h"
+#include "ike/daemon/vici_backend.h"
 #include "ike/lib/crypto.h"
 
 namespace spirecovery {
@@ -58,6 +60,7 @@ private:
         RecoveryPath path; // the lane it holds
         std::atomic<bool> done{false};
         RecoveryResult result = RecoveryResult::not_attempted; // valid once done
+        MissLog misses; // the peer's misses on this path while it runs: tell the outcome
         std::jthread thread;
     };
 
@@ -66,16 +69,33 @@ private:
     // The counts of the status' recoveries line.
     void show_counts();
     RecoveryResult run(const PeerConfig& peer, const MissEvent& event, const RecoveryPath& path,
-                       std::chrono::milliseconds jitter, std::stop_token stop);
-    // The final checks; false when the recovery must not go on.
-    bool final_check(const PeerConfig& peer, const ike::IpAddress& remote,
-                     std::span<SaInventory* const> inventories, PeerLog& log, std::stop_token stop);
+                       const MissLog& misses, std::chrono::milliseconds jitter,
+                       std::stop_token stop);
+    enum class FinalCheck {
+        act,           // no SA with the peer: the backends in order
+        restore_child, // SAs with the peer but none from it: vici's restore of a lost child
+        stop,          // an SA from the peer, cannot tell, or the daemon stops
+    };
+    // `found`: for restore_child, the SAs with the peer that were found.
+    FinalCheck final_check(const PeerConfig& peer, const MissEvent& event,
+                           const ike::IpAddress& remote, std::span<SaInventory* const> inventories,
+                           std::string& found, PeerLog& log, std::stop_token stop);
+    // A live IKE SA's child lost its inbound SA: vici only (native's and exec's
+    // INITIAL_CONTACT would tear the IKE SA down).
+    RecoveryResult restore_child(const PeerConfig& peer, const MissEvent& event,
+                                 const RecoveryPath& path, const MissLog& misses,
+                                 const std::string& found, PeerLog& log, std::stop_token stop);
     RecoveryResult run_backends(const PeerConfig& peer, const MissEvent& event,
-                                const RecoveryPath& path, std::span<SaInventory* const> inventories,
-                                PeerLog& log, std::stop_token stop);
-    void wait_for_inbound_sa(const PeerConfig& peer, const ike::IpAddress& remote,
-                             const MissEvent& event, const std::string& backend, PeerLog& log,
-                             std::stop_token stop);
+                                const RecoveryPath& path, const MissLog& misses,
+                                std::span<SaInventory* const> inventories, PeerLog& log,
+                                std::stop_token stop);
+    // After a backend succeeded: whether the peer took it (a new inbound SA, the stale SPI
+    // silent), logged and in the status. `recovered` only then; with recovery-wait 0 the
+    // backend's word is taken.
+    RecoveryOutcome::Verdict watch_outcome(const PeerConfig& peer, const ike::IpAddress& remote,
+                                           const MissEvent& event, const MissLog& misses,
+                                           const std::string& backend, PeerLog& log,
+                                           std::stop_token stop);
     void decided(const PeerConfig& peer, PeerLog& log, LogLevel level, const std::string& reason);
 
     const DaemonConfig& config_;
@@ -86,7 +106,8 @@ private:
     RecoveryPolicy policy_;
     KernelSad kernel_sad_; // the event loop's; each recovery opens its own
     std::map<BackendKind, std::unique_ptr<RecoveryBackend>> backends_;
-    std::list<Job> jobs_; // last: joined before the rest goes
+    ViciBackend* vici_ = nullptr; // backends_'s, when vici-socket is set
+    std::list<Job> jobs_;         // last: joined before the rest goes
 };
 
 } // namespace spirecovery

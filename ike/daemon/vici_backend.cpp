@@ -3,10 +3,12 @@
 
 #include <algorithm>
 #include <charconv>
+#include <functional>
 
 #include "ike/daemon/addresses.h"
 #include "ike/daemon/stop_fd.h"
 #include "ike/daemon/vici/client.h"
+#include "tools/lib/spi_text.h"
 
 namespace spirecovery {
 
@@ -214,6 +216,42 @@ bool control_log_peer_answered(const vici::Message& control_log) {
     return text && text->starts_with("parsed ") && text->find(" response ") != std::string::npos;
 }
 
+std::optional<ViciChild> child_with_inbound_spi(const vici::Message& list_sa,
+                                                const ike::IpAddress& peer, uint32_t spi) {
+    for (const auto& entry : list_sa.entries) {
+        if (entry.kind != vici::Section::Entry::Kind::section)
+            continue;
+        const vici::Section& ike = entry.section;
+        const auto* host = ike.value("remote-host");
+        const auto address = host ? ike::IpAddress::parse(*host) : std::nullopt;
+        const auto* state = ike.value("state");
+        const auto* id = ike.value("uniqueid");
+        const auto* children = ike.section("child-sas");
+        if (!address || !(*address == peer) || !state || *state != "ESTABLISHED" || !id ||
+            !children)
+            continue;
+        for (const auto& c : children->entries) {
+            if (c.kind != vici::Section::Entry::Kind::section)
+                continue;
+            const auto* name = c.section.value("name");
+            const auto* child_id = c.section.value("uniqueid");
+            const auto* child_state = c.section.value("state");
+            const auto* spi_in = c.section.value("spi-in"); // "%.8x"
+            uint32_t value = 0;
+            if (!name || !child_id || !child_state || *child_state != "INSTALLED" || !spi_in ||
+                std::from_chars(spi_in->data(), spi_in->data() + spi_in->size(), value, 16).ptr !=
+                    spi_in->data() + spi_in->size() ||
+                value != spi)
+                continue;
+            const auto* spi_i = ike.value("initiator-spi");
+            const auto* spi_r = ike.value("responder-spi");
+            return ViciChild{entry.name, *id, cat(spi_i ? *spi_i : "?", "/", spi_r ? *spi_r : "?"),
+                             *name, *child_id};
+        }
+    }
+    return std::nullopt;
+}
+
 std::vector<std::string> matching_ike_sas(const vici::Message& list_sa,
                                           const ike::IpAddress& peer) {
     std::vector<std::string> found;
@@ -333,6 +371,112 @@ BackendOutcome ViciBackend::recover(const RecoveryRequest& request, PeerLog& log
     else
         log.info(cat("vici: unloaded ", name));
     return outcome;
+}
+
+namespace {
+
+// list-sas on `client`, each list-sa event message to `on_sa`.
+ike::Status list_sas(vici::Client& client, const std::function<void(const vici::Message&)>& on_sa) {
+    const auto deadline = Clock::now() + listing_timeout;
+    auto collect = [&](const std::string& name, const vici::Message& msg) {
+        if (name == "list-sa")
+            on_sa(msg);
+    };
+    if (auto st = client.register_event("list-sa", deadline); !st)
+        return st.error();
+    if (auto res = client.command("list-sas", {}, collect, deadline); !res)
+        return res.error();
+    return client.unregister_event("list-sa", deadline);
+}
+
+// Whether the IKE SA with this uniqueid is ESTABLISHED in a list-sa event message.
+bool established(const vici::Message& list_sa, const std::string& ike_id) {
+    return std::any_of(list_sa.entries.begin(), list_sa.entries.end(), [&](const auto& entry) {
+        const auto* id = entry.section.value("uniqueid");
+        const auto* state = entry.section.value("state");
+        return entry.kind == vici::Section::Entry::Kind::section && id && *id == ike_id && state &&
+               *state == "ESTABLISHED";
+    });
+}
+
+} // namespace
+
+BackendOutcome ViciBackend::restore_child(const RecoveryRequest& request, PeerLog& log,
+                                          std::stop_token stop) {
+    using Verdict = BackendOutcome::Verdict;
+    const auto& peer = request.path.remote;
+    const uint32_t spi = request.event.spi.value_or(0);
+    const StopFd stop_fd(stop);
+    auto client =
+        vici::Client::connect(socket_path_, Clock::now() + listing_timeout, stop_fd.get());
+    if (!client)
+        return {Verdict::failed, client.error().message};
+    std::optional<ViciChild> child;
+    if (auto st = list_sas(client.value(),
+                           [&](const vici::Message& msg) {
+                               if (!child)
+                                   child = child_with_inbound_spi(msg, peer, spi);
+                           });
+        !st)
+        return {Verdict::failed, "vici list-sas: " + st.error().message};
+    // Only a child charon installed with this very SPI: a forged SPI matches none.
+    if (!child)
+        return {Verdict::called_off,
+                cat("vici: no installed CHILD_SA of an established IKE SA with ", peer.to_string(),
+                    " has inbound SPI ", spi_text(spi),
+                    " (a rekey race or a spoofed packet): nothing sent")};
+    log.notice(cat("vici: IKE SA ", child->ike, " #", child->ike_id, " (SPIs ", child->ike_spis,
+                   ") is established, its child ", child->child, " #", child->child_id,
+                   " has inbound SPI ", spi_text(spi),
+                   " but B's kernel has no SA for it: restoring the child, keeping the IKE SA"));
+
+    auto relay = [&](const std::string& name, const vici::Message& msg) {
+        if (name != "control-log")
+            return;
+        if (const auto* text = msg.value("msg"))
+            log.info(cat("charon: ", *text));
+    };
+    const auto deadline = Clock::now() + timeout_;
+    if (auto st = client->register_event("control-log", deadline); !st)
+        return {Verdict::failed, st.error().message};
+    const auto ms =
+        std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(timeout_).count());
+    // An authenticated DELETE: the peer drops its outbound SA on the lost SPI.
+    vici::Message terminate;
+    terminate.add_value("child-id", child->child_id)
+        .add_value("timeout", ms)
+        .add_value("loglevel", "1");
+    log.info(cat("vici: terminating child ", child->child, " #", child->child_id));
+    if (const auto err = command_error(
+            client->command("terminate", terminate, relay, deadline + std::chrono::seconds(1)));
+        !err.empty())
+        return {Verdict::failed, cat("vici terminate child #", child->child_id, ": ", err)};
+    if (stop.stop_requested())
+        return {Verdict::failed, "daemon shutting down"};
+    // charon negotiates the child inside the IKE SA it has with the peer for this connection.
+    vici::Message initiate;
+    initiate.add_value("child", child->child)
+        .add_value("ike", child->ike)
+        .add_value("timeout", ms)
+        .add_value("init-limits", "no")
+        .add_value("loglevel", "1");
+    log.info(cat("vici: initiating child ", child->child, " in IKE SA ", child->ike));
+    if (const auto err = command_error(client->command(
+            "initiate", initiate, relay, Clock::now() + timeout_ + std::chrono::seconds(1)));
+        !err.empty())
+        return {Verdict::failed, cat("vici initiate ", child->ike, "/", child->child, ": ", err)};
+    bool kept = false;
+    if (auto st = list_sas(
+            client.value(),
+            [&](const vici::Message& msg) { kept = kept || established(msg, child->ike_id); });
+        !st)
+        return {Verdict::failed, "vici list-sas: " + st.error().message};
+    if (!kept)
+        return {Verdict::failed, cat("vici: child ", child->child, " initiated, but IKE SA #",
+                                     child->ike_id, " is no longer established")};
+    return {Verdict::succeeded,
+            cat("strongSwan restored child ", child->child, " in IKE SA ", child->ike, " #",
+                child->ike_id, " (SPIs ", child->ike_spis, ", kept)")};
 }
 
 BackendOutcome ViciBackend::initiate(vici::Client& client, const std::string& ike,

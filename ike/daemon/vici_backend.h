@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,14 @@ public:
     BackendOutcome recover(const RecoveryRequest& request, PeerLog& log,
                            std::stop_token stop) override;
 
+    // B's kernel has no inbound SA from the peer, but charon may hold an ESTABLISHED IKE SA
+    // whose child has the event's SPI as its inbound SPI: restore that child through the IKE
+    // SA (terminate the child, which sends an authenticated DELETE so the peer drops its
+    // outbound SA, then initiate it again in the same IKE SA). The IKE SA is never torn down.
+    // No such child: called off, nothing sent.
+    BackendOutcome restore_child(const RecoveryRequest& request, PeerLog& log,
+                                 std::stop_token stop);
+
 private:
     // Initiates every child of `ike`; a failure terminates the IKE SA the attempt made, and is
     // `failed` when the peer answered, `unavailable` (the next backend's turn) when it did not.
@@ -96,6 +105,19 @@ private:
     std::string socket_path_;
     int stop_fd_;
 };
+
+// A CHILD_SA of an ESTABLISHED IKE SA with the peer, as list-sas shows it.
+struct ViciChild {
+    std::string ike;      // the IKE SA's connection
+    std::string ike_id;   // its uniqueid
+    std::string ike_spis; // "initiator-spi/responder-spi"
+    std::string child;    // the child's configuration name
+    std::string child_id; // its uniqueid
+};
+// In one list-sa event message: the INSTALLED child whose inbound SPI is `spi`, in an
+// ESTABLISHED IKE SA whose remote-host is `peer`.
+std::optional<ViciChild> child_with_inbound_spi(const vici::Message& list_sa,
+                                                const ike::IpAddress& peer, uint32_t spi);
 
 // The IKE SAs of one list-sa event message whose remote-host is `peer`, described.
 std::vector<std::string> matching_ike_sas(const vici::Message& list_sa, const ike::IpAddress& peer);

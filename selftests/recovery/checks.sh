@@ -53,7 +53,7 @@ check_recovery() { # LABEL BACKEND
 		test -n "$ms"
 	tap_check "$1: the daemon acted on A's stale SPI" \
 		rec_daemon_log_has "peer a \($REC_A\): acting: no SA with the peer"
-	tap_check "$1: $2 backend succeeded" rec_daemon_log_has "recovery done \($2\)"
+	tap_check "$1: $2 backend succeeded" rec_daemon_log_has "backend $2 finished"
 	tap_check "$1: the daemon saw A's new inbound SA" \
 		wait_until 10 rec_daemon_log_has "recovered: ESP SA"
 	note "daemon: $(grep -oE 'recovered: .*' "$REC_DIR/spirecoveryd.log" | tail -1)"

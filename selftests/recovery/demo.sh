@@ -96,7 +96,7 @@ fi
 echo "    spirecoveryctl monitor on B:"
 grep -m 2 . "$REC_DIR/monitor.log" | show
 echo "    spirecoveryd on B:"
-grep -E 'invalid SPI|acting|skipped|native: (sending|IKE|recovery)|charon: |recovery done|recovered' \
+grep -E 'invalid SPI|acting|skipped|native: (sending|IKE|recovery)|charon: |backend [a-z]+ finished|recovered' \
 	"$REC_DIR/spirecoveryd.log" | cut -c1-150 | show
 
 say "5. Traffic flows again"

@@ -113,11 +113,15 @@ rec_write_charon_conf() { # NODE
 
 # rec_write_swanctl NODE LOCAL REMOTE LOCAL_ID REMOTE_ID START_ACTION LOCAL_TS REMOTE_TS
 # REC_IKE_VERSION (2), REC_PROPOSALS and REC_CHILD_EXTRA_<NODE> (more lines of the child) change it.
+# REC_UNIQUE_A: A's `unique` (strongSwan's default `no` when empty).
 rec_write_swanctl() {
+	local unique=
+	[ "$1" = A ] && [ -n "${REC_UNIQUE_A:-}" ] && unique="unique = $REC_UNIQUE_A"
 	cat >"$REC_DIR/$1/swanctl/swanctl.conf" <<-EOC
 	connections {
 		tunnel {
 			version = ${REC_IKE_VERSION:-2}
+			$unique
 			local_addrs = $2
 			remote_addrs = $3
 			proposals = ${REC_PROPOSALS:-aes256gcm16-prfsha256-x25519}

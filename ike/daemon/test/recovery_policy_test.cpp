@@ -813,3 +813,68 @@ TEST_F(HubTest, TheSadIsAskedAboutTheSpokeNotThePrefix) {
                         "packet): kernel SAD has ESP SA with C");
     EXPECT_EQ(sad.asked, (std::vector<std::string>{"198.51.100.1", "198.51.100.3"}));
 }
+
+namespace {
+
+DaemonConfig vici_peer(const char* backends) {
+    std::istringstream in(std::string(R"(
+vici-socket = /run/charon.vici
+[peer.a]
+address = 192.0.2.1
+local-id = b
+remote-id = a
+psk = k
+backends = )") + backends +
+                          "\n");
+    auto r = parse_config(in, "test", std::nullopt, {});
+    if (!r.config)
+        throw std::runtime_error(r.errors.front());
+    return *r.config;
+}
+
+} // namespace
+
+class ChildLostTest : public ::testing::Test {
+protected:
+    Decision decide(SaPresence presence) {
+        kernel.presence = std::move(presence);
+        return policy.decide(miss("192.0.2.1"), inventories);
+    }
+
+    const DaemonConfig config = vici_peer("vici native");
+    FakeClock clock;
+    ike::test::CountingRandom random;
+    RecoveryPolicy policy{config, clock, random, fake_route};
+    FakeInventory kernel{"kernel SAD"};
+    std::vector<SaInventory*> inventories{&kernel};
+};
+
+// B sends to A but holds nothing from it: a child of a live IKE SA lost its inbound SA.
+TEST_F(ChildLostTest, OnlyOutboundSasWithAViciPeerAreACandidate) {
+    const Decision d =
+        decide({true, false, "ESP SA SPI 0x0000a000 192.0.2.2 -> 192.0.2.1 (outbound)"});
+    EXPECT_TRUE(d.act) << d.reason;
+    EXPECT_TRUE(d.child_lost);
+    EXPECT_NE(d.reason.find("no inbound SA from the peer"), std::string::npos) << d.reason;
+}
+
+// A spoofed SPI while the tunnel is healthy: decided on the event loop, nothing started.
+TEST_F(ChildLostTest, AnInboundSaFromThePeerStillMeansSkip) {
+    const Decision d =
+        decide({true, true, "ESP SA SPI 0x0000b000 192.0.2.1 -> 192.0.2.2 (inbound)"});
+    EXPECT_FALSE(d.act);
+    EXPECT_FALSE(d.child_lost);
+}
+
+TEST(ChildLost, NeitherNativeNorExecNorAnUnknownSpiAreCandidates) {
+    SaCheck outbound_only{SaCheck::Verdict::present, "outbound", false};
+    const DaemonConfig native = vici_peer("native");
+    const DaemonConfig vici = vici_peer("vici");
+    MissEvent event = miss("192.0.2.1");
+    EXPECT_FALSE(child_lost_candidate(native.peers.front(), event, outbound_only));
+    EXPECT_TRUE(child_lost_candidate(vici.peers.front(), event, outbound_only));
+    event.spi.reset(); // after lost events: no SPI to match a child by
+    EXPECT_FALSE(child_lost_candidate(vici.peers.front(), event, outbound_only));
+    SaCheck none;
+    EXPECT_FALSE(child_lost_candidate(vici.peers.front(), miss("192.0.2.1"), none));
+}

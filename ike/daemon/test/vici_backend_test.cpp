@@ -295,3 +295,56 @@ TEST(ViciBackend, OnlyAParsedResponseIsThePeersAnswer) {
     none.add_value("group", "ENC");
     EXPECT_FALSE(control_log_peer_answered(none));
 }
+
+namespace {
+
+// list-sas as charon 5.9 writes it: an IKE SA with children keyed NAME-UNIQUEID.
+vici::Message ike_sa_with_child(const char* ike_state, const char* child_state,
+                                const char* spi_in) {
+    vici::Message list_sa;
+    vici::Section& ike = list_sa.add_section("tunnel");
+    ike.add_value("uniqueid", "3")
+        .add_value("state", ike_state)
+        .add_value("remote-host", "192.0.2.1")
+        .add_value("initiator-spi", "eca62c201f132cc2")
+        .add_value("responder-spi", "cf2400d39af1fdc8");
+    ike.add_section("child-sas")
+        .add_section("net-5")
+        .add_value("name", "net")
+        .add_value("uniqueid", "5")
+        .add_value("state", child_state)
+        .add_value("spi-in", spi_in)
+        .add_value("spi-out", "c0000002");
+    return list_sa;
+}
+
+} // namespace
+
+TEST(ViciBackend, FindsTheInstalledChildByItsInboundSpi) {
+    const auto child = child_with_inbound_spi(
+        ike_sa_with_child("ESTABLISHED", "INSTALLED", "c1a2b3c4"), ip("192.0.2.1"), 0xc1a2b3c4);
+    ASSERT_TRUE(child);
+    EXPECT_EQ(child->ike, "tunnel");
+    EXPECT_EQ(child->ike_id, "3");
+    EXPECT_EQ(child->child, "net");
+    EXPECT_EQ(child->child_id, "5");
+    EXPECT_EQ(child->ike_spis, "eca62c201f132cc2/cf2400d39af1fdc8");
+}
+
+// A forged SPI, another peer, an IKE SA not (or no longer) established, a child being
+// rekeyed: nothing to restore.
+TEST(ViciBackend, NoChildToRestoreUnlessAllMatch) {
+    const auto peer = ip("192.0.2.1");
+    EXPECT_FALSE(child_with_inbound_spi(ike_sa_with_child("ESTABLISHED", "INSTALLED", "c1a2b3c4"),
+                                        peer, 0xc1a2b3c5));
+    EXPECT_FALSE(child_with_inbound_spi(ike_sa_with_child("ESTABLISHED", "INSTALLED", "c1a2b3c4"),
+                                        ip("192.0.2.3"), 0xc1a2b3c4));
+    EXPECT_FALSE(child_with_inbound_spi(ike_sa_with_child("CONNECTING", "INSTALLED", "c1a2b3c4"),
+                                        peer, 0xc1a2b3c4));
+    EXPECT_FALSE(child_with_inbound_spi(ike_sa_with_child("ESTABLISHED", "REKEYING", "c1a2b3c4"),
+                                        peer, 0xc1a2b3c4));
+    EXPECT_FALSE(child_with_inbound_spi(ike_sa_with_child("ESTABLISHED", "INSTALLED", "c1a2b3c4zz"),
+                                        peer, 0xc1a2b3c4));
+    // The recorded list-sas has an established IKE SA without children.
+    EXPECT_FALSE(child_with_inbound_spi(recorded_event("list_sas.vici"), peer, 0));
+}
