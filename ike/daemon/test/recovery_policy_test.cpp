@@ -878,3 +878,32 @@ TEST(ChildLost, NeitherNativeNorExecNorAnUnknownSpiAreCandidates) {
     SaCheck none;
     EXPECT_FALSE(child_lost_candidate(vici.peers.front(), miss("192.0.2.1"), none));
 }
+
+// The queue starts full recoveries only: a lost child met with every slot taken is skipped,
+// and the peer's next packet asks again.
+TEST(ChildLost, NotQueuedWhenEverySlotIsTaken) {
+    std::istringstream in(R"(
+vici-socket = /run/charon.vici
+max-exchanges = 1
+[peer.a]
+address = 192.0.2.1
+backends = vici
+[peer.c]
+address = 192.0.2.3
+backends = vici
+)");
+    auto r = parse_config(in, "test", std::nullopt, {});
+    ASSERT_TRUE(r.config) << r.errors.front();
+    FakeClock clock;
+    ike::test::CountingRandom random;
+    RecoveryPolicy policy{*r.config, clock, random, fake_route};
+    FakeInventory kernel{"kernel SAD"};
+    std::vector<SaInventory*> inventories{&kernel};
+    ASSERT_TRUE(policy.decide(miss("192.0.2.3"), inventories).act) << "c takes the one slot";
+    kernel.presence = {true, false, "ESP SA SPI 0x0000a000 192.0.2.2 -> 192.0.2.1 (outbound)"};
+    const Decision d = policy.decide(miss("192.0.2.1"), inventories);
+    EXPECT_FALSE(d.act);
+    EXPECT_FALSE(d.queued);
+    EXPECT_NE(d.reason.find("a lost child is not queued"), std::string::npos) << d.reason;
+    EXPECT_EQ(policy.next_start(), std::nullopt);
+}
