@@ -67,7 +67,7 @@ exec-command = $(rec_lsw_initiate_command B)" ;;
 		rec_module_enable 1
 		rec_ping 3 >/dev/null # A's stale SPI: the trigger
 		tap_check "$variant: the native exchange ran and A accepted it (IKE_AUTH answered)" \
-			wait_until 60 rec_daemon_log_has "recovery done \(native\)"
+			wait_until 60 rec_daemon_log_has "native: IKE SA established with .*; INITIAL_CONTACT delivered"
 		check_stale_sas_gone "$variant"
 		# The limitation the docs state: INITIAL_CONTACT deletes one Child SA, not the IKE SA.
 		tap_check "$variant: A keeps its old IKE SA #1, which B's restarted charon has lost" \
