@@ -114,6 +114,7 @@ rec_write_charon_conf() { # NODE
 # rec_write_swanctl NODE LOCAL REMOTE LOCAL_ID REMOTE_ID START_ACTION LOCAL_TS REMOTE_TS
 # REC_IKE_VERSION (2), REC_PROPOSALS and REC_CHILD_EXTRA_<NODE> (more lines of the child) change it.
 # REC_UNIQUE_A: A's `unique` (strongSwan's default `no` when empty).
+# REC_MORE_CHILDREN_<NODE>: more children of the connection, after `net`.
 rec_write_swanctl() {
 	local unique=
 	[ "$1" = A ] && [ -n "${REC_UNIQUE_A:-}" ] && unique="unique = $REC_UNIQUE_A"
@@ -143,6 +144,7 @@ rec_write_swanctl() {
 					mode = tunnel
 					$(rec_child_extra "$1")
 				}
+				$(rec_more_children "$1")
 			}
 		}
 	}
@@ -642,4 +644,12 @@ rec_route_b() {
 	esac
 	ip -n "$REC_NS_B" link set "$dev" up
 	ip -n "$REC_NS_B" route replace "$REC_IN_A/32" dev "$dev" src "$REC_IN_B"
+}
+
+# --- several children ------------------------------------------------------------
+# selftests/recovery_children.sh: a second child, net2, between more inner addresses.
+
+rec_more_children() { # NODE: REC_MORE_CHILDREN_<NODE>, children rec_write_swanctl adds
+	local var=REC_MORE_CHILDREN_$1
+	echo "${!var:-}"
 }
