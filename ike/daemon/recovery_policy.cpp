@@ -199,6 +199,7 @@ Decision RecoveryPolicy::decide(const MissEvent& event, std::span<SaInventory* c
         return d;
     }
     lane->running = true;
+    lane->holds_slot = true;
     running++;
     d.act = true;
     d.path = path;
@@ -221,6 +222,7 @@ std::optional<QueuedStart> RecoveryPolicy::next_start() {
     LaneState& lane = peers_[waiting.peer_key].configured;
     lane.queued = false;
     lane.running = true;
+    lane.holds_slot = true;
     running_++;
     return QueuedStart{
         waiting.peer, waiting.path, waiting.event, draw_jitter(),
@@ -268,23 +270,58 @@ std::string RecoveryPolicy::schedule_text(const LaneState& state) const {
                " s left)");
 }
 
-std::string RecoveryPolicy::finished(const PeerConfig& peer, const RecoveryPath& path,
-                                     RecoveryResult result) {
+RecoveryPolicy::LaneState* RecoveryPolicy::find_lane(const PeerConfig& peer,
+                                                     const RecoveryPath& path) {
     auto it = peers_.find({peer.name, path.remote.to_string()});
     if (it == peers_.end())
-        return {};
-    LaneState* lane = &it->second.configured;
+        return nullptr;
+    if (!path.from_packet)
+        return &it->second.configured;
+    auto port = it->second.packet_ports.find(path.port);
+    return port == it->second.packet_ports.end() ? nullptr : &port->second;
+}
+
+void RecoveryPolicy::exchange_ended(const PeerConfig& peer, const RecoveryPath& path) {
+    LaneState* lane = find_lane(peer, path);
+    if (!lane || !lane->running || !lane->holds_slot)
+        return;
+    lane->holds_slot = false;
     if (path.from_packet) {
-        auto port = it->second.packet_ports.find(path.port);
-        if (port == it->second.packet_ports.end())
-            return {};
-        lane = &port->second;
+        packet_port_running_--;
+        return;
     }
-    if (!lane->running)
+    running_--;
+    watching_++;
+}
+
+bool RecoveryPolicy::resume_exchange(const PeerConfig& peer, const RecoveryPath& path) {
+    LaneState* lane = find_lane(peer, path);
+    if (!lane || !lane->running)
+        return false;
+    if (lane->holds_slot)
+        return true;
+    unsigned& running = path.from_packet ? packet_port_running_ : running_;
+    if (running >= config_.max_exchanges)
+        return false;
+    lane->holds_slot = true;
+    running++;
+    if (!path.from_packet)
+        watching_--;
+    return true;
+}
+
+std::string RecoveryPolicy::finished(const PeerConfig& peer, const RecoveryPath& path,
+                                     RecoveryResult result) {
+    LaneState* lane = find_lane(peer, path);
+    if (!lane || !lane->running)
         return {};
     LaneState& state = *lane;
     state.running = false;
-    (path.from_packet ? packet_port_running_ : running_)--;
+    if (state.holds_slot)
+        (path.from_packet ? packet_port_running_ : running_)--;
+    else if (!path.from_packet)
+        watching_--;
+    state.holds_slot = false;
     switch (result) {
     case RecoveryResult::succeeded:
         state.failures = 0;

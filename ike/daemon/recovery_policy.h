@@ -115,9 +115,12 @@ struct QueuedStart {
 // thread-safe: the daemon's main loop owns it.
 //
 // Storm control (a hub rebooted: every spoke is stale at once): at most max-exchanges
-// recoveries on configured paths are in flight; a recovery beyond them waits in a queue of
-// at most max-queued, and the queue starts them in the order of their first miss, so no
-// peer starves. Each start gets a random pause of [0, max_jitter].
+// recoveries on configured paths hold a slot, that is have their final checks or a backend's
+// exchange in flight; a recovery beyond them waits in a queue of at most max-queued, and the
+// queue starts them in the order of their first miss, so no peer starves. Each start gets a
+// random pause of [0, max_jitter]. The wait for the verdict (the peer's new SA, then seconds
+// of quiet on the stale SPI) costs neither charon nor the peer anything: the recovery frees
+// its slot for it, and its lane stays running, so the peer is not recovered twice.
 //
 // The hold-down counts from the end of a recovery. After n failed recoveries in a row the
 // next waits hold-down x 2^n instead, at most max(backoff_cap, hold-down); a success resets n.
@@ -145,11 +148,19 @@ public:
     Decision decide(const MissEvent& event, std::span<SaInventory* const> inventories);
     // The oldest queued recovery, when a slot is free: it holds the slot until finished().
     std::optional<QueuedStart> next_start();
+    // The running recovery on `path` ended its exchange and only watches for the verdict:
+    // its slot is free, its lane stays running until finished().
+    void exchange_ended(const PeerConfig& peer, const RecoveryPath& path);
+    // The running recovery on `path` wants a slot again (the next backend). Takes one when
+    // one is free, ahead of the queue: it is older than every queued recovery.
+    bool resume_exchange(const PeerConfig& peer, const RecoveryPath& path);
     // The recovery on `path` (the decision's) ended now. Returns when the next on that lane
     // may start ("hold-down until ..." or "backing off after N failures until ..."), or empty
     // when it may at once.
     std::string finished(const PeerConfig& peer, const RecoveryPath& path, RecoveryResult result);
+    // Slots taken on configured paths, and their recoveries that only watch for the verdict.
     unsigned running() const { return running_; }
+    unsigned watching() const { return watching_; }
     unsigned packet_port_running() const { return packet_port_running_; }
     size_t queued() const { return queue_.size(); }
     // The wait after `failures` failed recoveries in a row (0: the plain hold-down).
@@ -158,8 +169,9 @@ public:
 private:
     struct LaneState {
         bool running = false;
-        bool queued = false;   // configured paths only
-        unsigned failures = 0; // failed recoveries in a row
+        bool holds_slot = false; // running, with its final checks or an exchange in flight
+        bool queued = false;     // configured paths only
+        unsigned failures = 0;   // failed recoveries in a row
         std::optional<MonotonicClock::time_point> next_allowed;
     };
     struct PeerState {
@@ -184,6 +196,8 @@ private:
     size_t queue_position(const PeerKey& key) const;
     // Forgets ports from packets that neither run nor wait, and tries older than the window.
     void prune(PeerState& state);
+    // The lane of `path`, when the peer has state for it.
+    LaneState* find_lane(const PeerConfig& peer, const RecoveryPath& path);
 
     const DaemonConfig& config_;
     const MonotonicClock& clock_;
@@ -193,8 +207,9 @@ private:
     std::map<PeerKey, PeerState> peers_;
     std::map<QueueKey, Waiting> queue_;
     uint64_t queued_total_ = 0;        // the arrival order's counter
-    unsigned running_ = 0;             // recoveries on configured paths
-    unsigned packet_port_running_ = 0; // recoveries on ports from packets
+    unsigned running_ = 0;             // slots taken on configured paths
+    unsigned watching_ = 0;            // running on configured paths without a slot
+    unsigned packet_port_running_ = 0; // slots taken on ports from packets
 };
 
 } // namespace spirecovery

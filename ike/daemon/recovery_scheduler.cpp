@@ -99,19 +99,94 @@ void RecoveryScheduler::start(const PeerConfig& peer, const MissEvent& event,
     job.peer = &peer;
     job.path = path;
     job.thread = std::jthread([this, &peer, event, jitter, &job](std::stop_token stop) {
-        job.result = run(peer, event, job.path, job.misses, jitter, stop);
+        job.result = run(peer, event, job, jitter, stop);
         job.done = true;
-        const uint64_t one = 1;
-        [[maybe_unused]] auto n = ::write(done_fd_, &one, sizeof(one));
+        wake();
     });
 }
 
+void RecoveryScheduler::wake() {
+    const uint64_t one = 1;
+    [[maybe_unused]] auto n = ::write(done_fd_, &one, sizeof(one));
+}
+
+void RecoveryScheduler::Slot::release() {
+    std::lock_guard lock(mutex_);
+    state_ = State::releasing;
+}
+
+void RecoveryScheduler::Slot::want() {
+    std::lock_guard lock(mutex_);
+    state_ = State::wanted;
+}
+
+bool RecoveryScheduler::Slot::wait_granted(std::stop_token stop) {
+    std::unique_lock lock(mutex_);
+    return granted_.wait(lock, stop, [this] { return state_ == State::held; });
+}
+
+bool RecoveryScheduler::Slot::held() {
+    std::lock_guard lock(mutex_);
+    return state_ == State::held;
+}
+
+RecoveryScheduler::Slot::Request RecoveryScheduler::Slot::request() {
+    std::lock_guard lock(mutex_);
+    switch (state_) {
+    case State::releasing:
+        state_ = State::free;
+        return Request::release;
+    case State::wanted:
+        return Request::acquire;
+    case State::held:
+    case State::free:
+        break;
+    }
+    return Request::none;
+}
+
+void RecoveryScheduler::Slot::grant() {
+    {
+        std::lock_guard lock(mutex_);
+        state_ = State::held;
+    }
+    granted_.notify_all();
+}
+
+void RecoveryScheduler::free_slot(Job& job) {
+    job.slot.release();
+    wake();
+}
+
+bool RecoveryScheduler::take_slot(Job& job, PeerLog& log, std::stop_token stop) {
+    if (job.slot.held())
+        return true;
+    job.slot.want();
+    wake();
+    log.info("waiting for a free slot (max-exchanges) for the next backend");
+    return job.slot.wait_granted(stop);
+}
+
 void RecoveryScheduler::show_counts() {
-    status_.recoveries(policy_.running(), policy_.queued());
+    status_.recoveries(policy_.running(), policy_.queued(), policy_.watching());
 }
 
 std::vector<std::pair<const PeerConfig*, bool>> RecoveryScheduler::reap() {
     std::vector<std::pair<const PeerConfig*, bool>> ended;
+    // Slots first, so that a running recovery's next backend goes before the queue.
+    for (auto& job : jobs_) {
+        switch (job.slot.request()) {
+        case Slot::Request::release:
+            policy_.exchange_ended(*job.peer, job.path);
+            break;
+        case Slot::Request::acquire:
+            if (policy_.resume_exchange(*job.peer, job.path))
+                job.slot.grant();
+            break;
+        case Slot::Request::none:
+            break;
+        }
+    }
     for (auto it = jobs_.begin(); it != jobs_.end();) {
         if (!it->done) {
             ++it;
@@ -142,9 +217,9 @@ std::vector<std::pair<const PeerConfig*, bool>> RecoveryScheduler::reap() {
     return ended;
 }
 
-RecoveryResult RecoveryScheduler::run(const PeerConfig& peer, const MissEvent& event,
-                                      const RecoveryPath& path, const MissLog& misses,
+RecoveryResult RecoveryScheduler::run(const PeerConfig& peer, const MissEvent& event, Job& job,
                                       std::chrono::milliseconds jitter, std::stop_token stop) {
+    const RecoveryPath& path = job.path;
     PeerLog log(log_, peer_prefix(peer, path.remote));
     if (!sleep_unless_stopped(stop, jitter))
         return RecoveryResult::not_attempted;
@@ -159,17 +234,17 @@ RecoveryResult RecoveryScheduler::run(const PeerConfig& peer, const MissEvent& e
     case FinalCheck::stop:
         return RecoveryResult::not_attempted;
     case FinalCheck::restore_child:
-        return restore_child(peer, event, path, misses, found, log, stop);
+        return restore_child(peer, event, job, found, log, stop);
     case FinalCheck::act:
         break;
     }
-    return run_backends(peer, event, path, misses, inventories, log, stop);
+    return run_backends(peer, event, job, inventories, log, stop);
 }
 
 RecoveryResult RecoveryScheduler::restore_child(const PeerConfig& peer, const MissEvent& event,
-                                                const RecoveryPath& path, const MissLog& misses,
-                                                const std::string& found, PeerLog& log,
+                                                Job& job, const std::string& found, PeerLog& log,
                                                 std::stop_token stop) {
+    const RecoveryPath& path = job.path;
     log.info("recovery: backend vici, restoring a lost child of a live IKE SA (native and exec "
              "are not tried: their INITIAL_CONTACT would tear the IKE SA down)");
     status_.result(peer, "vici", "running");
@@ -189,7 +264,8 @@ RecoveryResult RecoveryScheduler::restore_child(const PeerConfig& peer, const Mi
     }
     log.notice(cat("backend vici finished: ", outcome.detail));
     status_.result(peer, "vici", "finished: " + outcome.detail);
-    return watch_outcome(peer, path.remote, event, misses, "vici", log, stop) ==
+    free_slot(job);
+    return watch_outcome(peer, path.remote, event, job.misses, "vici", log, stop) ==
                    RecoveryOutcome::Verdict::recovered
                ? RecoveryResult::succeeded
                : RecoveryResult::failed;
@@ -238,9 +314,9 @@ RecoveryScheduler::final_check(const PeerConfig& peer, const MissEvent& event,
 }
 
 RecoveryResult RecoveryScheduler::run_backends(const PeerConfig& peer, const MissEvent& event,
-                                               const RecoveryPath& path, const MissLog& misses,
-                                               std::span<SaInventory* const> inventories,
+                                               Job& job, std::span<SaInventory* const> inventories,
                                                PeerLog& log, std::stop_token stop) {
+    const RecoveryPath& path = job.path;
     RecoveryRequest request{peer, event, path, {}};
     request.last_check = [&]() -> std::optional<std::string> {
         const SaCheck check = check_inventories(path.remote, inventories);
@@ -256,6 +332,9 @@ RecoveryResult RecoveryScheduler::run_backends(const PeerConfig& peer, const Mis
             last ? "; no backend left" : cat("; falling back to ", to_string(peer.backends[i + 1]));
         // The configuration guarantees it: vici needs vici-socket, the others always exist.
         RecoveryBackend& backend = *backends_.at(kind);
+        // Freed for the last backend's verdict: taken again, the peer may be answering it.
+        if (!take_slot(job, log, stop))
+            return RecoveryResult::failed;
         log.info(cat("recovery: backend ", name));
         status_.result(peer, name, "running");
         const BackendOutcome outcome = backend.recover(request, log, stop);
@@ -278,7 +357,8 @@ RecoveryResult RecoveryScheduler::run_backends(const PeerConfig& peer, const Mis
         // The backend did its part; whether the peer took it shows only on B.
         log.notice(cat("backend ", name, " finished: ", outcome.detail));
         status_.result(peer, name, "finished: " + outcome.detail);
-        const auto verdict = watch_outcome(peer, path.remote, event, misses, name, log, stop);
+        free_slot(job);
+        const auto verdict = watch_outcome(peer, path.remote, event, job.misses, name, log, stop);
         if (verdict == RecoveryOutcome::Verdict::recovered)
             return RecoveryResult::succeeded;
         if (stop.stop_requested())

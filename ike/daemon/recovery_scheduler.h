@@ -2,9 +2,11 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <list>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stop_token>
 #include <thread>
@@ -55,22 +57,48 @@ public:
     std::vector<std::pair<const PeerConfig*, bool>> reap();
 
 private:
+    // A recovery's max-exchanges slot, handed between its thread and the event loop, which
+    // alone tells the policy: the thread frees it while it waits for the verdict and asks
+    // for it again before the next backend. A recovery starts with its slot.
+    class Slot {
+    public:
+        enum class Request { none, release, acquire };
+        // The thread's side; the caller then wakes the event loop.
+        void release();
+        void want();
+        bool wait_granted(std::stop_token stop); // false: the daemon stops
+        bool held();
+        // The event loop's side: what the thread asks for, and the answer to an acquire.
+        Request request();
+        void grant();
+
+    private:
+        enum class State { held, releasing, free, wanted };
+        std::mutex mutex_;
+        std::condition_variable_any granted_;
+        State state_ = State::held;
+    };
     struct Job {
         const PeerConfig* peer = nullptr;
         RecoveryPath path; // the lane it holds
         std::atomic<bool> done{false};
         RecoveryResult result = RecoveryResult::not_attempted; // valid once done
         MissLog misses; // the peer's misses on this path while it runs: tell the outcome
+        Slot slot;
         std::jthread thread;
     };
 
     void start(const PeerConfig& peer, const MissEvent& event, const RecoveryPath& path,
                std::chrono::milliseconds jitter);
+    // Writes to done_fd: reap() has work.
+    void wake();
+    // The thread of `job` frees its slot, or takes it again (false: the daemon stops).
+    void free_slot(Job& job);
+    bool take_slot(Job& job, PeerLog& log, std::stop_token stop);
     // The counts of the status' recoveries line.
     void show_counts();
-    RecoveryResult run(const PeerConfig& peer, const MissEvent& event, const RecoveryPath& path,
-                       const MissLog& misses, std::chrono::milliseconds jitter,
-                       std::stop_token stop);
+    RecoveryResult run(const PeerConfig& peer, const MissEvent& event, Job& job,
+                       std::chrono::milliseconds jitter, std::stop_token stop);
     enum class FinalCheck {
         act,           // no SA with the peer: the backends in order
         restore_child, // SAs with the peer but none from it: vici's restore of a lost child
@@ -82,11 +110,9 @@ private:
                            std::string& found, PeerLog& log, std::stop_token stop);
     // A live IKE SA's child lost its inbound SA: vici only (native's and exec's
     // INITIAL_CONTACT would tear the IKE SA down).
-    RecoveryResult restore_child(const PeerConfig& peer, const MissEvent& event,
-                                 const RecoveryPath& path, const MissLog& misses,
+    RecoveryResult restore_child(const PeerConfig& peer, const MissEvent& event, Job& job,
                                  const std::string& found, PeerLog& log, std::stop_token stop);
-    RecoveryResult run_backends(const PeerConfig& peer, const MissEvent& event,
-                                const RecoveryPath& path, const MissLog& misses,
+    RecoveryResult run_backends(const PeerConfig& peer, const MissEvent& event, Job& job,
                                 std::span<SaInventory* const> inventories, PeerLog& log,
                                 std::stop_token stop);
     // After a backend succeeded: whether the peer took it (a new inbound SA, the stale SPI

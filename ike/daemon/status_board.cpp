@@ -151,12 +151,13 @@ void StatusBoard::schedule(const PeerConfig& peer, const std::string& next) {
     updated_locked();
 }
 
-void StatusBoard::recoveries(unsigned running, size_t queued) {
+void StatusBoard::recoveries(unsigned running, size_t queued, unsigned watching) {
     std::lock_guard lock(mutex_);
-    if (running == running_ && queued == queued_)
+    if (running == running_ && queued == queued_ && watching == watching_)
         return;
     running_ = running;
     queued_ = queued;
+    watching_ = watching;
     updated_locked();
 }
 
@@ -198,8 +199,9 @@ std::string StatusBoard::render_locked() const {
         std::snprintf(head, sizeof(head), "  %-16s", label);
         out += head + (value.empty() ? std::string("-") : value) + "\n";
     };
-    out += cat("recoveries: ", running_, " in flight (max-exchanges ", max_exchanges_, "), ",
-               queued_, " queued (max-queued ", max_queued_, ")\n");
+    out +=
+        cat("recoveries: ", running_, " in flight (max-exchanges ", max_exchanges_, "), ", queued_,
+            " queued (max-queued ", max_queued_, "), ", watching_, " watching for the verdict\n");
     for (const auto& [name, s] : peers_) {
         out += cat("peer ", name, " (", s.address, ")\n");
         line("events", cat(s.events));
@@ -220,10 +222,11 @@ std::string StatusBoard::render_json() const {
 
 std::string StatusBoard::render_json_locked() const {
     const uint64_t now = realtime_now_ns();
-    std::string out = cat("{\"time\": ", json_string(clock_time(now)), ", \"time_ns\": ", now,
-                          ", \"pid\": ", getpid(), ", \"in_flight\": ", running_,
-                          ", \"max_exchanges\": ", max_exchanges_, ", \"queued\": ", queued_,
-                          ", \"max_queued\": ", max_queued_, ", \"peers\": [");
+    std::string out =
+        cat("{\"time\": ", json_string(clock_time(now)), ", \"time_ns\": ", now,
+            ", \"pid\": ", getpid(), ", \"in_flight\": ", running_,
+            ", \"max_exchanges\": ", max_exchanges_, ", \"queued\": ", queued_,
+            ", \"max_queued\": ", max_queued_, ", \"watching\": ", watching_, ", \"peers\": [");
     bool first = true;
     for (const auto& [name, s] : peers_) {
         out += cat(first ? "" : ",", "\n  {\"name\": ", json_string(name),

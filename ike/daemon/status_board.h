@@ -48,8 +48,9 @@ public:
     void result(const PeerConfig& peer, const std::string& backend, const std::string& result,
                 std::optional<uint64_t> time_to_recover_ms = std::nullopt);
     void schedule(const PeerConfig& peer, const std::string& next);
-    // Recoveries in flight on configured paths, and those waiting for a slot (storm control).
-    void recoveries(unsigned running, size_t queued);
+    // Recoveries on configured paths with an exchange in flight, those waiting for a slot
+    // (storm control), and those that ended their exchange and wait for the verdict.
+    void recoveries(unsigned running, size_t queued, unsigned watching);
 
     std::string render() const;
     std::string render_json() const;
@@ -73,6 +74,7 @@ private:
     const unsigned max_queued_;
     unsigned running_ = 0;
     size_t queued_ = 0;
+    unsigned watching_ = 0;
     uint64_t version_ = 0; // of peers_
     uint64_t written_ = 0; // the version the file shows
     std::jthread writer_;  // last: stops before the rest goes

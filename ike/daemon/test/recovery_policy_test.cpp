@@ -298,6 +298,40 @@ TEST_F(PolicyTest, BoundsConcurrentRecoveriesAndQueuesTheRest) {
     EXPECT_EQ(policy.running(), 1u);
 }
 
+TEST_F(PolicyTest, TheWaitForTheVerdictHoldsTheLaneButNoSlot) {
+    const auto path_of = [&](const char* source) {
+        return *choose_path(*config.find_peer(ip(source)), miss(source), fake_route).path;
+    };
+    ASSERT_TRUE(decide("192.0.2.1").act);
+    ASSERT_TRUE(decide("2001:db8::c").queued) << "max-exchanges = 1";
+    policy.exchange_ended(peer_a(), path_of("192.0.2.1"));
+    EXPECT_EQ(policy.running(), 0u);
+    EXPECT_EQ(policy.watching(), 1u);
+    EXPECT_EQ(decide("192.0.2.1").reason, "skipped: a recovery with this peer is already running")
+        << "the lane stays running: the peer is not recovered twice";
+    auto next = policy.next_start();
+    ASSERT_TRUE(next) << "the freed slot starts the queued recovery";
+    EXPECT_EQ(next->peer->name, "c");
+    EXPECT_EQ(policy.running(), 1u);
+    // A's next backend waits for the slot, and takes it ahead of the queue once it is free.
+    EXPECT_FALSE(policy.resume_exchange(peer_a(), path_of("192.0.2.1")));
+    policy.exchange_ended(*next->peer, next->path);
+    EXPECT_TRUE(policy.resume_exchange(peer_a(), path_of("192.0.2.1")));
+    EXPECT_EQ(policy.running(), 1u);
+    EXPECT_EQ(policy.watching(), 1u);
+    EXPECT_TRUE(policy.resume_exchange(peer_a(), path_of("192.0.2.1"))) << "held already";
+    EXPECT_EQ(policy.running(), 1u);
+    // Ending frees what each holds, once.
+    EXPECT_NE(finished(peer_a(), RecoveryResult::succeeded), "");
+    EXPECT_NE(policy.finished(*next->peer, next->path, RecoveryResult::succeeded), "");
+    EXPECT_EQ(policy.running(), 0u);
+    EXPECT_EQ(policy.watching(), 0u);
+    policy.exchange_ended(peer_a(), path_of("192.0.2.1"));
+    EXPECT_FALSE(policy.resume_exchange(peer_a(), path_of("192.0.2.1"))) << "not running";
+    EXPECT_EQ(policy.running(), 0u);
+    EXPECT_EQ(policy.watching(), 0u);
+}
+
 TEST_F(PolicyTest, APeerWithSasIsNotQueued) {
     ASSERT_TRUE(decide("192.0.2.1").act);
     kernel.presence = {true, true, "ESP SA"};

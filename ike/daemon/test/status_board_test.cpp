@@ -108,16 +108,18 @@ TEST(StatusBoard, ShowsTheRecoveriesInFlightAndQueued) {
     Logger log({LogLevel::error, false, false});
     StatusBoard board(cfg, "", log);
     EXPECT_NE(board.render().find("recoveries: 0 in flight (max-exchanges 8), 0 queued (max-queued "
-                                  "1024)\n"),
+                                  "1024), 0 watching for the verdict\n"),
               std::string::npos)
         << board.render();
-    board.recoveries(8, 92);
-    EXPECT_NE(board.render().find("recoveries: 8 in flight (max-exchanges 8), 92 queued"),
-              std::string::npos)
+    board.recoveries(8, 92, 5);
+    EXPECT_NE(
+        board.render().find("recoveries: 8 in flight (max-exchanges 8), 92 queued (max-queued "
+                            "1024), 5 watching for the verdict\n"),
+        std::string::npos)
         << board.render();
     const std::string json = board.render_json();
     EXPECT_NE(json.find("\"in_flight\": 8, \"max_exchanges\": 8, \"queued\": 92, "
-                        "\"max_queued\": 1024, \"peers\": ["),
+                        "\"max_queued\": 1024, \"watching\": 5, \"peers\": ["),
               std::string::npos)
         << json;
 }
