@@ -31,6 +31,11 @@ void RecoveryOutcome::inbound_sa(time_point at, const std::string& description) 
     sa_description_ = description;
 }
 
+void RecoveryOutcome::no_inbound_sa() {
+    if (sa_at_)
+        sa_gone_ = true;
+}
+
 std::optional<RecoveryOutcome::time_point> RecoveryOutcome::last_counted_miss() const {
     if (!last_miss_)
         return std::nullopt;
@@ -43,6 +48,8 @@ std::optional<RecoveryOutcome::time_point> RecoveryOutcome::last_counted_miss() 
 }
 
 RecoveryOutcome::Verdict RecoveryOutcome::verdict(time_point now) const {
+    if (sa_gone_)
+        return Verdict::lost_again;
     const auto miss = last_counted_miss();
     const bool over = now >= ended_ + wait_;
     if (!sa_at_) {

@@ -48,6 +48,8 @@ public:
                          // its stale SAs
         stale_continues, // wait over: a new inbound SA, but the misses went on
         no_new_sa,       // wait over: no inbound SA from the peer
+        lost_again,      // the new inbound SA left B's SAD before the verdict: B lost its SAs
+                         // once more (charon restarted), a new loss for a new recovery
     };
 
     // `ended`: when the backend returned; `wait`: recovery-wait (more than 0); `misses_before`:
@@ -59,6 +61,9 @@ public:
     void miss(const MissLog::Last& last);
     // B's kernel SAD holds an inbound SA from the peer; the first call counts.
     void inbound_sa(time_point at, const std::string& description);
+    // B's kernel SAD holds no inbound SA from the peer (any more). Counts only after
+    // inbound_sa(): a re-key installs the new SA before it deletes the old one.
+    void no_inbound_sa();
     Verdict verdict(time_point now) const;
 
     const std::string& sa_description() const { return sa_description_; }
@@ -75,6 +80,7 @@ private:
     const std::chrono::seconds wait_;
     std::optional<time_point> sa_at_;
     std::string sa_description_;
+    bool sa_gone_ = false;
     const unsigned misses_before_;
     std::optional<MissLog::Last> last_miss_;
 };

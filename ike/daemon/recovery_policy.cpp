@@ -329,6 +329,9 @@ std::string RecoveryPolicy::finished(const PeerConfig& peer, const RecoveryPath&
     case RecoveryResult::failed:
         state.failures++;
         break;
+    case RecoveryResult::lost_again:
+        state.failures = 0;
+        return {};
     case RecoveryResult::not_attempted:
         return {};
     }

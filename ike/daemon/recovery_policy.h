@@ -98,6 +98,8 @@ enum class RecoveryResult {
     succeeded,     // a backend succeeded: the hold-down follows
     failed,        // every backend failed or was unavailable: the back-off follows
     not_attempted, // the final checks found an SA or could not tell: nothing was sent
+    lost_again,    // the new SA left B's SAD before the verdict: B's own new loss, which the
+                   // next miss recovers at once (no hold-down: nobody outside B causes it)
 };
 
 // A recovery that waited in the queue and may start now.

@@ -265,10 +265,14 @@ RecoveryResult RecoveryScheduler::restore_child(const PeerConfig& peer, const Mi
     log.notice(cat("backend vici finished: ", outcome.detail));
     status_.result(peer, "vici", "finished: " + outcome.detail);
     free_slot(job);
-    return watch_outcome(peer, path.remote, event, job.misses, "vici", log, stop) ==
-                   RecoveryOutcome::Verdict::recovered
-               ? RecoveryResult::succeeded
-               : RecoveryResult::failed;
+    switch (watch_outcome(peer, path.remote, event, job.misses, "vici", log, stop)) {
+    case RecoveryOutcome::Verdict::recovered:
+        return RecoveryResult::succeeded;
+    case RecoveryOutcome::Verdict::lost_again:
+        return RecoveryResult::lost_again;
+    default:
+        return RecoveryResult::failed;
+    }
 }
 
 RecoveryScheduler::FinalCheck
@@ -361,6 +365,8 @@ RecoveryResult RecoveryScheduler::run_backends(const PeerConfig& peer, const Mis
         const auto verdict = watch_outcome(peer, path.remote, event, job.misses, name, log, stop);
         if (verdict == RecoveryOutcome::Verdict::recovered)
             return RecoveryResult::succeeded;
+        if (verdict == RecoveryOutcome::Verdict::lost_again)
+            return RecoveryResult::lost_again;
         if (stop.stop_requested())
             return RecoveryResult::failed;
         if (last) {
@@ -397,8 +403,10 @@ RecoveryScheduler::watch_outcome(const PeerConfig& peer, const ike::IpAddress& r
     uint64_t sa_ms = 0;
     KernelSad sad;
     for (;;) {
-        if (auto presence = sad.find(remote);
-            presence && presence->inbound && outcome.sa_description().empty()) {
+        const auto presence = sad.find(remote); // an error tells nothing: asked again
+        if (presence && !presence->inbound)
+            outcome.no_inbound_sa();
+        else if (presence && outcome.sa_description().empty()) {
             const uint64_t now = realtime_now_ns();
             sa_ms = now > since ? (now - since) / 1000000 : 0;
             outcome.inbound_sa(clock_.now(), presence->description);
@@ -437,6 +445,15 @@ RecoveryScheduler::watch_outcome(const PeerConfig& peer, const ike::IpAddress& r
                 cat("not recovered: a new inbound SA appeared (", outcome.sa_description(),
                     "), but within the ", wait, " after backend ", backend,
                     " the peer kept sending on its stale SAs (", outcome.misses_text(), ")");
+            log.warning(text);
+            status_.result(peer, backend, text);
+            return verdict;
+        }
+        case Verdict::lost_again: {
+            const std::string text =
+                cat("ended: the new inbound SA (", outcome.sa_description(),
+                    ") left B's kernel SAD before the verdict; B lost its SAs again (charon "
+                    "restarted?), and the peer's next miss starts a new recovery at once");
             log.warning(text);
             status_.result(peer, backend, text);
             return verdict;

@@ -26,6 +26,19 @@ TEST(RecoveryOutcome, NewSaAndSilentStaleSpiIsRecoveredOnlyAfterTheQuietTime) {
     EXPECT_EQ(outcome.sa_description(), "ESP SA SPI 0x00002000");
 }
 
+TEST(RecoveryOutcome, TheNewSaGoneBeforeTheVerdictIsANewLoss) {
+    RecoveryOutcome outcome(ended, 120s, 0);
+    outcome.no_inbound_sa(); // not there yet: still watching
+    EXPECT_EQ(outcome.verdict(ended + 1s), Verdict::watching);
+    outcome.inbound_sa(ended + 1s, "ESP SA SPI 0x00002000");
+    EXPECT_EQ(outcome.verdict(ended + 2s), Verdict::watching);
+    // B's charon restarted: the SA is gone and the peer's packets on it miss.
+    outcome.no_inbound_sa();
+    outcome.miss(miss_at(2500ms, 1, 0x2000));
+    EXPECT_EQ(outcome.verdict(ended + 2500ms), Verdict::lost_again);
+    EXPECT_EQ(outcome.verdict(ended + 200s), Verdict::lost_again) << "not stale_continues";
+}
+
 TEST(RecoveryOutcome, MissesAfterTheGraceWithoutSaMeanIgnored) {
     RecoveryOutcome outcome(ended, 120s, 4);
     outcome.miss(miss_at(1s, 5)); // in the grace: under way before the peer's answer
