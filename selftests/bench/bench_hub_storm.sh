@@ -20,7 +20,12 @@
 # The target is on storm / one (time until the last spoke's first reply over the time of
 # the one spoke) and on the spokes that never got a reply. N is BENCH_HUB_STORM_N (100, at
 # most 200; 10 for a quick look); the daemon runs with its default max-exchanges unless
-# BENCH_HUB_STORM_MAX_EXCHANGES is set.
+# BENCH_HUB_STORM_MAX_EXCHANGES is set, and both charons with strongSwan's 16 worker threads
+# unless BENCH_HUB_STORM_CHARON_THREADS is set (a vici initiate holds one until it ends).
+#
+# What bounds the storm on this machine: the CPU time both charons (A's N spokes and B) spent
+# in the storm, over the CPUs there are, is a time no concurrency can beat; cpu_bound_ratio is
+# that time over the one spoke's, the floor under storm_ratio here.
 # Logs: build/recovery/bench-hub-storm-vici/, build/recovery/bench-hub-storm-native/.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -35,6 +40,7 @@ rounds=${BENCH_HUB_STORM_ROUNDS:-1}
 storm_timeout=${BENCH_HUB_STORM_TIMEOUT:-600}
 STORM_INTERVAL=${BENCH_HUB_STORM_INTERVAL:-0.2}
 max_exchanges=${BENCH_HUB_STORM_MAX_EXCHANGES:-}
+REC_CHARON_THREADS=${BENCH_HUB_STORM_CHARON_THREADS:-}
 
 [ -x "$REC_DAEMON" ] || cannot_measure "$REC_DAEMON is missing (make daemon)"
 [ -x /usr/lib/ipsec/charon ] || cannot_measure "strongSwan's charon is not installed"
@@ -70,23 +76,38 @@ measure_one() {
 	echo "# round $r one spoke ($backend): $one_ms ms"
 }
 
-# measure_storm: sets storm_ms (the timeout when a spoke never recovered) and never.
+# charon_cpu_ms: the CPU time A's and B's charons have used so far, in ms.
+charon_cpu_ms() {
+	local node ticks=0 t
+	for node in A B; do
+		# utime and stime: the 14th and 15th fields, after the parenthesised name.
+		t=$(sed 's/.*) //' "/proc/$(rec_charon_pid "$node")/stat" | awk '{ print $12 + $13 }') ||
+			cannot_measure "round $r: no charon in $node"
+		ticks=$((ticks + t))
+	done
+	echo $((ticks * 1000 / $(getconf CLK_TCK)))
+}
+
+# measure_storm: sets storm_ms (the timeout when a spoke never recovered), never and cpu_ms.
 measure_storm() {
-	local out
+	local out cpu_before
 	reboot_b
+	cpu_before=$(charon_cpu_ms)
 	out=$(storm_probe "$storm_timeout")
+	cpu_ms=$(($(charon_cpu_ms) - cpu_before))
 	never=$(field never "$out")
 	storm_ms=$(field ms "$out")
 	[ -n "$never" ] || cannot_measure "round $r: the probe printed no result ($out)"
 	[ "$never" -eq 0 ] || storm_ms=$((storm_timeout * 1000))
 	echo "# round $r storm ($backend): $(field recovered "$out") of $spokes recovered," \
-		"the last after $storm_ms ms, the first after $(field first_ms "$out") ms"
+		"the last after $storm_ms ms, the first after $(field first_ms "$out") ms;" \
+		"the charons used $cpu_ms ms of CPU"
 }
 
 phase() {
 	local out
 	backend=$1
-	one=() storm=() ratios=() nevers=()
+	one=() storm=() ratios=() nevers=() cpus=() floors=()
 	REC_LOG_NAME=bench-hub-storm-$backend
 	storm_daemon_config "$backend" "hold-down = 1" "log-level = info" \
 		${max_exchanges:+"max-exchanges = $max_exchanges"} \
@@ -103,8 +124,9 @@ phase() {
 		for step in $(rotated_states "$r" one storm); do
 			"measure_$step"
 		done
-		one+=("$one_ms") storm+=("$storm_ms") nevers+=("$never")
+		one+=("$one_ms") storm+=("$storm_ms") nevers+=("$never") cpus+=("$cpu_ms")
 		ratios+=("$(calc "$storm_ms / $one_ms")")
+		floors+=("$(calc "$cpu_ms / $(nproc) / $one_ms")")
 	done
 	rec_daemon_stop
 	rec_save_logs
@@ -114,9 +136,13 @@ phase() {
 	row "${backend}_storm_ratio" "$(median "${ratios[@]}")" all/one "<= 5" "${ratios[*]}"
 	row "${backend}_never_recovered" "$(printf '%s\n' "${nevers[@]}" | sort -n | tail -n 1)" \
 		spokes "== 0" "${nevers[*]}"
+	row "${backend}_storm_charon_cpu_median" "$(median "${cpus[@]}")" ms "" "${cpus[*]}"
+	row "${backend}_cpu_bound_ratio" "$(median "${floors[@]}")" cpu/one "" "${floors[*]}"
 }
 
 row spokes "$spokes" spokes
+row cpus "$(nproc)" cpus
+row charon_threads "${REC_CHARON_THREADS:-16}" threads
 for backend in ${BENCH_HUB_STORM_BACKENDS:-vici native}; do
 	phase "$backend"
 done

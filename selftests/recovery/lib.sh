@@ -83,11 +83,13 @@ rec_module_enable() {
 
 # --- strongSwan ------------------------------------------------------------
 
+# REC_CHARON_THREADS: charon.threads (strongSwan's 16 when empty).
 rec_write_charon_conf() { # NODE
 	local dir=$REC_DIR/$1
 	mkdir -p "$dir/run" "$dir/swanctl"
 	cat >"$dir/strongswan.conf" <<-EOC
 	charon {
+		${REC_CHARON_THREADS:+threads = $REC_CHARON_THREADS}
 		load_modular = yes
 		plugins {
 			include /etc/strongswan.d/charon/*.conf
