@@ -83,13 +83,15 @@ rec_module_enable() {
 
 # --- strongSwan ------------------------------------------------------------
 
-# REC_CHARON_THREADS: charon.threads (strongSwan's 16 when empty).
+# REC_CHARON_THREADS: charon.threads (strongSwan's 16 when empty); REC_CHARON_OPTIONS_<NODE>:
+# more lines of the node's charon section.
 rec_write_charon_conf() { # NODE
-	local dir=$REC_DIR/$1
+	local dir=$REC_DIR/$1 options=REC_CHARON_OPTIONS_$1
 	mkdir -p "$dir/run" "$dir/swanctl"
 	cat >"$dir/strongswan.conf" <<-EOC
 	charon {
 		${REC_CHARON_THREADS:+threads = $REC_CHARON_THREADS}
+		${!options:-}
 		load_modular = yes
 		plugins {
 			include /etc/strongswan.d/charon/*.conf

@@ -100,7 +100,10 @@ storm_setup() {
 	ip -n "$REC_NS_A" route add "$REC_IN_B/32" via "$REC_B"
 	# The tunnels' policies pick each spoke's outer address; the route only has to exist.
 	ip -n "$REC_NS_B" route add 10.0.100.0/24 via "$(storm_spoke 1)" src "$REC_IN_B"
-	rec_write_charon_conf A
+	# A's one charon stands for N hosts, each of which would see one half-open IKE SA from B;
+	# together they would pass cookie_threshold (30) and answer B with COOKIEs, a round trip
+	# and a second IKE_SA_INIT per spoke that no real spoke asks for.
+	REC_CHARON_OPTIONS_A="cookie_threshold = $((STORM_N * 10))" rec_write_charon_conf A
 	rec_write_charon_conf B
 	storm_swanctl_spokes
 	rec_write_hub_swanctl "$(storm_secrets)"
