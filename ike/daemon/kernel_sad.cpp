@@ -90,6 +90,14 @@ int dump(nl_sock* sock, nl_msg* msg, int (*on_message)(nl_msg*, void*), void* ar
 } // namespace
 
 ike::Result<SaPresence> KernelSad::find(const ike::IpAddress& peer) {
+    return lookup(peer, true);
+}
+
+ike::Result<SaPresence> KernelSad::find_from(const ike::IpAddress& peer) {
+    return lookup(peer, false);
+}
+
+ike::Result<SaPresence> KernelSad::lookup(const ike::IpAddress& peer, bool to_peer_too) {
     try {
         if (!socket_) {
             socket_ = ctl::connect_socket(NETLINK_XFRM, "an XFRM socket");
@@ -100,7 +108,7 @@ ike::Result<SaPresence> KernelSad::find(const ike::IpAddress& peer) {
         // The filter ANDs source and destination: one dump for the states from the peer (an
         // inbound one is the best description), one for those to it if there was none.
         for (const bool peer_is_source : {true, false}) {
-            if (state.presence.found)
+            if (state.presence.found || (!peer_is_source && !to_peer_too))
                 break;
             ctl::MessagePtr msg(nlmsg_alloc_simple(XFRM_MSG_GETSA, NLM_F_DUMP));
             const xfrm_address_filter filter = filter_for(peer, peer_is_source);

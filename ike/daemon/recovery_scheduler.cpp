@@ -14,8 +14,11 @@ namespace spirecovery {
 
 namespace {
 
-// How often a finished recovery looks for the peer's new inbound SA.
+// How often a finished recovery looks for the peer's new inbound SA, and once it is there,
+// whether it is still there. A storm has as many recoveries watching as spokes, and each
+// look is a dump of B's SAD: the second, which only ends the watch early, can be slower.
 constexpr std::chrono::milliseconds sa_poll{100};
+constexpr std::chrono::milliseconds sa_recheck{500};
 
 } // namespace
 
@@ -403,7 +406,7 @@ RecoveryScheduler::watch_outcome(const PeerConfig& peer, const ike::IpAddress& r
     uint64_t sa_ms = 0;
     KernelSad sad;
     for (;;) {
-        const auto presence = sad.find(remote); // an error tells nothing: asked again
+        const auto presence = sad.find_from(remote); // an error tells nothing: asked again
         if (presence && !presence->inbound)
             outcome.no_inbound_sa();
         else if (presence && outcome.sa_description().empty()) {
@@ -467,7 +470,7 @@ RecoveryScheduler::watch_outcome(const PeerConfig& peer, const ike::IpAddress& r
             return verdict;
         }
         }
-        if (!sleep_unless_stopped(stop, sa_poll))
+        if (!sleep_unless_stopped(stop, outcome.sa_description().empty() ? sa_poll : sa_recheck))
             return verdict;
     }
 }

@@ -36,8 +36,13 @@ public:
     // Any state with `peer` as source or destination, larval (acquire) states included:
     // those mean the IKE daemon is already negotiating with the peer.
     ike::Result<SaPresence> find(const ike::IpAddress& peer) override;
+    // Only the states from `peer` (one dump instead of two): whether B holds an inbound SA
+    // from it.
+    ike::Result<SaPresence> find_from(const ike::IpAddress& peer);
 
 private:
+    ike::Result<SaPresence> lookup(const ike::IpAddress& peer, bool to_peer_too);
+
     ctl::SocketPtr socket_; // opened on first use, again after a failed dump
 };
 

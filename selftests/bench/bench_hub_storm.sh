@@ -23,9 +23,9 @@
 # BENCH_HUB_STORM_MAX_EXCHANGES is set, and both charons with strongSwan's 16 worker threads
 # unless BENCH_HUB_STORM_CHARON_THREADS is set (a vici initiate holds one until it ends).
 #
-# What bounds the storm on this machine: the CPU time both charons (A's N spokes and B) spent
-# in the storm, over the CPUs there are, is a time no concurrency can beat; cpu_bound_ratio is
-# that time over the one spoke's, the floor under storm_ratio here.
+# What bounds the storm on this machine: the CPU time both charons (A's N spokes and B) and
+# spirecoveryd spent in the storm, over the CPUs there are, is a time no concurrency can
+# beat; cpu_bound_ratio is that time over the one spoke's, the floor under storm_ratio here.
 # Logs: build/recovery/bench-hub-storm-vici/, build/recovery/bench-hub-storm-native/.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -76,13 +76,13 @@ measure_one() {
 	echo "# round $r one spoke ($backend): $one_ms ms"
 }
 
-# charon_cpu_ms: the CPU time A's and B's charons have used so far, in ms.
-charon_cpu_ms() {
-	local node ticks=0 t
-	for node in A B; do
+# cpu_ms PID...: the CPU time (user + system) the processes have used so far, in ms.
+cpu_ms() {
+	local pid ticks=0 t
+	for pid in "$@"; do
 		# utime and stime: the 14th and 15th fields, after the parenthesised name.
-		t=$(sed 's/.*) //' "/proc/$(rec_charon_pid "$node")/stat" | awk '{ print $12 + $13 }') ||
-			cannot_measure "round $r: no charon in $node"
+		t=$(sed 's/.*) //' "/proc/$pid/stat" | awk '{ print $12 + $13 }') ||
+			cannot_measure "round $r: process $pid is gone"
 		ticks=$((ticks + t))
 	done
 	echo $((ticks * 1000 / $(getconf CLK_TCK)))
@@ -90,18 +90,21 @@ charon_cpu_ms() {
 
 # measure_storm: sets storm_ms (the timeout when a spoke never recovered), never and cpu_ms.
 measure_storm() {
-	local out cpu_before
+	local out charons_before daemon_before charons_ms daemon_ms
 	reboot_b
-	cpu_before=$(charon_cpu_ms)
+	charons_before=$(cpu_ms "$(rec_charon_pid A)" "$(rec_charon_pid B)")
+	daemon_before=$(cpu_ms "$REC_DAEMON_PID")
 	out=$(storm_probe "$storm_timeout")
-	cpu_ms=$(($(charon_cpu_ms) - cpu_before))
+	charons_ms=$(($(cpu_ms "$(rec_charon_pid A)" "$(rec_charon_pid B)") - charons_before))
+	daemon_ms=$(($(cpu_ms "$REC_DAEMON_PID") - daemon_before))
+	cpu_ms=$((charons_ms + daemon_ms))
 	never=$(field never "$out")
 	storm_ms=$(field ms "$out")
 	[ -n "$never" ] || cannot_measure "round $r: the probe printed no result ($out)"
 	[ "$never" -eq 0 ] || storm_ms=$((storm_timeout * 1000))
 	echo "# round $r storm ($backend): $(field recovered "$out") of $spokes recovered," \
 		"the last after $storm_ms ms, the first after $(field first_ms "$out") ms;" \
-		"the charons used $cpu_ms ms of CPU"
+		"the charons used $charons_ms ms of CPU, the daemon $daemon_ms ms"
 }
 
 phase() {
@@ -136,7 +139,7 @@ phase() {
 	row "${backend}_storm_ratio" "$(median "${ratios[@]}")" all/one "<= 5" "${ratios[*]}"
 	row "${backend}_never_recovered" "$(printf '%s\n' "${nevers[@]}" | sort -n | tail -n 1)" \
 		spokes "== 0" "${nevers[*]}"
-	row "${backend}_storm_charon_cpu_median" "$(median "${cpus[@]}")" ms "" "${cpus[*]}"
+	row "${backend}_storm_ike_cpu_median" "$(median "${cpus[@]}")" ms "" "${cpus[*]}"
 	row "${backend}_cpu_bound_ratio" "$(median "${floors[@]}")" cpu/one "" "${floors[*]}"
 }
 

@@ -55,7 +55,9 @@ int check_in_namespace() {
             "ip xfrm policy add src 10.99.0.2 dst 10.99.0.0/24 dir out "
             "tmpl proto esp mode transport level required && "
             "ip xfrm policy add src 2001:db8:99::2 dst 2001:db8:99::/64 dir out "
-            "tmpl proto esp mode transport level required"))
+            "tmpl proto esp mode transport level required && "
+            // An inbound state as charon's SPI allocation makes it (needs no esp4).
+            "ip xfrm state allocspi src 10.99.0.7 dst 10.99.0.2 proto esp mode transport"))
         return 100;
     if (!acquire_states({"10.99.0.1", "10.99.0.3", "10.99.0.4", "2001:db8:99::1"}))
         return 100;
@@ -79,6 +81,25 @@ int check_in_namespace() {
     expect("2001:db8:99::1", true, "2001:db8:99::2 -> 2001:db8:99::1 (outbound) larval");
     expect("2001:db8:99::5", false, "");
     expect("10.99.0.0", false, ""); // a prefix of the others is not a match
+
+    // find_from() sees only the states from the peer: the outbound ones above are not.
+    for (const char* peer : {"10.99.0.1", "2001:db8:99::1"}) {
+        KernelSad sad;
+        auto presence = sad.find_from(*ike::IpAddress::parse(peer));
+        if (!presence || presence->found) {
+            std::fprintf(stderr, "find_from %s: %s\n", peer,
+                         presence ? presence->description.c_str()
+                                  : presence.error().message.c_str());
+            failures++;
+        }
+    }
+
+    if (auto in = KernelSad().find_from(*ike::IpAddress::parse("10.99.0.7"));
+        !in || !in->found || !in->inbound ||
+        in->description.find("10.99.0.7 -> 10.99.0.2 (inbound)") == std::string::npos) {
+        std::fprintf(stderr, "find_from 10.99.0.7: no inbound SA found\n");
+        failures++;
+    }
 
     // One instance, several lookups: the socket it keeps serves each dump completely.
     KernelSad sad;
