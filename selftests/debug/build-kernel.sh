@@ -101,6 +101,7 @@ cp "$obj/arch/x86/boot/bzImage" "$out/bzImage"
 echo "$release" >"$out/release"
 echo "$key" >"$out/stamp"
 end=$(date +%s)
+# The last build's time; the summary calls it what it was (an incremental one resumes obj/).
 echo "$((end - start))" >"$out/build-seconds"
 log "$series: built $release in $((end - start)) s"
 echo "$release"

@@ -41,7 +41,7 @@ summary() {
 	echo "=== check-debug summary ($series)"
 	printf '  %s\n' "${results[@]}"
 	[ -n "${release:-}" ] && echo "  kernel: $release, $build/debug-kernel/$series/bzImage" \
-		"(first build: $(cat "$build/debug-kernel/$series/build-seconds" 2>/dev/null || echo '?') s)"
+		"(last build: $(cat "$build/debug-kernel/$series/build-seconds" 2>/dev/null || echo '?') s)"
 	if [ -f "$logs/selftests.log" ]; then
 		local p f s
 		s=$(grep -cE '^(ok|not ok) .*# SKIP' "$logs/selftests.log")
