@@ -79,6 +79,10 @@ obj=$build/debug-kernel/$series/obj
 stage module make -C kmod KDIR="$obj" BUILD="$build/kmod/$release" || summary
 stage test-modules make -C selftests test-module KVER="$release" KDIR="$obj" || summary
 stage in-tree selftests/debug/build-intree.sh "$series"
+# What make check prepares on the host for two of the VM tests: the packages
+# (packages.sh) and the unpacked Libreswan (recovery_libreswan.sh).
+stage deb make deb
+stage libreswan selftests/recovery/libreswan.sh
 
 # The machine is shared: do not start a third VM.
 while [ "$(pgrep -c qemu-system)" -ge 2 ]; do
