@@ -10,7 +10,7 @@
 # Ends with a summary. Too long for `make check`.
 #
 # Environment: DEBUG_SERIES (default 6.12; 6.1 works the same way),
-# DEBUG_VM_TIMEOUT (s, default 10800), DEBUG_TEST_TIMEOUT (per test, s, default 2700),
+# DEBUG_VM_TIMEOUT (s, default 14400), DEBUG_TEST_TIMEOUT (per test, s, default 3600),
 # DEBUG_VM_MEM (MiB, default 4096), DEBUG_TESTS (the tests to run instead of
 # all, e.g. "selftests/vm/reload_under_traffic.sh selftests/sa_miss.sh").
 set -u
@@ -92,6 +92,6 @@ done
 vmlog=$build/vm/$release-debug.log
 # shellcheck disable=SC2086 # DEBUG_TESTS is a list
 stage selftests selftests/vm/run-vm.sh -k "$release" -n debug -m "${DEBUG_VM_MEM:-4096}" \
-	-t "${DEBUG_VM_TIMEOUT:-10800}" -e SPIRECOVERY_TEST_TIMEOUT="${DEBUG_TEST_TIMEOUT:-2700}" \
+	-t "${DEBUG_VM_TIMEOUT:-14400}" -e SPIRECOVERY_TEST_TIMEOUT="${DEBUG_TEST_TIMEOUT:-3600}" \
 	-- selftests/run.sh ${DEBUG_TESTS:-}
 summary
