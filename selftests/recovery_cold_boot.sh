@@ -73,7 +73,7 @@ log_since() { tail -n +"$((from + 1))" "$REC_DIR/spirecoveryd.log" | grep -qE "$
 # Prints when B first counts a packet without SA, in ms since the epoch.
 first_drop_ms() {
 	local base=$1
-	while [ "$(xfrm_in_no_states "$REC_NS_B")" -le "$base" ]; do
+	while [ "$(xfrm_stat "$REC_NS_B" XfrmInNoStates)" -le "$base" ]; do
 		sleep 0.05
 	done
 	now_ms
@@ -121,7 +121,7 @@ if rec_setup 4 no trap; then
 		tap_check "$variant: the daemon enabled recovery ([module] enabled = yes)" \
 			wait_until 10 log_since "module settings applied: enabled yes"
 
-		base=$(xfrm_in_no_states "$REC_NS_B")
+		base=$(xfrm_stat "$REC_NS_B" XfrmInNoStates)
 		first_drop_ms "$base" >"$REC_DIR/first-drop" &
 		watcher=$!
 		replied=
