@@ -82,11 +82,26 @@ fi
 # Hold the timestamp static key on for the whole run. Every ping turns it on
 # and off again, and each switch rewrites kernel text (netif_rx_internal and
 # others) while the other vCPU runs it; under TCG that patching once stopped
-# a guest with "Oops: int3" in netif_rx_internal (6.12, QEMU 7.2).
-python3 -c 'import socket, time
+# a guest with "Oops: int3" in netif_rx_internal (6.12, QEMU 7.2). Python's
+# socket module lacks SO_TIMESTAMP: 29 on x86 (SO_TIMESTAMP_OLD).
+stamps_ready=/run/srvm-stamps.ready
+python3 -c 'import socket, sys, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_TIMESTAMP, 1)
-time.sleep(1 << 30)' &
+s.setsockopt(socket.SOL_SOCKET, getattr(socket, "SO_TIMESTAMP", 29), 1)
+open(sys.argv[1], "w").close()
+time.sleep(1 << 30)' "$stamps_ready" 2>"$rundir/stamps.err" &
+stamps=$!
+for _ in $(seq 200); do
+	if [ -e "$stamps_ready" ] || ! kill -0 "$stamps" 2>/dev/null; then
+		break
+	fi
+	sleep 0.1
+done
+if [ ! -e "$stamps_ready" ]; then
+	echo "guest-init: the time-stamping socket did not start:" \
+		"$(cat "$rundir/stamps.err")" >"$out"
+	finish 125
+fi
 
 cd "$SPIRECOVERY_REPO" || finish 125
 bash "$rundir/cmd" >"$out" 2>&1 </dev/null
