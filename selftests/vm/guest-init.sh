@@ -91,12 +91,11 @@ s.setsockopt(socket.SOL_SOCKET, getattr(socket, "SO_TIMESTAMP", 29), 1)
 open(sys.argv[1], "w").close()
 time.sleep(1 << 30)' "$stamps_ready" 2>"$rundir/stamps.err" &
 stamps=$!
-for _ in $(seq 200); do
-	if [ -e "$stamps_ready" ] || ! kill -0 "$stamps" 2>/dev/null; then
-		break
-	fi
-	sleep 0.1
-done
+# In a subshell: common.sh's wait_until keeps a fifo open, and PID 1 passes
+# its descriptors on to the command.
+# shellcheck source=selftests/common.sh
+(. "$SPIRECOVERY_REPO/selftests/common.sh" &&
+	wait_until 20 sh -c "test -e $stamps_ready || ! kill -0 $stamps")
 if [ ! -e "$stamps_ready" ]; then
 	echo "guest-init: the time-stamping socket did not start:" \
 		"$(cat "$rundir/stamps.err")" >"$out"
